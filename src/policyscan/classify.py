@@ -1,0 +1,92 @@
+"""What kind of document is this? Decided before matching, because kinds change meaning.
+
+A glossary defines prior authorization, a blank form asks for it, a plan requires it. Each
+kind has signal phrases; a signal in the title or on the first pages weighs more than one
+deep in the body. The strongest kind wins; a document with plan cost-sharing words and no
+stronger signal is a plan document; anything else is "other".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .extract import SourceDocument
+
+# (kind, weight, pattern). Weights are relative; a title or first-page hit counts triple.
+_SIGNALS: tuple[tuple[str, float, re.Pattern[str]], ...] = tuple(
+    (kind, weight, re.compile(pattern, re.I)) for kind, weight, pattern in (
+        ("sbc", 6.0, r"summary of benefits and coverage\s*:?\s*what this plan covers"),
+        ("sbc", 2.0, r"summary of benefits and coverage"),
+        ("sbc", 1.5, r"services your plan generally does not cover"),
+        ("sbc", 1.0, r"common medical event"),
+        ("sbc", 1.0, r"\bcoverage period\s*:"),
+        ("glossary", 5.0, r"glossary of (health )?(coverage|insurance)"),
+        ("glossary", 2.0, r"\bglossary\b"),
+        ("glossary", 1.0, r"this glossary"),
+        ("denial_notice", 5.0, r"notice of (final (internal )?)?adverse benefit determination"),
+        ("denial_notice", 3.0, r"\bmodel notices?\b"),
+        ("denial_notice", 3.0, r"explanation of benefits\b(?! you will receive)"),
+        ("denial_notice", 3.0, r"notice of (denial|action)\b"),
+        ("denial_notice", 2.0, r"your (claim|request) (has been|was) denied"),
+        ("denial_notice", 1.0, r"adverse benefit determination"),
+        ("medical_policy", 5.0, r"\b(medical|clinical|coverage|reimbursement|drug|pharmacy)"
+                                r" policy\b(?!holder)"),
+        ("medical_policy", 4.0, r"clinical policy bulletin|clinical um guideline|"
+                                r"prior authorization policy|utilization management guideline"),
+        ("medical_policy", 2.0, r"coverage rationale|policy number|applicable codes"),
+        ("form", 5.0, r"\brequest form\b|\b(prior authorization|precertification|"
+                      r"pre-?authorization) (request )?form\b|\bform\)"),
+        ("form", 1.5, r"please (complete|fill out|print)|\bsignature\b.{0,40}\bdate\b|"
+                      r"patient name\s*:|member id\s*(#|number)?\s*:"),
+        ("plan_document", 5.0, r"evidence of coverage|certificate of (coverage|insurance)|"
+                               r"health care certificate|benefit booklet|"
+                               r"summary plan description|plan document|"
+                               r"combined evidence of coverage"),
+        ("plan_document", 1.0, r"\b(deductible|coinsurance|copayment|out-of-pocket)\b"),
+    )
+)
+_FRONT_PAGES = 2  # pages whose text counts as "front matter"
+_BODY_CAP = 6.0  # body hits of one signal stop counting after this much weight
+
+
+@dataclass(frozen=True)
+class KindDecision:
+    kind: str
+    scores: dict[str, float]
+
+    def explain(self) -> str:
+        ranked = sorted(self.scores.items(), key=lambda kv: -kv[1])
+        return ", ".join(f"{k} {v:.1f}" for k, v in ranked[:3]) or "no signals"
+
+
+def _hits(pattern: re.Pattern[str], text: str) -> int:
+    return sum(1 for _ in pattern.finditer(text))
+
+
+def classify_text(front: str, body: str, names: str) -> KindDecision:
+    """Kind from the title/file name (``names``), the front pages and the rest."""
+    scores: dict[str, float] = {}
+    for kind, weight, pattern in _SIGNALS:
+        score = 3 * weight * min(_hits(pattern, names), 1)
+        score += 3 * weight * min(_hits(pattern, front), 2)
+        score += min(weight * _hits(pattern, body) * 0.25, _BODY_CAP)
+        if score:
+            scores[kind] = scores.get(kind, 0.0) + score
+    if not scores:
+        return KindDecision("other", scores)
+    kind = max(scores, key=lambda k: scores[k])
+    # Cost-sharing words alone make a plan document only when they are frequent.
+    if kind == "plan_document" and scores[kind] < 6.0:
+        return KindDecision("other", scores)
+    return KindDecision(kind, scores)
+
+
+def classify(doc: SourceDocument) -> KindDecision:
+    title = " ".join(v for k, v in doc.metadata.items() if k in ("Title", "Subject"))
+    stem = doc.path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    names = title + " " + re.sub(r"[_\-.]+", " ", stem)
+    usable = [p for p in doc.pages if p.usable]
+    front = "\n".join(p.text for p in usable[:_FRONT_PAGES])
+    body = "\n".join(p.text for p in usable[_FRONT_PAGES:])
+    return classify_text(front, body, names)

@@ -1,0 +1,45 @@
+"""Exceptions and exit codes.
+
+Internal code raises these with a message a person can act on; the CLI catches them once
+at its edge. A ``DocumentError`` concerns one input file and becomes that file's
+``status: failed`` entry: it never stops a batch.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0  # every document was scanned
+EXIT_USAGE = 2  # bad arguments or a bad pattern file: nothing was scanned
+EXIT_INCOMPLETE = 3  # some document could not be scanned (needs_ocr, failed, timeout)
+
+
+class PolicyScanError(Exception):
+    """Base class for errors policyscan reports to its user."""
+
+
+class UserError(PolicyScanError):
+    """A mistake in how policyscan was called; shown as ``Error: …`` with exit code 2."""
+
+
+class RuleFileError(UserError):
+    """A pattern file is malformed. The message names the file, the rule and the field."""
+
+    def __init__(self, file: str, message: str, *, rule: str | None = None,
+                 field: str | None = None) -> None:
+        where = file
+        if rule:
+            where += f": rule '{rule}'"
+        if field:
+            where += f": field '{field}'"
+        super().__init__(f"{where}: {message}")
+        self.file = file
+        self.rule = rule
+        self.field = field
+
+
+class DocumentError(PolicyScanError):
+    """One input could not be read. ``type`` is the report's ``error.type``."""
+
+    def __init__(self, type: str, message: str) -> None:
+        super().__init__(message)
+        self.type = type
+        self.message = message

@@ -1,0 +1,153 @@
+"""Reading documents: PDF (pypdfium2 or pdfplumber) and plain text, page by page.
+
+Every reader produces the same ``SourceDocument``: per physical page the exact text that
+finding offsets refer to, its text lines with font size and weight (for headings), and a
+way to turn a text span into boxes on the page. Each PDF library is imported by exactly
+one module below.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from ..errors import DocumentError
+from ..models import Box
+from .quality import judge_page
+from .sniff import FileType, sniff
+
+__all__ = [
+    "ENGINES",
+    "Line",
+    "PageText",
+    "SourceDocument",
+    "open_document",
+]
+
+ENGINES = ("pdfium", "pdfplumber")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One text line of a page: offsets into ``PageText.text`` and its first glyph's font."""
+
+    start: int
+    end: int
+    size: float | None  # font size in points; None for text files
+    bold: bool
+
+
+@dataclass
+class PageText:
+    """The text of one physical page.
+
+    ``marked`` is the text as the reader produced it, with U+FFFE where pdfium joined a
+    line that ended in a hyphen. ``text`` is the same string with those marks shown as
+    "-": finding offsets and quotes refer to it, and it is 1:1 with pdfium's characters.
+    """
+
+    number: int
+    marked: str
+    lines: tuple[Line, ...]
+    width: float | None = None
+    height: float | None = None
+    problem: str | None = None  # None (usable) | "no_text" | "garbled"
+    text: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.text = self.marked.replace("\ufffe", "-")
+
+    @property
+    def usable(self) -> bool:
+        return self.problem is None
+
+
+class BoxSource(Protocol):
+    def boxes(self, page: int, start: int, end: int) -> list[Box]: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class SourceDocument:
+    path: str
+    sha256: str
+    file_type: FileType
+    engine: str | None
+    pages: list[PageText]
+    metadata: dict[str, str]
+    page_count: int  # pages in the file (``pages`` may hold fewer with --max-pages)
+    box_source: BoxSource | None = None
+
+    def boxes(self, page: int, start: int, end: int) -> list[Box]:
+        """Line boxes of ``text[start:end]`` on ``page`` (1-based); empty for text files."""
+        if self.box_source is None or start >= end:
+            return []
+        return self.box_source.boxes(page, start, end)
+
+    def close(self) -> None:
+        if self.box_source is not None:
+            self.box_source.close()
+            self.box_source = None
+
+
+def _read(path: Path, max_bytes: int | None) -> bytes:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DocumentError("unreadable", f"cannot read {path}: {exc.strerror or exc}") from exc
+    if max_bytes is not None and size > max_bytes:
+        raise DocumentError(
+            "too_large",
+            f"{path} is {size:,} bytes, over the --max-bytes limit of {max_bytes:,}; "
+            "raise the limit to scan it",
+        )
+    try:
+        return path.read_bytes()
+    except PermissionError as exc:
+        raise DocumentError(
+            "unreadable", f"permission denied reading {path}; check the file's permissions"
+        ) from exc
+    except OSError as exc:
+        raise DocumentError("unreadable", f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+@contextmanager
+def open_document(
+    path: str | os.PathLike[str],
+    *,
+    engine: str = "pdfium",
+    password: str | None = None,
+    max_pages: int | None = None,
+    max_bytes: int | None = None,
+) -> Iterator[SourceDocument]:
+    """Open ``path`` and yield its pages; raises ``DocumentError`` for unreadable input."""
+    p = Path(path)
+    data = _read(p, max_bytes)
+    digest = hashlib.sha256(data).hexdigest()
+    kind = sniff(p, data)
+    if kind.kind == "text":
+        from .textfile import read_text_document
+
+        doc = read_text_document(str(path), data, digest, kind, max_pages=max_pages)
+    elif kind.kind == "pdf":
+        if engine == "pdfplumber":
+            from .plumber import read_pdf
+        elif engine == "pdfium":
+            from .pdfium import read_pdf  # type: ignore[assignment]
+        else:
+            raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+        doc = read_pdf(str(path), data, digest, kind, password=password, max_pages=max_pages)
+    else:
+        raise DocumentError("not_a_pdf" if kind.what else "corrupt", kind.describe(p))
+    for page in doc.pages:
+        page.problem = judge_page(page.text, page.problem)
+    try:
+        yield doc
+    finally:
+        doc.close()

@@ -1,0 +1,128 @@
+"""PDF text and boxes through pdfplumber (the only module that imports it).
+
+Used for ``--engine pdfplumber`` and wherever table geometry matters. Text comes from
+pdfplumber's text map with ``use_text_flow=True``: the default reading order sorts lines
+across the whole page and interleaves the lines of neighbouring table cells, which breaks
+phrase matching in SBC grids. Pages are closed as soon as they are read: pdfplumber keeps
+~10 MB of parsed objects per page otherwise.
+"""
+
+from __future__ import annotations
+
+import io
+from array import array
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+
+from ..errors import DocumentError
+from ..models import Box
+from . import Line, PageText, SourceDocument
+from .quality import MIN_VISIBLE_CHARS
+from .sniff import FileType
+
+# Tight LaTeX-style setting glues words at pdfplumber's default x_tolerance of 3 points.
+TEXTMAP_OPTIONS: dict[str, Any] = {"use_text_flow": True, "x_tolerance_ratio": 0.15}
+_NO_BOX = (-1.0, -1.0, -1.0, -1.0)
+
+
+class _CharBoxes:
+    """Per-character boxes kept as flat float arrays: 16 bytes a character."""
+
+    def __init__(self) -> None:
+        self._pages: dict[int, array[float]] = {}
+
+    def add(self, page: int, boxes: array[float]) -> None:
+        self._pages[page] = boxes
+
+    def boxes(self, page: int, start: int, end: int) -> list[Box]:
+        arr = self._pages.get(page)
+        if arr is None:
+            return []
+        out: list[list[float]] = []
+        for i in range(start, min(end, len(arr) // 4)):
+            x0, top, x1, bottom = arr[4 * i: 4 * i + 4]
+            if x0 < 0:
+                continue
+            last = out[-1] if out else None
+            # A new line starts when the glyph no longer overlaps the current line vertically.
+            if last and top < last[3] - 1 and bottom > last[1] + 1 and x0 >= last[0] - 1:
+                last[1] = min(last[1], top)
+                last[2] = max(last[2], x1)
+                last[3] = max(last[3], bottom)
+            else:
+                out.append([x0, top, x1, bottom])
+        return [(b[0], b[1], b[2], b[3]) for b in out]
+
+    def close(self) -> None:
+        self._pages.clear()
+
+
+def _lines(text: str, chars: list[dict[str, Any] | None]) -> tuple[Line, ...]:
+    lines: list[Line] = []
+    pos = 0
+    while pos <= len(text):
+        end = text.find("\n", pos)
+        if end < 0:
+            end = len(text)
+        first = pos
+        while first < end and (text[first].isspace() or chars[first] is None):
+            first += 1
+        if first < end:
+            ch = chars[first] or {}
+            font = str(ch.get("fontname", ""))
+            lines.append(Line(pos, end, round(float(ch.get("size", 0.0)), 1),
+                              "bold" in font.lower() or "black" in font.lower()))
+        pos = end + 1
+    return tuple(lines)
+
+
+def read_pdf(path: str, data: bytes, sha256: str, kind: FileType, *,
+             password: str | None = None, max_pages: int | None = None) -> SourceDocument:
+    # pdfminer insists on the header at byte 0; real files sometimes carry junk before it.
+    stream = io.BytesIO(data[kind.header_offset:])
+    boxes = _CharBoxes()
+    pages: list[PageText] = []
+    try:
+        pdf = pdfplumber.open(stream, password=password or "")
+    except PDFPasswordIncorrect as exc:
+        raise DocumentError("encrypted", f"{path} is password-protected; scan it with "
+                            "--password PASSWORD") from exc
+    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many unrelated types
+        raise DocumentError("corrupt", f"{path} could not be read by pdfplumber ({exc}); "
+                            "try the default engine") from exc
+    try:
+        total = len(pdf.pages)
+        if total == 0:
+            raise DocumentError("corrupt", f"{path} is a PDF with no pages")
+        metadata = {str(k): str(v) for k, v in (pdf.metadata or {}).items()
+                    if isinstance(v, (str, int, float))}
+        for index in range(min(total, max_pages or total)):
+            page = pdf.pages[index]
+            try:
+                textmap = page.get_textmap(**TEXTMAP_OPTIONS)
+                chars = [c for _, c in textmap.tuples]
+                text = "".join(t for t, _ in textmap.tuples)
+                flat = array("f")
+                for ch in chars:
+                    flat.extend((ch["x0"], ch["top"], ch["x1"], ch["bottom"]) if ch else _NO_BOX)
+                boxes.add(index + 1, flat)
+                visible = sum(1 for ch in text if not ch.isspace())
+                problem = None
+                if visible < MIN_VISIBLE_CHARS:
+                    problem = "no_text" if page.images else "blank"
+                pages.append(PageText(index + 1, text, _lines(text, chars),
+                                      float(page.width), float(page.height), problem))
+            finally:
+                page.close()
+    except DocumentError:
+        raise
+    except Exception as exc:  # pdfminer raises many unrelated types on damaged files
+        raise DocumentError("corrupt", f"{path} could not be read past page "
+                            f"{len(pages) + 1} by pdfplumber: {exc}") from exc
+    finally:
+        pdf.close()
+    return SourceDocument(path=path, sha256=sha256, file_type=kind, engine="pdfplumber",
+                          pages=pages, metadata=metadata, page_count=total, box_source=boxes)

@@ -1,0 +1,47 @@
+"""Is a page's text layer usable? A page that is not must never read as "no findings".
+
+Two failure shapes are common in insurance PDFs: image-only pages (scans, faxed forms)
+with no text at all, and pages whose font lacks a usable Unicode map, so the text layer
+is control characters or letter salad (a multilingual nondiscrimination notice is the
+classic case).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Fewer visible characters than this and the page carries no statement worth scanning;
+# a page number or a running header alone is not a text layer.
+MIN_VISIBLE_CHARS = 12
+# Share of visible characters that are control codes, U+FFFD or private-use code points
+# above which the font map is broken.
+MAX_BAD_SHARE = 0.15
+# Share of longer words with no vowel above which the text is letter salad (a font that
+# maps glyphs to the wrong letters). Real English prose sits far below this.
+MAX_VOWELLESS_SHARE = 0.45
+
+_WORD = re.compile(r"[A-Za-z]{4,}")
+_VOWEL = re.compile(r"[AEIOUYaeiouy]")
+
+
+def _is_bad(ch: str) -> bool:
+    o = ord(ch)
+    return (o < 32 and ch not in "\r\n\t\f") or o == 0xFFFD or 0xE000 <= o <= 0xF8FF
+
+
+def judge_page(text: str, known_problem: str | None = None) -> str | None:
+    """None when the page's text is usable, else "no_text" or "garbled"."""
+    if known_problem is not None:
+        return known_problem
+    visible = [ch for ch in text if not ch.isspace()]
+    if len(visible) < MIN_VISIBLE_CHARS:
+        return "no_text"
+    bad = sum(1 for ch in visible if _is_bad(ch)) + 6 * text.count("(cid:")
+    if bad > len(visible) * MAX_BAD_SHARE:
+        return "garbled"
+    words = _WORD.findall(text)
+    if len(words) >= 20:
+        vowelless = sum(1 for w in words if not _VOWEL.search(w) and not w.isupper())
+        if vowelless > len(words) * MAX_VOWELLESS_SHARE:
+            return "garbled"
+    return None

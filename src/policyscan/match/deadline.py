@@ -1,0 +1,182 @@
+"""Reading a member's time limit out of a sentence: value, unit, action and anchor.
+
+"within one hundred-eighty (180) days from the date you received the notification" →
+180 days, anchor "from the date you received the notification". Numbers come from digits
+or words. A template placeholder ("[insert time period]") is never a number. The
+insurer's own clock ("we will decide within 30 days", "within 30 days after receipt of
+your appeal") is not the member's deadline, nor are claim-filing limits, lawsuit limits
+or benefit limits ("up to 100 days per benefit period").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..models import Deadline
+from .context import HitContext
+
+_UNITS = {"day": "days", "month": "months", "hour": "hours", "week": "weeks", "year": "years"}
+_ONES = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_NUMBER_WORD = "|".join([*_ONES, *_TENS, "hundred", "and"])
+_DURATION = re.compile(
+    r"(?:(?P<words>(?:(?:" + _NUMBER_WORD + r")[\s-]+)*(?:" + _NUMBER_WORD + r"))\s*)?"
+    r"(?:\(\s*(?P<paren>\d{1,4})\s*\)|(?P<num>\d{1,4}))?\s*-?\s*"
+    r"(?P<qual>calendar|business|working)?\s*(?P<unit>day|month|hour|week|year)s?\b",
+    re.I,
+)
+_PLACEHOLDER = re.compile(r"\[[^\]]{0,80}$|^[^\[]{0,80}\]|\binsert\b|_{3,}|\bxx+\b", re.I)
+
+# The insurer's (or a reviewer's) own decision time, said before the number.
+_INSURER_CLOCK = re.compile(
+    r"\b(we|us|our|plan|claims administrator|administrator|insurer|company|carrier|"
+    r"organization|iro|ire|reviewer|review entity|department|commissioner|highmark|"
+    r"(it|they) (will|must)|medical group|health plan|qio|decision|determination|"
+    r"answer|response|notice|notification|review|appeal will|grievance will)\b"
+    r"[^.;]{0,90}\b(will|must|shall|should|is required to|are required to|has|have|be)\b"
+    r"[^.;]{0,80}\b(decid\w*|decision|respond\w*|response|notif\w*|answer\w*|resolv\w*|"
+    r"complet\w*|conduct\w*|process\w*|review\w*|made|make|send|sent|give|given|issu\w*|"
+    r"provid\w*|acknowledg\w*|mail\w*|rule|reach)\b[^.;]{0,60}$",
+    re.I,
+)
+# Anchored on the plan receiving the member's request: the plan's clock.
+_PLAN_RECEIPT_ANCHOR = re.compile(
+    r"^[^.;]{0,25}\b(after|following|from|of)\s+(the\s+)?(date\s+(of\s+)?)?"
+    r"(our\s+|the\s+plan.s\s+|the\s+)?(receipt|receiving|we\s+(receive|get)|the\s+plan\s+"
+    r"receives|it\s+receives|your\s+request\s+is\s+received)\b[^.;]{0,30}\b(your|the|an?)\s+"
+    r"(written\s+)?(appeal|request|grievance|complaint|claim|information)",
+    re.I,
+)
+# Limits that are not appeal limits.
+_NOT_APPEAL = re.compile(
+    r"proof of loss|claims? (forms? )?must be (submitted|filed|received)|submit (a|your) claim|"
+    r"filing (a|your) claim|legal action|lawsuit|\bsue\b|court|commenced|statute of limitation|"
+    r"per (plan|calendar|benefit|contract|policy) (year|period)|benefit period|"
+    r"\bevery\s+\S+\s+(\(\d+\)\s+)?(consecutive\s+)?(months|years|days)|"
+    r"\b(up to|limited to|maximum of|limit of)\s+\S+\s+(\(\d+\)\s+)?(visits|days)|"
+    r"days? a week|hours? a day|of (in-network )?pre-?natal care|respite|"
+    r"enroll|special enrollment|coverage (will )?(end|terminate)|premium",
+    re.I,
+)
+_MEMBER = re.compile(
+    r"\byou\b|\byour\b|\bmember\b|\benrollee\b|\bclaimant\b|\bpatient\b|\bcovered person\b|"
+    r"must be (filed|submitted|made|received|requested|sent)|request must|appeal must|"
+    r"may (file|request|ask|appeal)",
+    re.I,
+)
+
+_ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("external_review", re.compile(r"external|independent (medical )?review|\biro\b|\bimr\b|"
+                                   r"independent review (organization|entity)|"
+                                   r"external entity", re.I)),
+    ("expedited_appeal", re.compile(r"expedited|urgent", re.I)),
+    ("other", re.compile(r"second[- ]level|level (2|two)|voluntary|\bqio\b|"
+                         r"quality improvement organization|fair hearing|"
+                         r"insurance department|department of", re.I)),
+    ("grievance", re.compile(r"grievance|complaint", re.I)),
+    ("internal_appeal", re.compile(r"appeal|reconsider|review of (the|our|this) (decision|"
+                                   r"denial|determination)|redetermination", re.I)),
+)
+_ANCHOR_END = re.compile(r"[.;:,()\[\]]|\s(and|or|but|unless|if|to)\s", re.I)
+_MAX_ANCHOR_WORDS = 14
+
+
+@dataclass(frozen=True)
+class DeadlineReading:
+    deadline: Deadline | None
+    reason: str  # why it was read, or why it was rejected
+
+
+def words_to_number(words: str) -> int | None:
+    total, current = 0, 0
+    seen = False
+    for w in re.split(r"[\s-]+", words.lower()):
+        if w in ("", "and"):
+            continue
+        if w in _ONES:
+            current += _ONES[w]
+        elif w in _TENS:
+            current += _TENS[w]
+        elif w == "hundred":
+            current = (current or 1) * 100
+        else:
+            return None
+        seen = True
+    total += current
+    return total if seen else None
+
+
+def parse_duration(text: str, min_end: int = 0) -> tuple[int, str, re.Match[str]] | None:
+    """The first duration in ``text`` ending after ``min_end``: (value, unit, match)."""
+    for m in _DURATION.finditer(text):
+        if m.end() <= min_end:
+            continue
+        value: int | None = None
+        if m.group("paren"):
+            value = int(m.group("paren"))
+        elif m.group("num"):
+            value = int(m.group("num"))
+        elif m.group("words"):
+            value = words_to_number(m.group("words"))
+        if value is None or value == 0:
+            continue
+        unit = _UNITS[m.group("unit").lower()]
+        qual = (m.group("qual") or "").lower()
+        if unit == "days" and qual in ("business", "working"):
+            unit = "business_days"
+        elif unit == "weeks":
+            value, unit = value * 7, "days"
+        elif unit == "years":
+            value, unit = value * 12, "months"
+        return value, unit, m
+    return None
+
+
+def _action(text: str) -> str:
+    for action, pattern in _ACTIONS:
+        if pattern.search(text):
+            return action
+    return "other"
+
+
+def _anchor(after: str) -> str:
+    words = after.strip()
+    m = _ANCHOR_END.search(words)
+    if m:
+        words = words[:m.start()]
+    return " ".join(words.split()[:_MAX_ANCHOR_WORDS])
+
+
+def read_deadline(ctx: HitContext) -> DeadlineReading:
+    """Interpret the duration at ``ctx`` as a member's deadline, or say why it is not one."""
+    sentence = ctx.window("sentence")
+    # Read from a little before the hit so number words ("sixty (60) days") are included.
+    lead = ctx.text[max(ctx.sentence[0], ctx.start - 60):ctx.start]
+    parsed = parse_duration(lead + ctx.text[ctx.start:ctx.end + 20], min_end=len(lead))
+    if parsed is None:
+        return DeadlineReading(None, "no number before the unit")
+    value, unit, m = parsed
+    before, after = ctx.before(), ctx.after()
+    if _PLACEHOLDER.search(before[-40:]) or _PLACEHOLDER.search(after[:40]):
+        return DeadlineReading(None, "a template placeholder, not a number")
+    if _NOT_APPEAL.search(sentence):
+        return DeadlineReading(None, "a claim, lawsuit or benefit limit, not an appeal limit")
+    if _PLAN_RECEIPT_ANCHOR.search(after):
+        return DeadlineReading(None, "counted from the plan's receipt of the request: the "
+                               "plan's own decision time")
+    if _INSURER_CLOCK.search(before) and not re.search(r"\byou (must|have|may|should|can)\b",
+                                                       before[-60:], re.I):
+        return DeadlineReading(None, "the plan's or a reviewer's own decision time")
+    if not _MEMBER.search(sentence):
+        return DeadlineReading(None, "no member filing the request")
+    action = _action(sentence)
+    anchor = _anchor(after)
+    return DeadlineReading(Deadline(value, unit, action, anchor),
+                           f"{value} {unit.replace('_', ' ')} to {action.replace('_', ' ')}")

@@ -1,0 +1,122 @@
+"""Named false-positive filters that rules list under ``unless:``.
+
+Each filter looks at a hit's surroundings and returns why the hit must be dropped, or
+None. They encode what documents in general do, not one file: a nondiscrimination notice
+tells you how to file a *discrimination* grievance; a combined benefits guide has appeal
+rules for disability and life insurance too; a clinical-trial clause *covers* routine
+costs of investigational treatment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .context import HitContext
+
+Filter = Callable[[HitContext], "str | None"]
+
+_CIVIL_RIGHTS = re.compile(
+    r"discriminat|civil rights|section 1557|office for civil rights|\bocr\b|"
+    r"privacy practices|protected health information|\bhipaa\b|health information privacy|"
+    r"accessibility|auxiliary aids",
+    re.I,
+)
+_NON_MEDICAL = re.compile(
+    r"(long|short)[- ]term disability|disability (income )?(benefits?|claims?|plan|insurance)|"
+    r"life insurance|accidental death|\bad&d\b|\bltd\b",
+    re.I,
+)
+_PROVIDER_RIGHTS = re.compile(
+    r"providers?\b[^.]{0,120}\b(not|no)\b[^.]{0,60}\b(beneficiar|appeal rights|"
+    r"independent claims)|"
+    r"\bnot\b[^.]{0,40}\b(have|has)\b[^.]{0,20}\b(independent )?(claims and )?appeal rights",
+    re.I,
+)
+_COVERED_TRIAL = re.compile(
+    r"routine (patient )?costs?|clinical trials?\b[^.]{0,120}\b(covered|benefits? (are|is) "
+    r"(provided|available))|qualifying clinical trial|approved clinical trial",
+    re.I,
+)
+_LITERATURE = re.compile(
+    r"\b(study|studies|trial|randomi[sz]ed|cohort|patients were|participants|"
+    r"et al\.?|meta-analysis|systematic review|food and drug administration|\bfda\b|"
+    r"device exemption|\bide\b|510\(k\)|premarket|approved for|federal law|"
+    r"investigational use)\b",
+    re.I,
+)
+_EXCLUDING = re.compile(r"not covered|non-?covered|exclu|not medically necessary|unproven|no benefits|"
+                        r"does not cover|do not cover|not (a )?covered|not eligible", re.I)
+_RIGHT_TO_REFUSE = re.compile(r"\b(refuse|decline|choose|choice|consent|agree)\b", re.I)
+
+
+def civil_rights_notice(ctx: HitContext) -> str | None:
+    if ctx.section.role in ("civil_rights", "privacy"):
+        return f"in a {ctx.section.role.replace('_', ' ')} notice"
+    m = _CIVIL_RIGHTS.search(ctx.around(500))
+    if m:
+        return f"civil-rights or privacy notice ('{m.group(0)}' nearby)"
+    return None
+
+
+def non_medical_benefit(ctx: HitContext) -> str | None:
+    m = _NON_MEDICAL.search(ctx.around(400))
+    if m:
+        return f"about a non-medical benefit ('{m.group(0)}' nearby)"
+    return None
+
+
+def provider_rights(ctx: HitContext) -> str | None:
+    m = _PROVIDER_RIGHTS.search(ctx.window("sentence"))
+    if m:
+        return "says who does NOT have appeal rights"
+    return None
+
+
+def covered_clinical_trial(ctx: HitContext) -> str | None:
+    window = ctx.window("sentence")
+    if _COVERED_TRIAL.search(window) and not _EXCLUDING.search(ctx.before(200)):
+        return "describes covered clinical-trial costs"
+    return None
+
+
+def research_description(ctx: HitContext) -> str | None:
+    """Study designs and FDA status describe evidence; they exclude nothing."""
+    window = ctx.window("sentence")
+    if _LITERATURE.search(window) and not _EXCLUDING.search(window):
+        return "describes research or regulatory status, not coverage"
+    return None
+
+
+def right_to_refuse(ctx: HitContext) -> str | None:
+    if _RIGHT_TO_REFUSE.search(ctx.before(120)) and not _EXCLUDING.search(ctx.window("sentence")):
+        return "a member's right to refuse, not an exclusion"
+    return None
+
+
+def non_prefixed(ctx: HitContext) -> str | None:
+    """ "non-cosmetic", "non-experimental": the prefix turns the word around."""
+    if ctx.text[max(0, ctx.start - 4):ctx.start].lower() in ("non-", "non "):
+        return f"'non-{ctx.hit}' means the opposite"
+    return None
+
+
+def bare_label(ctx: HitContext) -> str | None:
+    """A heading or table label that is only the trigger words states nothing."""
+    s, e = ctx.sentence
+    words = ctx.text[s:e].strip(" .:;\u2022\u25cf*-").split()
+    if len(words) <= len(ctx.hit.split()) + 1:
+        return "a bare heading or label, not a statement"
+    return None
+
+
+FILTERS: dict[str, Filter] = {
+    "non_prefixed": non_prefixed,
+    "bare_label": bare_label,
+    "civil_rights_notice": civil_rights_notice,
+    "non_medical_benefit": non_medical_benefit,
+    "provider_rights": provider_rights,
+    "covered_clinical_trial": covered_clinical_trial,
+    "research_description": research_description,
+    "right_to_refuse": right_to_refuse,
+}

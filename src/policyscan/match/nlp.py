@@ -1,0 +1,99 @@
+"""spaCy: tokenizer, sentencizer, PhraseMatcher and Matcher (the only module importing it).
+
+Built once per process on ``spacy.blank("en")``: no trained model is needed or fetched.
+When ``POLICYSCAN_SPACY_MODEL`` names an installed package, its tokenizer settings are
+used instead (its statistical components are disabled: nothing here needs them).
+Literal phrases go to the PhraseMatcher, whose cost does not grow with their number;
+token patterns go to the Matcher, whose cost grows with every pattern (keep them few).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import spacy
+from spacy.errors import MatchPatternError
+from spacy.matcher import Matcher, PhraseMatcher
+
+from ..errors import RuleFileError
+from ..rules.schema import Rule
+from . import RawHit, TextAnalysis
+
+# Sentence ends, plus the bullets that separate list items in SBC boxes and booklets.
+_PUNCT_CHARS = [".", "!", "?", "\u2022", "\u25cf", "\u25aa", "\u25e6", "\u25a0", "\uf0b7",
+                "\uf0a7", "\u2023", "\u2043", "\u25ba"]
+# spaCy refuses texts over nlp.max_length; long pages (a 10 MB one-line text file) are cut
+# at a space into chunks of about this size and their offsets shifted back.
+_CHUNK = 200_000
+_BATCH = 16
+
+
+def _blank() -> Any:
+    name = os.environ.get("POLICYSCAN_SPACY_MODEL")
+    if name and spacy.util.is_package(name):
+        nlp = spacy.load(name, exclude=["parser", "ner", "tagger", "lemmatizer",
+                                        "attribute_ruler", "tok2vec", "senter"])
+    else:
+        nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer", config={"punct_chars": _PUNCT_CHARS})
+    return nlp
+
+
+def _chunks(text: str) -> list[tuple[int, str]]:
+    if len(text) <= _CHUNK:
+        return [(0, text)]
+    out: list[tuple[int, str]] = []
+    pos = 0
+    while pos < len(text):
+        end = min(pos + _CHUNK, len(text))
+        if end < len(text):
+            cut = text.rfind(" ", pos + _CHUNK // 2, end)
+            end = cut + 1 if cut > 0 else end
+        out.append((pos, text[pos:end]))
+        pos = end
+    return out
+
+
+class SpacyMatchers:
+    """Phrase and token-pattern matching for a set of rules."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.nlp = _blank()
+        self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.tokens = Matcher(self.nlp.vocab, validate=True)
+        self._phrase_text: dict[str, dict[str, str]] = {}
+        for rule in rules:
+            if rule.phrases:
+                docs = list(self.nlp.tokenizer.pipe(rule.phrases))
+                self.phrases.add(rule.id, docs)
+            for i, pattern in enumerate(rule.patterns):
+                try:
+                    self.tokens.add(f"{rule.id}#{i + 1}", [list(pattern)], greedy="LONGEST")
+                except (MatchPatternError, ValueError, KeyError, TypeError) as exc:
+                    message = " ".join(str(exc).split())
+                    raise RuleFileError(rule.file, f"pattern {i + 1} is not a valid spaCy "
+                                        f"token pattern: {message}", rule=rule.id,
+                                        field="patterns") from exc
+
+    def analyse(self, texts: Iterable[str]) -> list[TextAnalysis]:
+        texts = list(texts)
+        pieces = [(i, offset, chunk) for i, text in enumerate(texts)
+                  for offset, chunk in _chunks(text)]
+        results = [TextAnalysis([], []) for _ in texts]
+        docs = self.nlp.pipe((chunk for _, _, chunk in pieces), batch_size=_BATCH)
+        for (i, offset, _), doc in zip(pieces, docs):
+            out = results[i]
+            out.sentences.extend((s.start_char + offset, s.end_char + offset) for s in doc.sents)
+            strings = self.nlp.vocab.strings
+            for key, start, end in self.phrases(doc):
+                span = doc[start:end]
+                out.hits.append(RawHit(strings[key], span.start_char + offset,
+                                       span.end_char + offset, "phrase", span.text.lower()))
+            for key, start, end in self.tokens(doc):
+                rule_id, number = strings[key].rsplit("#", 1)
+                span = doc[start:end]
+                out.hits.append(RawHit(rule_id, span.start_char + offset,
+                                       span.end_char + offset, "token", f"pattern {number}"))
+        return results

@@ -1,0 +1,31 @@
+"""Word lists from rules (``near``, ``not_near``, ``negated_by`` …) as compiled regexes.
+
+A list entry is a word or phrase, matched case-insensitively on word boundaries, with
+any whitespace between its words; a trailing ``*`` matches any ending ("exclu*" finds
+"exclude", "excluded", "exclusion").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+
+def _entry(phrase: str) -> str:
+    wildcard = phrase.endswith("*")
+    words = phrase.rstrip("*").split()
+    body = r"\s+".join(re.escape(w) for w in words)
+    return body + (r"[\w-]*" if wildcard else "")
+
+
+@lru_cache(maxsize=512)
+def compile_words(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not phrases:
+        return None
+    alternatives = sorted({_entry(p) for p in phrases}, key=len, reverse=True)
+    return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", re.I)
+
+
+def find_words(phrases: tuple[str, ...], text: str) -> re.Match[str] | None:
+    pattern = compile_words(phrases)
+    return pattern.search(text) if pattern else None

@@ -1,0 +1,252 @@
+"""The result model: one set of records flows from the scanner to every formatter.
+
+Formatters and the evaluation read these records (or their ``to_dict()``), never
+the extraction or matching internals. The JSON shape is the contract in
+``shared/docs/report-format.md``; fields may be added, none renamed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+SCHEMA_VERSION = 1
+
+CATEGORIES: tuple[str, ...] = (
+    "cosmetic_exclusion",
+    "reconstructive_exception",
+    "medical_necessity",
+    "prior_authorization",
+    "appeal_rights",
+    "appeal_deadline",
+    "external_review",
+    "experimental_exclusion",
+)
+
+# The facts block has one boolean per category except appeal_deadline, which is a value.
+FACT_CATEGORIES: tuple[str, ...] = tuple(c for c in CATEGORIES if c != "appeal_deadline")
+
+CATEGORY_LABELS: dict[str, str] = {
+    "cosmetic_exclusion": "Cosmetic exclusion",
+    "reconstructive_exception": "Reconstructive exception",
+    "medical_necessity": "Medical necessity",
+    "prior_authorization": "Prior authorization",
+    "appeal_rights": "Appeal rights",
+    "appeal_deadline": "Appeal deadline",
+    "external_review": "External review",
+    "experimental_exclusion": "Experimental exclusion",
+}
+
+DocumentKind = Literal[
+    "sbc", "plan_document", "medical_policy", "denial_notice", "glossary", "form", "other"
+]
+DOCUMENT_KINDS: tuple[str, ...] = (
+    "sbc", "plan_document", "medical_policy", "denial_notice", "glossary", "form", "other",
+)
+# Kinds whose text defines or asks rather than states plan terms: their findings are
+# reported, but they never set a fact (categories.md, "Document kinds").
+NON_PLAN_KINDS: frozenset[str] = frozenset({"glossary", "form"})
+
+Status = Literal["ok", "needs_ocr", "failed", "timeout"]
+STATUSES: tuple[str, ...] = ("ok", "needs_ocr", "failed", "timeout")
+
+ErrorType = Literal["not_a_pdf", "encrypted", "corrupt", "too_large", "timeout", "unreadable"]
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points (pdfplumber's frame)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A member's time limit, read from the document's own words."""
+
+    value: int
+    unit: str  # days | business_days | months | hours
+    action: str  # internal_appeal | external_review | grievance | expedited_appeal | other
+    anchor: str  # verbatim words after the number ("from the date you receive the denial")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "unit": self.unit, "action": self.action, "anchor": self.anchor}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One passage of one category, quoted exactly, with where it stands and why it matched."""
+
+    category: str
+    rule: str
+    page: int  # physical page, 1-based
+    quote: str  # exactly page_text[start:end]
+    context: str
+    section: str | None
+    start: int
+    end: int
+    bbox: Box | None
+    score: float
+    method: str  # phrase | token | fuzzy | structure
+    negated: bool
+    explanation: str
+    deadline: Deadline | None = None
+    # The words that triggered the rule, as offsets into the page text (inside start..end).
+    trigger_start: int | None = None
+    trigger_end: int | None = None
+    # One box per text line of the quote (for highlighting); bbox is their union.
+    boxes: tuple[Box, ...] = ()
+    # Other rules that matched the same passage and were merged into this finding.
+    also: tuple[str, ...] = ()
+    # Whether this finding may set a document-level fact (False for definitions, say).
+    plan_term: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "category": self.category,
+            "rule": self.rule,
+            "page": self.page,
+            "quote": self.quote,
+            "context": self.context,
+            "section": self.section,
+            "start": self.start,
+            "end": self.end,
+            "bbox": [round(v, 1) for v in self.bbox] if self.bbox else None,
+            "score": round(self.score, 3),
+            "method": self.method,
+            "negated": self.negated,
+            "explanation": self.explanation,
+        }
+        if self.deadline is not None:
+            out["deadline"] = self.deadline.to_dict()
+        if self.trigger_start is not None and self.trigger_end is not None:
+            out["trigger"] = {"start": self.trigger_start, "end": self.trigger_end}
+        if self.boxes:
+            out["boxes"] = [[round(v, 1) for v in b] for b in self.boxes]
+        if self.also:
+            out["also_matched"] = list(self.also)
+        if not self.plan_term:
+            out["plan_term"] = False
+        return out
+
+
+@dataclass(frozen=True)
+class DeadlineFact:
+    value: int
+    unit: str
+    page: int
+    quote: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "unit": self.unit, "page": self.page, "quote": self.quote}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Document-level answers, from plan terms only. None means "cannot be determined"."""
+
+    values: dict[str, bool | None]
+    appeal_deadline: DeadlineFact | None
+
+    @classmethod
+    def unknown(cls) -> Facts:
+        return cls({c: None for c in FACT_CATEGORIES}, None)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {c: self.values.get(c) for c in FACT_CATEGORIES}
+        out["appeal_deadline"] = self.appeal_deadline.to_dict() if self.appeal_deadline else None
+        return out
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    name: str | None = None
+    issuer: str | None = None
+    coverage_period: str | None = None
+    plan_type: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "issuer": self.issuer,
+            "coverage_period": self.coverage_period,
+            "plan_type": self.plan_type,
+        }
+
+
+@dataclass(frozen=True)
+class ScanError:
+    type: str  # one of ErrorType
+    message: str  # what happened and what the user can do
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "message": self.message}
+
+
+@dataclass(frozen=True)
+class DocumentReport:
+    path: str
+    sha256: str | None
+    status: str
+    error: ScanError | None
+    kind: str
+    pages: int
+    plan: PlanInfo
+    facts: Facts
+    findings: tuple[Finding, ...]
+    # Things a reader should know that are not findings: pages without usable text, say.
+    warnings: tuple[str, ...] = ()
+    seconds: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "status": self.status,
+            "error": self.error.to_dict() if self.error else None,
+            "kind": self.kind,
+            "pages": self.pages,
+            "plan": self.plan.to_dict(),
+            "facts": self.facts.to_dict(),
+            "findings": [f.to_dict() for f in self.findings],
+            "warnings": list(self.warnings),
+        }
+
+    @classmethod
+    def failed(cls, path: str, error: ScanError, *, sha256: str | None = None,
+               status: str = "failed", pages: int = 0) -> DocumentReport:
+        return cls(path=path, sha256=sha256, status=status, error=error, kind="other",
+                   pages=pages, plan=PlanInfo(), facts=Facts.unknown(), findings=())
+
+
+@dataclass(frozen=True)
+class PatternSetInfo:
+    rules: int
+    sha256: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rules": self.rules, "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
+class ScanReport:
+    documents: tuple[DocumentReport, ...]
+    patterns: PatternSetInfo
+    version: str
+    generated_at: str
+    summary_extra: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        counts = {s: 0 for s in STATUSES}
+        by_category: dict[str, int] = {}
+        for doc in self.documents:
+            counts[doc.status] = counts.get(doc.status, 0) + 1
+            for f in doc.findings:
+                by_category[f.category] = by_category.get(f.category, 0) + 1
+        return {"documents": len(self.documents), **counts, "findings": by_category,
+                **self.summary_extra}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "policyscan": self.version,
+            "patterns": self.patterns.to_dict(),
+            "generated_at": self.generated_at,
+            "documents": [d.to_dict() for d in self.documents],
+            "summary": self.summary(),
+        }

@@ -1,0 +1,127 @@
+"""Pattern files → a validated ``RuleSet``.
+
+A pattern directory holds YAML files. ``vocabulary.yaml`` (optional) names word lists
+that rules reuse as ``@name``; every other file holds ``rules:`` (and may set a default
+``category:``). Files are read with the safe loader: a pattern file can never run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import RuleFileError
+from .schema import Rule, build_rule
+
+VOCABULARY_FILE = "vocabulary.yaml"
+
+
+def builtin_patterns_dir() -> Path:
+    """The built-in pattern directory: inside the installed package, or the repository's."""
+    packaged = Path(str(resources.files("policyscan"))) / "patterns"
+    if packaged.is_dir():
+        return packaged
+    repo = Path(__file__).resolve().parents[3] / "patterns"
+    if repo.is_dir():
+        return repo
+    raise RuleFileError(str(packaged), "the built-in pattern files are missing; "
+                        "reinstall policyscan")
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    sha256: str  # of every loaded file's bytes, in load order
+    files: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleFileError(str(path), f"cannot be read: {exc}") from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = ""
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None:
+            where = f" at line {mark.line + 1}, column {mark.column + 1}"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RuleFileError(str(path), f"is not valid YAML{where}: {problem}") from exc
+
+
+def _vocabulary(path: Path) -> dict[str, tuple[str, ...]]:
+    data = _load_yaml(path)
+    if data is None:
+        return {}
+    vocab = data.get("vocabulary") if isinstance(data, dict) else None
+    if not isinstance(vocab, dict):
+        raise RuleFileError(str(path), "must hold a mapping 'vocabulary: {name: [phrases]}'")
+    out: dict[str, tuple[str, ...]] = {}
+    for name, words in vocab.items():
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip()
+                                                  for w in words):
+            raise RuleFileError(str(path), "must be a list of non-empty strings",
+                                field=f"vocabulary.{name}")
+        out[str(name)] = tuple(" ".join(w.split()) for w in words)
+    return out
+
+
+def _files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise RuleFileError(str(directory), "is not a directory of pattern files")
+    return sorted(p for p in directory.iterdir()
+                  if p.suffix in (".yaml", ".yml") and p.name != VOCABULARY_FILE)
+
+
+def load_rules(extra_dirs: list[Path] | None = None, *, builtin: bool = True) -> RuleSet:
+    """Load the built-in rules plus any ``--patterns`` directories, validating each rule."""
+    from ..match.filters import FILTERS
+
+    dirs = ([builtin_patterns_dir()] if builtin else []) + list(extra_dirs or [])
+    vocabulary: dict[str, tuple[str, ...]] = {}
+    digest = hashlib.sha256()
+    files: list[str] = []
+    for d in dirs:
+        vocab_path = d / VOCABULARY_FILE
+        if vocab_path.is_file():
+            vocabulary.update(_vocabulary(vocab_path))
+            digest.update(vocab_path.read_bytes())
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    filters = frozenset(FILTERS)
+    for d in dirs:
+        for path in _files(d):
+            data = _load_yaml(path)
+            digest.update(path.read_bytes())
+            files.append(str(path))
+            if data is None:
+                continue
+            if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+                raise RuleFileError(str(path), "must hold a mapping with a 'rules:' list")
+            unknown = set(data) - {"rules", "category", "description"}
+            if unknown:
+                raise RuleFileError(str(path), f"unknown top-level key(s) "
+                                    f"{', '.join(sorted(map(str, unknown)))}; allowed: "
+                                    "rules, category, description")
+            for raw in data["rules"]:
+                rule = build_rule(str(path), raw, default_category=data.get("category"),
+                                  vocabulary=vocabulary, filters=filters)
+                if rule.id in seen:
+                    raise RuleFileError(str(path), f"duplicate rule id, already defined in "
+                                        f"{seen[rule.id]}", rule=rule.id, field="id")
+                seen[rule.id] = str(path)
+                rules.append(rule)
+    return RuleSet(tuple(rules), digest.hexdigest(), tuple(files))

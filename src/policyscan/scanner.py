@@ -1,0 +1,318 @@
+"""The pipeline: document → pages → hits → findings → facts → ``DocumentReport``.
+
+``Scanner`` is built once per process (the spaCy pipeline and matchers are the costly
+part) and scans any number of documents. One document's failure becomes that document's
+``status: failed`` report; it never escapes to stop a batch.
+"""
+
+from __future__ import annotations
+
+import time
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .classify import classify
+from .errors import DocumentError
+from .extract import PageText, SourceDocument, open_document
+from .extract.normalize import NormalizedText, normalize
+from .facts import compute_facts
+from .match import RawHit, TextAnalysis
+from .match.context import HitContext, check_context
+from .match.deadline import read_deadline
+from .match.filters import FILTERS
+from .match.fuzzy import FuzzyMatcher, FuzzyPhrase
+from .match.words import find_words
+from .models import Box, Deadline, DocumentReport, Finding, PlanInfo, ScanError
+from .plan import read_plan_info
+from .rules.loader import RuleSet
+from .rules.schema import Rule
+from .structure import SectionMap, build_sections
+
+MAX_QUOTE = 320  # characters; longer sentences are cut to the clause around the hit
+CONTEXT_CHARS = 220  # each side of the quote
+_TRIM = " \t\r\n\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7\u2023\u25ba*-\u2013\u2014"
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    engine: str = "pdfium"
+    password: str | None = None
+    max_pages: int | None = None
+    max_bytes: int | None = None
+    debug: bool = False  # let unexpected exceptions through instead of reporting them
+
+
+@dataclass
+class _Candidate:
+    rule: Rule
+    page: int
+    start: int  # quote span in normalised text
+    end: int
+    hit: RawHit
+    score: float
+    reasons: list[str]
+    negated: bool
+    deadline: Deadline | None
+    section_title: str | None
+    also: list[str]
+
+
+def _sentence_of(sentences: Sequence[tuple[int, int]], starts: list[int],
+                 pos: int) -> tuple[int, int]:
+    k = bisect_right(starts, pos) - 1
+    if k < 0:
+        return (0, 0)
+    return sentences[k]
+
+
+def _quote_span(text: str, sentence: tuple[int, int], hit: RawHit, mode: str) -> tuple[int, int]:
+    if mode == "match":
+        return hit.start, hit.end
+    s, e = min(sentence[0], hit.start), max(sentence[1], hit.end)
+    if e - s > MAX_QUOTE:
+        # Cut a long sentence (or a table row without full stops) to the clause around
+        # the hit, preferring clause punctuation, else whole words.
+        lo = max(s, hit.start - MAX_QUOTE // 2)
+        hi = min(e, max(hit.end, lo + MAX_QUOTE))
+        cut = max(text.rfind(p, lo, hit.start) for p in (";", ",", ":", "  "))
+        s = cut + 1 if cut >= lo else (text.find(" ", lo, hit.start) + 1 or lo)
+        cut_end = min((i for i in (text.find(p, hit.end, hi) for p in (";", ".")) if i >= 0),
+                      default=-1)
+        e = cut_end + 1 if cut_end >= 0 else (text.rfind(" ", hit.end, hi) if
+                                              text.rfind(" ", hit.end, hi) > 0 else hi)
+    while s < e and text[s] in _TRIM:
+        s += 1
+    while e > s and text[e - 1] in _TRIM:
+        e -= 1
+    return s, max(e, s)
+
+
+def _context(text: str, start: int, end: int) -> str:
+    lo = max(0, start - CONTEXT_CHARS)
+    hi = min(len(text), end + CONTEXT_CHARS)
+    if lo > 0:
+        lo = text.find(" ", lo, start) + 1 or lo
+    if hi < len(text):
+        cut = text.rfind(" ", end, hi)
+        hi = cut if cut > 0 else hi
+    return ("… " if lo > 0 else "") + text[lo:hi].strip() + (" …" if hi < len(text) else "")
+
+
+def _union(boxes: list[Box]) -> Box | None:
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _method_text(hit: RawHit) -> str:
+    if hit.method == "phrase":
+        return f"phrase '{hit.detail}'"
+    if hit.method == "token":
+        return f"token {hit.detail}"
+    return f"fuzzy {hit.detail}"
+
+
+class Scanner:
+    """Scans documents with one rule set; reuse it for many documents."""
+
+    def __init__(self, rules: RuleSet, options: ScanOptions | None = None) -> None:
+        self.rules = rules
+        self.options = options or ScanOptions()
+        self._by_id = rules.by_id()
+        self._spacy: object | None = None
+        self._fuzzy = FuzzyMatcher([FuzzyPhrase(r.id, p, r.fuzzy_threshold)
+                                    for r in rules.rules for p in r.fuzzy])
+
+    @property
+    def matchers(self):  # type: ignore[no-untyped-def]
+        """The spaCy matchers, built on first use (importing spaCy costs ~0.6 s)."""
+        if self._spacy is None:
+            from .match.nlp import SpacyMatchers
+
+            self._spacy = SpacyMatchers(self.rules.rules)
+        return self._spacy
+
+    # -- entry points -------------------------------------------------------------------
+
+    def scan(self, path: str | Path) -> DocumentReport:
+        """Scan one file. Never raises for a bad file: the report says what went wrong."""
+        started = time.perf_counter()
+        name = str(path)
+        try:
+            with open_document(path, engine=self.options.engine,
+                               password=self.options.password,
+                               max_pages=self.options.max_pages,
+                               max_bytes=self.options.max_bytes) as doc:
+                report = self.scan_document(doc)
+        except DocumentError as exc:
+            report = DocumentReport.failed(name, ScanError(exc.type, exc.message))
+        except MemoryError:
+            report = DocumentReport.failed(name, ScanError(
+                "too_large", f"{name} needs more memory than is available; try --max-pages"))
+        except Exception as exc:  # one file's failure must not end a batch
+            if self.options.debug:
+                raise
+            report = DocumentReport.failed(name, ScanError(
+                "corrupt", f"{name} could not be scanned ({type(exc).__name__}: {exc}); "
+                "run with --debug for the traceback"))
+        return replace(report, seconds=time.perf_counter() - started)
+
+    def scan_text(self, text: str, name: str = "<text>") -> DocumentReport:
+        """Scan a string as a text document (form feeds separate pages)."""
+        from .extract.sniff import FileType
+        from .extract.textfile import read_text_document
+
+        doc = read_text_document(name, text.encode("utf-8"), "", FileType("text"))
+        return self.scan_document(doc)
+
+    # -- the pipeline -------------------------------------------------------------------
+
+    def scan_document(self, doc: SourceDocument) -> DocumentReport:
+        decision = classify(doc)
+        kind = decision.kind
+        warnings = self._page_warnings(doc)
+        usable = [p for p in doc.pages if p.usable]
+        base = DocumentReport(path=doc.path, sha256=doc.sha256 or None, status="ok", error=None,
+                              kind=kind, pages=doc.page_count, plan=PlanInfo(),
+                              facts=compute_facts(kind, []), findings=(),
+                              warnings=tuple(warnings))
+        if doc.page_count > len(doc.pages):
+            warnings.append(f"only the first {len(doc.pages)} of {doc.page_count} pages were "
+                            "scanned (--max-pages)")
+        if not usable:
+            if doc.file_type.kind == "pdf":
+                facts = compute_facts(kind, []) if kind == "form" else base.facts.unknown()
+                return replace(base, status="needs_ocr", facts=facts, warnings=tuple(warnings),
+                               error=ScanError("unreadable", "no page has a usable text layer "
+                                               "(scanned images or a broken font map); OCR it "
+                                               "to scan it"))
+            return replace(base, warnings=tuple(warnings))
+        sections = build_sections(doc, kind)
+        findings = self._find(doc, usable, sections, kind)
+        return replace(base, findings=tuple(findings), facts=compute_facts(kind, findings),
+                       plan=read_plan_info(usable, kind), warnings=tuple(warnings))
+
+    @staticmethod
+    def _page_warnings(doc: SourceDocument) -> list[str]:
+        out: list[str] = []
+        for problem, what in (("no_text", "no text layer (an image?)"),
+                              ("garbled", "unreadable text (a broken font map)")):
+            pages = [p.number for p in doc.pages if p.problem == problem]
+            if pages:
+                listed = ", ".join(map(str, pages[:20])) + (" …" if len(pages) > 20 else "")
+                out.append(f"page{'s' if len(pages) > 1 else ''} {listed}: {what}; not "
+                           "scanned. OCR the document to include "
+                           f"{'them' if len(pages) > 1 else 'it'}")
+        note = doc.metadata.get("encoding_note")
+        if note:
+            out.append(f"text file {note}")
+        return out
+
+    def _find(self, doc: SourceDocument, pages: list[PageText], sections: SectionMap,
+              kind: str) -> list[Finding]:
+        norms = [normalize(p.marked) for p in pages]
+        analyses: list[TextAnalysis] = self.matchers.analyse(n.text for n in norms)
+        findings: list[Finding] = []
+        for page, norm, analysis in zip(pages, norms, analyses):
+            hits = self._with_fuzzy(norm.text, analysis)
+            candidates = self._candidates(page, norm, analysis, hits, sections, kind)
+            for cand in self._merge(candidates):
+                findings.append(self._finding(doc, page, norm, cand))
+        findings.sort(key=lambda f: (f.page, f.start, f.category))
+        return findings
+
+    def _with_fuzzy(self, text: str, analysis: TextAnalysis) -> list[RawHit]:
+        hits = list(analysis.hits)
+        if not self._fuzzy.phrases:
+            return hits
+        exact = {(h.rule, h.start // 40) for h in hits}
+        for fh in self._fuzzy.find(text, analysis.sentences):
+            overlaps = any(h.rule == fh.rule and h.start < fh.end and fh.start < h.end
+                           for h in hits)
+            if not overlaps and (fh.rule, fh.start // 40) not in exact:
+                hits.append(fh)
+        return hits
+
+    def _candidates(self, page: PageText, norm: NormalizedText, analysis: TextAnalysis,
+                    hits: list[RawHit], sections: SectionMap, kind: str) -> list[_Candidate]:
+        starts = [s for s, _ in analysis.sentences]
+        out: list[_Candidate] = []
+        for hit in hits:
+            rule = self._by_id[hit.rule]
+            sentence = _sentence_of(analysis.sentences, starts, hit.start)
+            section = sections.at(page.number, norm.to_raw(hit.start))
+            ctx = HitContext(kind, page.number, norm.text, hit.start, hit.end, sentence, section)
+            ok, reasons = check_context(ctx, rule.context)
+            if not ok:
+                continue
+            if any(FILTERS[name](ctx) for name in rule.unless):
+                continue
+            deadline = None
+            if rule.extract == "deadline":
+                reading = read_deadline(ctx)
+                if reading.deadline is None:
+                    continue
+                deadline = reading.deadline
+                reasons.append(reading.reason)
+            negation = find_words(rule.negated_by, ctx.window("sentence"))
+            if negation:
+                reasons.append(f"negated by '{negation.group(0)}'")
+            score = rule.score
+            if hit.method == "fuzzy":
+                score *= hit.ratio / 100
+            qs, qe = _quote_span(norm.text, sentence, hit, rule.quote)
+            out.append(_Candidate(rule, page.number, qs, qe, hit, score, reasons,
+                                  negation is not None, deadline, section.title, []))
+        return out
+
+    @staticmethod
+    def _merge(candidates: list[_Candidate]) -> list[_Candidate]:
+        """One finding per passage and category: overlapping hits merge, the best leads."""
+        def key(c: _Candidate) -> tuple[object, ...]:
+            d = c.deadline
+            return (c.rule.category, (d.value, d.unit) if d else None)
+
+        groups: dict[tuple[object, ...], list[_Candidate]] = {}
+        for c in sorted(candidates, key=lambda c: (c.start, -c.score)):
+            groups.setdefault(key(c), []).append(c)
+        merged: list[_Candidate] = []
+        for group in groups.values():
+            current: _Candidate | None = None
+            for c in group:
+                if current is not None and c.start < current.end:
+                    best, other = (current, c) if current.score >= c.score else (c, current)
+                    lo, hi = min(current.start, c.start), max(current.end, c.end)
+                    if hi - lo > MAX_QUOTE + 80:
+                        lo, hi = best.start, best.end
+                    also = [*current.also, *c.also]
+                    if other.rule.id != best.rule.id and other.rule.id not in also:
+                        also.append(other.rule.id)
+                    current = replace(best, start=lo, end=hi, also=also,
+                                      negated=best.negated and other.negated)
+                else:
+                    if current is not None:
+                        merged.append(current)
+                    current = c
+            if current is not None:
+                merged.append(current)
+        return merged
+
+    def _finding(self, doc: SourceDocument, page: PageText, norm: NormalizedText,
+                 c: _Candidate) -> Finding:
+        rs, re_ = norm.span_to_raw(c.start, c.end)
+        ts, te = norm.span_to_raw(c.hit.start, c.hit.end)
+        boxes = doc.boxes(page.number, rs, re_)
+        explanation = "; ".join([_method_text(c.hit), *c.reasons])
+        if c.also:
+            explanation += f"; also matched {', '.join(c.also)}"
+        return Finding(
+            category=c.rule.category, rule=c.rule.id, page=page.number,
+            quote=page.text[rs:re_], context=_context(norm.text, c.start, c.end),
+            section=c.section_title, start=rs, end=re_, bbox=_union(boxes),
+            score=c.score, method=c.hit.method, negated=c.negated,
+            explanation=explanation, deadline=c.deadline, trigger_start=ts, trigger_end=te,
+            boxes=tuple(boxes), also=tuple(c.also), plan_term=c.rule.facts,
+        )

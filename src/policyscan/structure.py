@@ -1,0 +1,242 @@
+"""Where in the document a passage stands: headings, sections and their roles.
+
+A bare "Cosmetic surgery" is an exclusion only because of the list it stands in, and
+"file a grievance" is a claim appeal only outside a nondiscrimination notice. This module
+finds headings (SBC template anchors, lines set larger or bolder than the body text, and
+short lines that name a known section) and gives each stretch of text the role of the
+innermost enclosing section that has one.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+
+from .extract import Line, PageText, SourceDocument
+
+# Role of a heading, from its words. Order matters: "What's not covered" is an exclusion
+# heading although it contains "covered".
+_ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (role, re.compile(pattern, re.I)) for role, pattern in (
+        ("civil_rights", r"discriminat|civil rights|section 1557|language assistance|"
+                         r"language access|interpreter services|help in your language|"
+                         r"we.re here for you .{0,4}in many languages|treat you fairly"),
+        ("privacy", r"privacy practices|notice of privacy|\bhipaa\b"),
+        ("exclusions", r"exclusion|not covered|non-?covered|excluded|we do not cover|"
+                       r"we don.t cover|not a covered|limitations and exclusions"),
+        ("appeals", r"\bappeal|grievance|complaint|coverage decisions?\b|external review|"
+                    r"independent (medical )?review|claims? (and|&) disputes|disputes?\b"),
+        ("definitions", r"\bdefinitions?\b|glossary|defined terms|terms you should know|"
+                        r"important words|words with special meaning"),
+        ("covered", r"covered services|what.s covered|what is covered|benefits chart|"
+                    r"medical benefits|covered benefits|your benefits|schedule of benefits|"
+                    r"benefit (summary|schedule)"),
+    )
+)
+
+# SBC template anchors at a line start (domain.md part B). Role, the template section
+# name used as the finding's ``section``, and the words that open it.
+_SBC_ANCHORS: tuple[tuple[str, str, str], ...] = (
+    ("sbc_header", "Summary of Benefits and Coverage", r"Summary of Benefits and Coverage"),
+    ("sbc_questions", "Important Questions", r"Important Questions"),
+    ("sbc_grid", "Common Medical Event", r"Common\s+Medical\s+Event"),
+    ("sbc_not_covered", "Excluded Services & Other Covered Services",
+     r"Services\s+Your\s+Plan\s+Generally\s+Does\s+NOT\s+Cover"),
+    ("sbc_other_covered", "Excluded Services & Other Covered Services",
+     r"Other\s+Covered\s+Services"),
+    ("sbc_continue_coverage", "Your Rights to Continue Coverage",
+     r"Your\s+Rights\s+to\s+Continue\s+Coverage"),
+    ("sbc_appeals", "Your Grievance and Appeals Rights",
+     r"Your\s+Grievance\s+and\s+Appeals?\s+Rights"),
+    ("sbc_mec", "Minimum Essential Coverage", r"Does\s+this\s+plan\s+provide\s+Minimum"),
+    ("sbc_language", "Language Access Services", r"Language\s+Access\s+Services"),
+    ("sbc_examples", "Coverage Examples",
+     r"(About\s+these\s+Coverage\s+Examples|Peg\s+is\s+Having\s+a\s+Baby)"),
+)
+_SBC_ANCHOR_RE = re.compile(
+    r"(?m)^[ \t\u2022\u25cf*]*(?:" + "|".join(f"(?P<a{i}>{a[2]})"
+                                             for i, a in enumerate(_SBC_ANCHORS)) + ")",
+    re.I,
+)
+# The ten Common Medical Event rows of the SBC grid; their label becomes the section of
+# anything in their rows.
+_SBC_EVENTS = re.compile(
+    r"(?m)^[ \t]*If\s+(?:you|your\s+child)\s+(?:visit\s+a\s+health\s+care|have\s+a\s+test|"
+    r"need\s+drugs|have\s+outpatient\s+surgery|need\s+immediate\s+medical|"
+    r"have\s+a\s+hospital\s+stay|need\s+mental\s+health|are\s+pregnant|"
+    r"need\s+help\s+recovering|needs\s+dental\s+or\s+eye)[^\r\n]*",
+    re.I,
+)
+
+MAX_HEADING_CHARS = 100
+# A heading set in the body size only counts when it is bold or names a known section.
+SIZE_STEP = 1.0  # points above the body size that make a line a heading by size
+_LETTERS = re.compile(r"[A-Za-z]")
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class Section:
+    role: str  # one of rules.schema.SECTION_ROLES
+    title: str | None  # what a finding reports as its section
+
+
+NO_SECTION = Section("none", None)
+
+
+def heading_role(text: str) -> str:
+    for role, pattern in _ROLE_PATTERNS:
+        if pattern.search(text):
+            return role
+    return "none"
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.replace("\ufffe", "-").split()).strip(" :.\u2022*")
+
+
+def _running_lines(pages: list[PageText]) -> set[str]:
+    """Lines repeated at the top or bottom of many pages: running headers and footers."""
+    counts: Counter[str] = Counter()
+    for page in pages:
+        edge = page.lines[:3] + page.lines[-3:]
+        counts.update({_DIGITS.sub("#", page.text[ln.start:ln.end].strip().lower())
+                       for ln in edge})
+    threshold = max(3, len(pages) // 4)
+    return {text for text, n in counts.items() if n >= threshold} if len(pages) >= 4 else set()
+
+
+def _body_size(pages: list[PageText]) -> float | None:
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for ln in page.lines:
+            if ln.size:
+                sizes[ln.size] += ln.end - ln.start
+    return sizes.most_common(1)[0][0] if sizes else None
+
+
+@dataclass(frozen=True)
+class _Heading:
+    offset: int
+    level: float  # larger is more important
+    role: str
+    title: str
+
+
+def _line_heading(page: PageText, ln: Line, body: float | None,
+                  running: set[str]) -> _Heading | None:
+    raw = page.text[ln.start:ln.end]
+    text = _clean(raw)
+    if not (3 <= len(text) <= MAX_HEADING_CHARS) or len(_LETTERS.findall(text)) < 3:
+        return None
+    if _DIGITS.sub("#", raw.strip().lower()) in running:
+        return None
+    role = heading_role(text)
+    by_font = False
+    level = 0.0
+    if body is not None and ln.size:
+        if ln.size >= body + SIZE_STEP:
+            by_font, level = True, ln.size
+        elif ln.bold and ln.size >= body - 0.5:
+            by_font, level = True, ln.size - 0.5
+    # A short standalone line naming a known section is a heading whatever its font:
+    # text files, and PDFs that set headings in the body font.
+    named = (role != "none" and len(text.split()) <= 8 and not text.endswith(".")
+             and text[:1].isupper())
+    if not (by_font or named):
+        return None
+    if by_font and text.endswith(".") and len(text.split()) > 6:
+        return None  # a bold sentence, not a heading
+    if not by_font:
+        level = (body or 10.0) + 0.25
+    if body is None and ln.bold:  # Markdown "#" headings in text files
+        level = 30.0 - raw.lstrip().count("#", 0, 6)
+    return _Heading(ln.start, level, role, text)
+
+
+class SectionMap:
+    """The section at any (page, offset) of a document."""
+
+    def __init__(self, marks: dict[int, list[tuple[int, Section]]],
+                 entering: dict[int, Section]) -> None:
+        self._marks = marks
+        self._offsets = {p: [o for o, _ in m] for p, m in marks.items()}
+        self._entering = entering
+
+    def at(self, page: int, offset: int) -> Section:
+        offsets = self._offsets.get(page, [])
+        k = bisect_right(offsets, offset) - 1
+        if k >= 0:
+            return self._marks[page][k][1]
+        return self._entering.get(page, NO_SECTION)
+
+    def headings(self) -> list[tuple[int, int, Section]]:
+        return [(p, o, s) for p, marks in sorted(self._marks.items()) for o, s in marks]
+
+
+def _effective(stack: list[_Heading | Section]) -> Section:
+    """The innermost heading with a role gives the role; its title names the section."""
+    for item in reversed(stack):
+        if isinstance(item, Section):
+            if item.role != "none":
+                return item
+        elif item.role != "none":
+            return Section(item.role, item.title)
+    for item in reversed(stack):
+        if isinstance(item, _Heading):
+            return Section("none", item.title)
+    return NO_SECTION
+
+
+def build_sections(doc: SourceDocument, kind: str) -> SectionMap:
+    pages = [p for p in doc.pages if p.usable]
+    body = _body_size(pages)
+    running = _running_lines(pages)
+    stack: list[_Heading] = []
+    sbc_section: Section | None = None
+    marks: dict[int, list[tuple[int, Section]]] = {}
+    entering: dict[int, Section] = {}
+
+    for page in doc.pages:
+        if not page.usable:
+            continue
+        current = _effective([*stack, *([sbc_section] if sbc_section else [])])
+        entering[page.number] = current
+        events: list[tuple[int, str, object]] = []
+        for ln in page.lines:
+            h = _line_heading(page, ln, body, running)
+            if h is not None:
+                events.append((h.offset, "heading", h))
+        if kind == "sbc":
+            for m in _SBC_ANCHOR_RE.finditer(page.text):
+                i = next(int(k[1:]) for k, v in m.groupdict().items() if v)
+                role, title, _ = _SBC_ANCHORS[i]
+                events.append((m.start(), "sbc", Section(role, title)))
+            for m in _SBC_EVENTS.finditer(page.text):
+                events.append((m.start(), "sbc", Section("sbc_grid", _clean(m.group(0)))))
+        events.sort(key=lambda e: (e[0], e[1] != "sbc"))
+        page_marks: list[tuple[int, Section]] = []
+        for offset, what, item in events:
+            if what == "sbc":
+                assert isinstance(item, Section)
+                sbc_section = item
+                stack.clear()  # template sections are flat: one replaces the last
+            else:
+                assert isinstance(item, _Heading)
+                if kind == "sbc" and item.role == "none":
+                    continue  # bold grid cells and row labels are not sections in an SBC
+                while stack and stack[-1].level <= item.level:
+                    stack.pop()
+                stack.append(item)
+                if kind == "sbc" and item.role != "none":
+                    sbc_section = None
+            section = _effective([*([sbc_section] if sbc_section else []), *stack])
+            if page_marks and page_marks[-1][0] == offset:
+                page_marks[-1] = (offset, section)
+            else:
+                page_marks.append((offset, section))
+        if page_marks:
+            marks[page.number] = page_marks
+    return SectionMap(marks, entering)
