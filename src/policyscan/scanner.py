@@ -67,6 +67,25 @@ def _sentence_of(sentences: Sequence[tuple[int, int]], starts: list[int],
     return sentences[k]
 
 
+def _split_sentences(analysis: TextAnalysis, cuts: list[int]) -> TextAnalysis:
+    """Cut sentences at heading lines: a heading has no full stop, yet ends a sentence."""
+    if not cuts:
+        return analysis
+    out: list[tuple[int, int]] = []
+    k = 0
+    for s, e in analysis.sentences:
+        while k < len(cuts) and cuts[k] <= s:
+            k += 1
+        j = k
+        while j < len(cuts) and cuts[j] < e:
+            if cuts[j] > s:
+                out.append((s, cuts[j]))
+                s = cuts[j]
+            j += 1
+        out.append((s, e))
+    return TextAnalysis(analysis.hits, out)
+
+
 def _quote_span(text: str, sentence: tuple[int, int], hit: RawHit, mode: str) -> tuple[int, int]:
     if mode == "match":
         return hit.start, hit.end
@@ -89,9 +108,15 @@ def _quote_span(text: str, sentence: tuple[int, int], hit: RawHit, mode: str) ->
     return s, max(e, s)
 
 
-def _context(text: str, start: int, end: int) -> str:
-    lo = max(0, start - CONTEXT_CHARS)
-    hi = min(len(text), end + CONTEXT_CHARS)
+def _context(text: str, start: int, end: int, sentences: Sequence[tuple[int, int]],
+             starts: list[int]) -> str:
+    """The quote with the sentences either side of it, each side cut to CONTEXT_CHARS."""
+    k = bisect_right(starts, start) - 1
+    before = sentences[k - 1][0] if k >= 1 else 0
+    j = bisect_right(starts, max(end - 1, start))
+    after = sentences[j][1] if j < len(sentences) else len(text)
+    lo = max(0, before, start - CONTEXT_CHARS)
+    hi = min(len(text), after, end + CONTEXT_CHARS)
     if lo > 0:
         lo = text.find(" ", lo, start) + 1 or lo
     if hi < len(text):
@@ -123,6 +148,9 @@ class Scanner:
         self.options = options or ScanOptions()
         self._by_id = rules.by_id()
         self._spacy: object | None = None
+        # When a list, every rejected hit is recorded here as (page, rule, text, reason):
+        # the answer to "why was this not found?".
+        self.trace: list[tuple[int, str, str, str]] | None = None
         self._fuzzy = FuzzyMatcher([FuzzyPhrase(r.id, p, r.fuzzy_threshold)
                                     for r in rules.rules for p in r.fuzzy])
 
@@ -217,10 +245,14 @@ class Scanner:
         analyses: list[TextAnalysis] = self.matchers.analyse(n.text for n in norms)
         findings: list[Finding] = []
         for page, norm, analysis in zip(pages, norms, analyses):
+            analysis = _split_sentences(analysis, [norm.to_norm(o)
+                                                   for o in sections.breaks(page.number)])
             hits = self._with_fuzzy(norm.text, analysis)
             candidates = self._candidates(page, norm, analysis, hits, sections, kind)
+            starts = [s for s, _ in analysis.sentences]
             for cand in self._merge(candidates):
-                findings.append(self._finding(doc, page, norm, cand))
+                context = _context(norm.text, cand.start, cand.end, analysis.sentences, starts)
+                findings.append(self._finding(doc, page, norm, cand, context))
         findings.sort(key=lambda f: (f.page, f.start, f.category))
         return findings
 
@@ -247,13 +279,17 @@ class Scanner:
             ctx = HitContext(kind, page.number, norm.text, hit.start, hit.end, sentence, section)
             ok, reasons = check_context(ctx, rule.context)
             if not ok:
+                self._reject(ctx, rule, "context: " + ("; ".join(reasons) or "no context"))
                 continue
-            if any(FILTERS[name](ctx) for name in rule.unless):
+            dropped = next((r for r in (FILTERS[name](ctx) for name in rule.unless) if r), None)
+            if dropped:
+                self._reject(ctx, rule, dropped)
                 continue
             deadline = None
             if rule.extract == "deadline":
                 reading = read_deadline(ctx)
                 if reading.deadline is None:
+                    self._reject(ctx, rule, reading.reason)
                     continue
                 deadline = reading.deadline
                 reasons.append(reading.reason)
@@ -267,6 +303,10 @@ class Scanner:
             out.append(_Candidate(rule, page.number, qs, qe, hit, score, reasons,
                                   negation is not None, deadline, section.title, []))
         return out
+
+    def _reject(self, ctx: HitContext, rule: Rule, reason: str) -> None:
+        if self.trace is not None:
+            self.trace.append((ctx.page, rule.id, ctx.window("sentence")[:200], reason))
 
     @staticmethod
     def _merge(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -301,7 +341,7 @@ class Scanner:
         return merged
 
     def _finding(self, doc: SourceDocument, page: PageText, norm: NormalizedText,
-                 c: _Candidate) -> Finding:
+                 c: _Candidate, context: str) -> Finding:
         rs, re_ = norm.span_to_raw(c.start, c.end)
         ts, te = norm.span_to_raw(c.hit.start, c.hit.end)
         boxes = doc.boxes(page.number, rs, re_)
@@ -310,7 +350,7 @@ class Scanner:
             explanation += f"; also matched {', '.join(c.also)}"
         return Finding(
             category=c.rule.category, rule=c.rule.id, page=page.number,
-            quote=page.text[rs:re_], context=_context(norm.text, c.start, c.end),
+            quote=page.text[rs:re_], context=context,
             section=c.section_title, start=rs, end=re_, bbox=_union(boxes),
             score=c.score, method=c.hit.method, negated=c.negated,
             explanation=explanation, deadline=c.deadline, trigger_start=ts, trigger_end=te,

@@ -70,6 +70,10 @@ _SBC_EVENTS = re.compile(
     re.I,
 )
 
+# This heading is specific enough to mark an SBC's lists in any document that has it
+# (an SBC excerpt, a plan comparison that copies the lists).
+_SBC_STRONG = re.compile(r"Services\s+Your\s+Plan\s+Generally\s+Does\s+NOT\s+Cover", re.I)
+
 MAX_HEADING_CHARS = 100
 # A heading set in the body size only counts when it is bold or names a known section.
 SIZE_STEP = 1.0  # points above the body size that make a line a heading by size
@@ -120,9 +124,18 @@ def _body_size(pages: list[PageText]) -> float | None:
 @dataclass(frozen=True)
 class _Heading:
     offset: int
+    end: int
     level: float  # larger is more important
     role: str
     title: str
+
+
+def _title_like(text: str) -> bool:
+    """Title Case or ALL CAPS: most longer words start with a capital."""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’]*", text) if len(w) > 3]
+    if not words:
+        return True
+    return sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
 def _line_heading(page: PageText, ln: Line, body: float | None,
@@ -133,6 +146,7 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
         return None
     if _DIGITS.sub("#", raw.strip().lower()) in running:
         return None
+    ends_sentence = raw.rstrip().rstrip("\"'”’)").endswith((".", ";", ","))
     role = heading_role(text)
     by_font = False
     level = 0.0
@@ -141,27 +155,30 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
             by_font, level = True, ln.size
         elif ln.bold and ln.size >= body - 0.5:
             by_font, level = True, ln.size - 0.5
+    if by_font and (text[:1].islower() or (ends_sentence and (len(text.split()) > 6
+                                                            or ln.size == level + 0.5))):
+        return None  # a bold sentence or the bold end of one, not a heading
     # A short standalone line naming a known section is a heading whatever its font:
-    # text files, and PDFs that set headings in the body font.
-    named = (role != "none" and len(text.split()) <= 8 and not text.endswith(".")
-             and text[:1].isupper())
+    # text files, and PDFs that set headings in the body font. Lines that continue or
+    # end a sentence are prose that happens to contain such words.
+    named = (role != "none" and not by_font and len(text.split()) <= 8
+             and not ends_sentence and text[:1].isupper() and _title_like(text))
     if not (by_font or named):
         return None
-    if by_font and text.endswith(".") and len(text.split()) > 6:
-        return None  # a bold sentence, not a heading
     if not by_font:
         level = (body or 10.0) + 0.25
     if body is None and ln.bold:  # Markdown "#" headings in text files
         level = 30.0 - raw.lstrip().count("#", 0, 6)
-    return _Heading(ln.start, level, role, text)
+    return _Heading(ln.start, ln.end, level, role, text)
 
 
 class SectionMap:
     """The section at any (page, offset) of a document."""
 
     def __init__(self, marks: dict[int, list[tuple[int, Section]]],
-                 entering: dict[int, Section]) -> None:
+                 entering: dict[int, Section], breaks: dict[int, list[int]]) -> None:
         self._marks = marks
+        self._breaks = breaks
         self._offsets = {p: [o for o, _ in m] for p, m in marks.items()}
         self._entering = entering
 
@@ -171,6 +188,11 @@ class SectionMap:
         if k >= 0:
             return self._marks[page][k][1]
         return self._entering.get(page, NO_SECTION)
+
+    def breaks(self, page: int) -> list[int]:
+        """Page-text offsets where a heading line starts or ends: text never runs on
+        across them, whatever the punctuation."""
+        return self._breaks.get(page, [])
 
     def headings(self) -> list[tuple[int, int, Section]]:
         return [(p, o, s) for p, marks in sorted(self._marks.items()) for o, s in marks]
@@ -192,12 +214,14 @@ def _effective(stack: list[_Heading | Section]) -> Section:
 
 def build_sections(doc: SourceDocument, kind: str) -> SectionMap:
     pages = [p for p in doc.pages if p.usable]
+    sbc = kind == "sbc" or any(_SBC_STRONG.search(p.text) for p in pages)
     body = _body_size(pages)
     running = _running_lines(pages)
     stack: list[_Heading] = []
     sbc_section: Section | None = None
     marks: dict[int, list[tuple[int, Section]]] = {}
     entering: dict[int, Section] = {}
+    breaks: dict[int, list[int]] = {}
 
     for page in doc.pages:
         if not page.usable:
@@ -205,15 +229,18 @@ def build_sections(doc: SourceDocument, kind: str) -> SectionMap:
         current = _effective([*stack, *([sbc_section] if sbc_section else [])])
         entering[page.number] = current
         events: list[tuple[int, str, object]] = []
+        page_breaks: list[int] = []
         for ln in page.lines:
             h = _line_heading(page, ln, body, running)
             if h is not None:
                 events.append((h.offset, "heading", h))
-        if kind == "sbc":
+                page_breaks.extend((h.offset, h.end))
+        if sbc:
             for m in _SBC_ANCHOR_RE.finditer(page.text):
                 i = next(int(k[1:]) for k, v in m.groupdict().items() if v)
                 role, title, _ = _SBC_ANCHORS[i]
                 events.append((m.start(), "sbc", Section(role, title)))
+                page_breaks.append(m.start())
             for m in _SBC_EVENTS.finditer(page.text):
                 events.append((m.start(), "sbc", Section("sbc_grid", _clean(m.group(0)))))
         events.sort(key=lambda e: (e[0], e[1] != "sbc"))
@@ -225,12 +252,12 @@ def build_sections(doc: SourceDocument, kind: str) -> SectionMap:
                 stack.clear()  # template sections are flat: one replaces the last
             else:
                 assert isinstance(item, _Heading)
-                if kind == "sbc" and item.role == "none":
+                if sbc and item.role == "none":
                     continue  # bold grid cells and row labels are not sections in an SBC
                 while stack and stack[-1].level <= item.level:
                     stack.pop()
                 stack.append(item)
-                if kind == "sbc" and item.role != "none":
+                if sbc and item.role != "none":
                     sbc_section = None
             section = _effective([*([sbc_section] if sbc_section else []), *stack])
             if page_marks and page_marks[-1][0] == offset:
@@ -239,4 +266,6 @@ def build_sections(doc: SourceDocument, kind: str) -> SectionMap:
                 page_marks.append((offset, section))
         if page_marks:
             marks[page.number] = page_marks
-    return SectionMap(marks, entering)
+        if page_breaks:
+            breaks[page.number] = sorted(set(page_breaks))
+    return SectionMap(marks, entering, breaks)

@@ -51,6 +51,14 @@ class NormalizedText:
             return 0
         return min(self._raw[k] + (i - self._norm[k]), self.raw_length)
 
+    def to_norm(self, r: int) -> int:
+        """Normalised offset of page-text offset ``r`` (removed characters map forward)."""
+        k = bisect_right(self._raw, r) - 1
+        if k < 0:
+            return 0
+        nxt = self._norm[k + 1] if k + 1 < len(self._norm) else len(self.text)
+        return min(self._norm[k] + (r - self._raw[k]), nxt)
+
     def span_to_raw(self, start: int, end: int) -> tuple[int, int]:
         """Page-text span covering normalised ``[start, end)``."""
         if end <= start:

@@ -23,6 +23,9 @@ from .sniff import FileType
 
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
 _BOLD_WEIGHT = 600
+# Many producers report a meaningless weight (Quadient: 250 for every font); the font
+# name says "Bold" even then.
+_BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
 # Box lookups reopen pages lazily; a few stay open because findings cluster on pages.
 _OPEN_PAGES = 4
 
@@ -41,6 +44,16 @@ def _error_for(exc: Exception, path: str, password: str | None) -> DocumentError
     return DocumentError("corrupt", f"{path} could not be read as a PDF: {exc}")
 
 
+def _is_bold(textpage: pdfium.PdfTextPage, index: int) -> bool:
+    if int(pdfium_c.FPDFText_GetFontWeight(textpage.raw, index)) >= _BOLD_WEIGHT:
+        return True
+    name = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, len(name), ctypes.byref(flags))
+    lowered = name.value.decode("latin-1").lower()
+    return any(word in lowered for word in _BOLD_NAMES)
+
+
 def _lines(textpage: pdfium.PdfTextPage, text: str) -> tuple[Line, ...]:
     lines: list[Line] = []
     pos = 0
@@ -51,8 +64,7 @@ def _lines(textpage: pdfium.PdfTextPage, text: str) -> tuple[Line, ...]:
             first += 1
         if first < end:
             size = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, first))
-            weight = int(pdfium_c.FPDFText_GetFontWeight(textpage.raw, first))
-            lines.append(Line(pos, end, round(size, 1), weight >= _BOLD_WEIGHT))
+            lines.append(Line(pos, end, round(size, 1), _is_bold(textpage, first)))
         pos = m.end() if m else len(text)
     return tuple(lines)
 

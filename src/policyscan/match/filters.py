@@ -30,7 +30,9 @@ _NON_MEDICAL = re.compile(
 _PROVIDER_RIGHTS = re.compile(
     r"providers?\b[^.]{0,120}\b(not|no)\b[^.]{0,60}\b(beneficiar|appeal rights|"
     r"independent claims)|"
-    r"\bnot\b[^.]{0,40}\b(have|has)\b[^.]{0,20}\b(independent )?(claims and )?appeal rights",
+    r"\bnot\b[^.]{0,40}\b(have|has)\b[^.]{0,20}\b(independent )?(claims and )?appeal rights|"
+    r"\b(provider|beneficiary)\b[^.]{0,60}\bwith\s+(independent\s+)?(claims\s+and\s+)?"
+    r"appeal rights",
     re.I,
 )
 _COVERED_TRIAL = re.compile(
@@ -74,14 +76,23 @@ def provider_rights(ctx: HitContext) -> str | None:
 
 
 def covered_clinical_trial(ctx: HitContext) -> str | None:
+    """A clause that covers routine costs in a trial; not an exclusion "except" for them."""
+    if ctx.section.role == "exclusions":
+        return None
     window = ctx.window("sentence")
-    if _COVERED_TRIAL.search(window) and not _EXCLUDING.search(ctx.before(200)):
-        return "describes covered clinical-trial costs"
-    return None
+    m = _COVERED_TRIAL.search(window)
+    if not m or _EXCLUDING.search(ctx.before(200)):
+        return None
+    between = window[:m.start()]
+    if re.search(r"\bexcept\b", between, re.I) and not _EXCLUDING.search(window[m.start():]):
+        return None  # "excluded …, except … routine patient costs": the exclusion stands
+    return "describes covered clinical-trial costs"
 
 
 def research_description(ctx: HitContext) -> str | None:
     """Study designs and FDA status describe evidence; they exclude nothing."""
+    if ctx.section.role == "exclusions":
+        return None
     window = ctx.window("sentence")
     if _LITERATURE.search(window) and not _EXCLUDING.search(window):
         return "describes research or regulatory status, not coverage"

@@ -1,0 +1,226 @@
+"""The command line: options in, the engine called, a formatter out, an exit code back.
+
+No matching logic lives here. Heavy modules (spaCy, pdf readers, rich) are imported
+inside the commands so that ``policyscan --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, PolicyScanError, UserError
+
+FORMATS = ("terminal", "json", "jsonl")
+
+
+class _DefaultToScan(click.Group):
+    """``policyscan FILE…`` means ``policyscan scan FILE…``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h",
+                                                                      "--version"):
+            args = ["scan", *args]
+        return super().parse_args(ctx, args)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _load_rules(patterns: tuple[Path, ...]) -> Any:
+    from .rules.loader import load_rules
+
+    try:
+        return load_rules(list(patterns))
+    except PolicyScanError as exc:
+        _fail(str(exc))
+
+
+def _positive(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    if value is not None and value <= 0:
+        raise click.BadParameter("must be a positive number")
+    return value
+
+
+patterns_option = click.option(
+    "--patterns", "patterns", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+    help="A directory of extra rule files (YAML) to load with the built-in ones. Repeatable.")
+
+
+@click.group(cls=_DefaultToScan, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="policyscan")
+def main() -> None:
+    """Find cosmetic exclusions, prior-authorization rules, appeal rights and deadlines in
+    health-insurance documents (PDF, .txt, .md), offline.
+
+    \b
+    policyscan mypolicy.pdf                 annotated report in the terminal
+    policyscan plans/ --format jsonl        one JSON document per line
+    policyscan rules --test                 check every rule against its examples
+    policyscan eval CORPUS --gold GOLD      score against hand-checked gold files
+
+    Exit codes: 0 every document scanned; 2 usage or rule-file error; 3 some document
+    could not be scanned (needs OCR, failed, timed out).
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="terminal",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to this file instead of standard output.")
+@click.option("--engine", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium",
+              show_default=True, help="PDF text engine. pdfplumber is ~40x slower.")
+@click.option("--password", help="Password of encrypted PDFs.")
+@patterns_option
+@click.option("--max-pages", type=int, callback=_positive,
+              help="Scan at most this many pages of each document.")
+@click.option("--max-bytes", type=int, callback=_positive,
+              help="Refuse files larger than this many bytes.")
+@click.option("--color/--no-color", default=None,
+              help="Force colour on or off (default: on for a terminal unless NO_COLOR).")
+@click.option("-v", "--verbose", is_flag=True, help="Show every finding in the terminal.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, engine: str,
+         password: str | None, patterns: tuple[Path, ...], max_pages: int | None,
+         max_bytes: int | None, color: bool | None, verbose: bool, debug: bool) -> None:
+    """Scan PDF, .txt and .md files (folders are searched for them)."""
+    from .discovery import discover
+    from .engine import run_scan
+    from .report import make_formatter
+    from .scanner import ScanOptions
+
+    rules = _load_rules(patterns)
+    try:
+        files, problems = discover(list(paths))
+    except UserError as exc:
+        _fail(str(exc))
+    options = ScanOptions(engine=engine, password=password, max_pages=max_pages,
+                          max_bytes=max_bytes, debug=debug)
+    stream = (output.open("w", encoding="utf-8") if output else
+              click.get_text_stream("stdout"))
+    try:
+        fmt_options: dict[str, Any] = {"verbose": verbose}
+        if fmt == "terminal":
+            fmt_options["color"] = False if output else color
+        formatter = make_formatter(fmt, stream, **fmt_options)
+        report = run_scan(files, problems, rules, options, formatter)
+    except PolicyScanError as exc:
+        _fail(str(exc))
+    finally:
+        if output:
+            stream.close()
+    incomplete = any(d.status != "ok" for d in report.documents)
+    sys.exit(EXIT_INCOMPLETE if incomplete else EXIT_OK)
+
+
+@main.command()
+@patterns_option
+@click.option("--test", "run_tests", is_flag=True,
+              help="Run every rule's examples; exit 1 if any fails.")
+@click.option("--builtin/--no-builtin", default=True, show_default=True,
+              help="Include the built-in rules.")
+def rules(patterns: tuple[Path, ...], run_tests: bool, builtin: bool) -> None:
+    """List the loaded rules, or test them against their own examples."""
+    from .rules.loader import load_rules
+    from .rules.examples import check_examples
+
+    try:
+        ruleset = load_rules(list(patterns), builtin=builtin)
+    except PolicyScanError as exc:
+        _fail(str(exc))
+    if not run_tests:
+        for rule in ruleset.rules:
+            click.echo(f"{rule.id:<42} {rule.category:<26} {rule.score:.2f}  {rule.title}")
+        click.echo(f"{len(ruleset)} rules from {len(ruleset.files)} files, "
+                   f"sha256 {ruleset.sha256[:12]}")
+        return
+    failures = 0
+    results = check_examples(ruleset)
+    for result in results:
+        if not result.ok:
+            failures += 1
+            click.echo(f"FAIL {result.rule} {result.expectation}: {result.text!r}"
+                       f"{' — ' + result.detail if result.detail else ''}")
+    click.echo(f"{len(results) - failures} of {len(results)} rule examples pass "
+               f"({len(ruleset)} rules)")
+    sys.exit(1 if failures else 0)
+
+
+@main.command(name="eval")
+@click.argument("corpus", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--gold", type=click.Path(path_type=Path, exists=True, file_okay=False),
+              help="Gold directory (default: CORPUS/gold).")
+@click.option("--engine", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium",
+              show_default=True)
+@patterns_option
+@click.option("-v", "--verbose", is_flag=True, help="Print a line per miss and trap hit.")
+@click.option("--min-facts", type=float, help="Fail (exit 1) below this facts accuracy.")
+@click.option("--min-recall", type=float, help="Fail (exit 1) below this must_find recall.")
+@click.option("--max-traps", type=int, help="Fail (exit 1) above this many trap hits.")
+def eval_command(corpus: Path, gold: Path | None, engine: str, patterns: tuple[Path, ...],
+                 verbose: bool, min_facts: float | None, min_recall: float | None,
+                 max_traps: int | None) -> None:
+    """Score scans of CORPUS against hand-checked gold files (gold-format.md)."""
+    from .evaluate import GoldFileError, load_gold_dir, score_reports
+    from .scanner import ScanOptions, Scanner
+
+    rules = _load_rules(patterns)
+    try:
+        gold_files = load_gold_dir(gold or corpus / "gold")
+    except GoldFileError as exc:
+        _fail(str(exc))
+    scanner = Scanner(rules, ScanOptions(engine=engine))
+    reports = []
+    for g in gold_files:
+        path = corpus / g.document
+        if path.exists():
+            reports.append(scanner.scan(path).to_dict())
+    score = score_reports(reports, gold_files)
+    if verbose:
+        for line in score.lines():
+            click.echo(line)
+    for row in score.table_rows():
+        click.echo(f"  {row.category:<26} {row.found:>4}/{row.total:<4} {row.recall:.3f}")
+    failures = score.failures(min_facts if min_facts is not None else 0.0,
+                              min_recall if min_recall is not None else 0.0,
+                              max_traps if max_traps is not None else 10**9)
+    for failure in failures:
+        click.echo(f"FAIL {failure}")
+    click.echo(score.summary_line())
+    sys.exit(1 if failures else 0)
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--page", type=int, callback=_positive, help="Only this page (1-based).")
+@click.option("--engine", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium",
+              show_default=True)
+@click.option("--password", help="Password of an encrypted PDF.")
+def text(path: Path, page: int | None, engine: str, password: str | None) -> None:
+    """Print the page text that finding offsets (start, end) refer to."""
+    from .errors import DocumentError
+    from .extract import open_document
+
+    try:
+        with open_document(path, engine=engine, password=password) as doc:
+            for p in doc.pages:
+                if page is None or p.number == page:
+                    click.echo(f"\f--- page {p.number}"
+                               f"{' (' + p.problem + ')' if p.problem else ''} ---")
+                    click.echo(p.text)
+    except DocumentError as exc:
+        _fail(exc.message)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    main()

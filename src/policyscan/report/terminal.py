@@ -1,0 +1,662 @@
+"""The terminal report: what a patient, a benefits analyst or a broker reads.
+
+Each document is printed the moment it is finished (long batches stream): a header, the
+document-level facts phrased as answers, then the findings grouped by category with each
+quote shown in its context. ``end`` adds a comparison table when there is more than one
+document, and always the disclaimer as the last line.
+
+Every string that comes from a document (path, plan name, quote, context, warnings) is
+wrapped in a ``rich.text.Text``, never interpreted as markup: policy text may contain
+"[bold]" or "[/]" and must print literally. Without colour the output is plain text with
+no escape codes at all, so it can be piped, saved, diffed or pasted into an email; the
+quote is then marked with »guillemets« instead of a highlight.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import PurePath
+from typing import IO, Any, cast
+
+from rich import box
+from rich.console import Console
+from rich.measure import Measurement
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from ..models import (
+    CATEGORIES,
+    CATEGORY_LABELS,
+    FACT_CATEGORIES,
+    NON_PLAN_KINDS,
+    DocumentReport,
+    Finding,
+    ScanReport,
+)
+
+DISCLAIMER = ("policyscan finds wording; it is not legal advice. "
+              "The plan documents and your denial letter control.")
+
+MIN_WIDTH = 60
+# Findings shown per category before "… and N more" (all of them with verbose=True).
+MAX_FINDINGS_PER_CATEGORY = 12
+# Characters of context kept on each side of the quote (all of it with verbose=True):
+# enough to read the sentence, short enough that a long booklet stays skimmable.
+CONTEXT_SIDE_CHARS = 160
+# A supporting quote in the facts block is a reminder, not the finding itself.
+FACT_QUOTE_CHARS = 80
+# How many supporting findings a "Yes" cites.
+MAX_CITED = 3
+
+KIND_LABELS: dict[str, str] = {
+    "sbc": "Summary of Benefits and Coverage (SBC)",
+    "plan_document": "plan document",
+    "medical_policy": "medical policy",
+    "denial_notice": "denial notice",
+    "glossary": "glossary",
+    "form": "form",
+    "other": "other",
+}
+# Short kind names for the summary table, where columns are narrow.
+KIND_SHORT: dict[str, str] = {
+    "sbc": "SBC",
+    "plan_document": "plan doc.",
+    "medical_policy": "medical policy",
+    "denial_notice": "denial notice",
+    "glossary": "glossary",
+    "form": "form",
+    "other": "other",
+}
+
+STATUS_LABELS: dict[str, str] = {
+    "ok": "ok",
+    "needs_ocr": "needs OCR",
+    "failed": "failed",
+    "timeout": "timeout",
+}
+STATUS_STYLES: dict[str, str] = {
+    "ok": "bold green",
+    "needs_ocr": "bold yellow",
+    "failed": "bold red",
+    "timeout": "bold red",
+}
+
+# The facts as questions a reader asks, in CATEGORIES order.
+QUESTIONS: dict[str, str] = {
+    "cosmetic_exclusion": "Cosmetic work excluded?",
+    "reconstructive_exception": "Reconstructive exception?",
+    "medical_necessity": "Medical necessity required?",
+    "prior_authorization": "Prior authorization required?",
+    "appeal_rights": "Appeal rights stated?",
+    "appeal_deadline": "Appeal deadline:",
+    "external_review": "External review?",
+    "experimental_exclusion": "Experimental treatment excluded?",
+}
+_QUESTION_WIDTH = max(len(q) for q in QUESTIONS.values())
+# Column headers of the summary table: two short lines each, so that eleven columns fit
+# in 100 characters and still leave room for the file name.
+SHORT_HEADERS: dict[str, str] = {
+    "cosmetic_exclusion": "Cosmetic\nexcl.",
+    "reconstructive_exception": "Recon.\nexcept.",
+    "medical_necessity": "Medical\nnecess.",
+    "prior_authorization": "Prior\nauth.",
+    "appeal_rights": "Appeal\nrights",
+    "external_review": "External\nreview",
+    "experimental_exclusion": "Exper.\nexcl.",
+    "appeal_deadline": "Appeal\ndeadline",
+}
+
+QUOTE_STYLE = "bold reverse"
+DIM = "dim"
+_WS = re.compile(r"\s+")
+# Punctuation a quote may begin or end with (after whitespace is collapsed).
+_PUNCT = ".,;:!?'\"()[]{}“”‘’«»-–—*•●/"
+
+
+# -- small text helpers ------------------------------------------------------------------
+
+
+def collapse(text: str) -> str:
+    """One space for any run of whitespace: quotes keep the page's line breaks (``\\r\\n``)."""
+    return _WS.sub(" ", text).strip()
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
+    text = collapse(text)
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[:cut if cut > limit // 2 else limit].rstrip(" ,;:") + "…"
+
+
+def _skeleton(text: str) -> tuple[str, list[int]]:
+    """Letters and digits only, case-folded, with each one's offset in ``text``.
+
+    The context is the page's *normalised* text (whitespace collapsed, typographic quotes
+    made ASCII, line-end hyphens joined, ligatures expanded) while the quote is the raw
+    slice; comparing skeletons finds the quote despite all of those differences.
+    """
+    chars: list[str] = []
+    where: list[int] = []
+    for i, c in enumerate(text):
+        for k in unicodedata.normalize("NFKC", c).casefold():
+            if k.isalnum():
+                chars.append(k)
+                where.append(i)
+    return "".join(chars), where
+
+
+def locate_quote(context: str, quote: str) -> tuple[int, int] | None:
+    """Where ``quote`` stands inside ``context`` (offsets into ``context``), or None.
+
+    When the quote occurs more than once, pick the one where the scanner put it: it cuts
+    the context around the quote, so with both ends cut ("… x …") the quote is the
+    occurrence nearest the middle, with only the start cut it is the last, else the first.
+    """
+    ctx_skel, where = _skeleton(context)
+    q_skel, _ = _skeleton(quote)
+    if not q_skel:
+        return None
+    hits: list[int] = []
+    at = ctx_skel.find(q_skel)
+    while at >= 0:
+        hits.append(at)
+        at = ctx_skel.find(q_skel, at + 1)
+    if not hits:
+        return None
+    spans = [(where[h], where[h + len(q_skel) - 1] + 1) for h in hits]
+    cut_start, cut_end = context.startswith("…"), context.endswith("…")
+    if cut_start and cut_end:
+        start, end = min(spans, key=lambda s: abs(s[0] - (len(context) - s[1])))
+    else:
+        start, end = spans[-1] if cut_start and not cut_end else spans[0]
+    return _with_punctuation(context, quote, start, end)
+
+
+def _with_punctuation(context: str, quote: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a skeleton match over the punctuation the quote itself starts or ends with.
+
+    Skeletons drop punctuation, so "higher cost." would otherwise be highlighted without
+    its full stop, and '"Cosmetic"' without its quotation marks.
+    """
+    lead = len(quote) - len(quote.lstrip(_PUNCT))
+    trail = len(quote) - len(quote.rstrip(_PUNCT))
+    while lead and start > 0 and context[start - 1] in _PUNCT:
+        start, lead = start - 1, lead - 1
+    while trail and end < len(context) and context[end] in _PUNCT:
+        end, trail = end + 1, trail - 1
+    return start, end
+
+
+def _trim_left(text: str, keep: int) -> str:
+    """The last ``keep`` characters of ``text``, starting at a word, with a leading '… '."""
+    text = text.lstrip("… ")
+    if len(text) <= keep:
+        return text
+    cut = text.find(" ", len(text) - keep)
+    return "… " + text[cut + 1 if cut >= 0 else len(text) - keep:]
+
+
+def _trim_right(text: str, keep: int) -> str:
+    """The first ``keep`` characters of ``text``, ending at a word, with a trailing ' …'."""
+    text = text.rstrip("… ")
+    if len(text) <= keep:
+        return text
+    cut = text.rfind(" ", 0, keep)
+    return text[:cut if cut > 0 else keep] + " …"
+
+
+def quote_in_context(finding: Finding, *, color: bool, side: int | None) -> Text:
+    """The finding's context with its quote highlighted (or »marked« in plain text).
+
+    ``side`` limits the context kept on each side of the quote (None keeps all). If the
+    quote cannot be found in the context, the context is shown and then the quote.
+    """
+    context = collapse(finding.context)
+    quote = collapse(finding.quote)
+    span = locate_quote(context, quote) if context else None
+    if span is None:
+        out = Text()
+        if context:
+            out.append(context if side is None else _trim_right(context, 2 * side))
+            out.append("\n")
+        _append_quote(out, quote, color=color)
+        return out
+    before, middle, after = context[:span[0]], context[span[0]:span[1]], context[span[1]:]
+    if side is not None:
+        had_start, had_end = before.startswith("…"), after.endswith("…")
+        before = _trim_left(before, side)
+        after = _trim_right(after, side)
+        # Keep the scanner's own marks that the page went on beyond the context.
+        if had_start and not before.startswith("…"):
+            before = "… " + before
+        if had_end and not after.endswith("…"):
+            after = after + " …"
+    out = Text(before)
+    _append_quote(out, middle, color=color)
+    out.append(after)
+    return out
+
+
+def _append_quote(out: Text, quote: str, *, color: bool) -> None:
+    """The quote itself: a highlight when colour is on, »guillemets« when it is not."""
+    if color:
+        out.append(quote, style=QUOTE_STYLE)
+    else:
+        out.append(f"»{quote}«")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def deadline_text(value: int, unit: str) -> str:
+    """"180 days", "1 month", "5 business days": the unit as a reader says it."""
+    word = unit.replace("_", " ")
+    if value == 1 and word.endswith("s"):
+        word = word[:-1]
+    return f"{value} {word}"
+
+
+def page_list(pages: Iterable[int]) -> str:
+    """"p3, p4": distinct pages in order of first appearance."""
+    seen: list[int] = []
+    for p in pages:
+        if p not in seen:
+            seen.append(p)
+    return ", ".join(f"p{p}" for p in seen)
+
+
+def supporting(doc: DocumentReport, category: str) -> list[Finding]:
+    """The findings that can set the category's fact: plan terms, not negated, by page.
+
+    These are the ones the facts module counts, so citing them explains the "Yes".
+    """
+    found = [f for f in doc.findings
+             if f.category == category and f.plan_term and not f.negated]
+    return sorted(found, key=lambda f: (f.page, f.start))
+
+
+def negating(doc: DocumentReport, category: str) -> list[Finding]:
+    """Plan-term findings of the category marked negated ("no prior authorization …")."""
+    found = [f for f in doc.findings if f.category == category and f.plan_term and f.negated]
+    return sorted(found, key=lambda f: (f.page, f.start))
+
+
+def is_scanned(doc: DocumentReport) -> bool:
+    return doc.status == "ok"
+
+
+def status_text(status: str) -> Text:
+    return Text(STATUS_LABELS.get(status, status), style=STATUS_STYLES.get(status, "bold"))
+
+
+def fact_cell(doc: DocumentReport, category: str) -> Text:
+    """Yes / No / ? / — for the summary table (— when the document was not scanned)."""
+    if not is_scanned(doc):
+        return Text("—", style=DIM)
+    value = doc.facts.values.get(category)
+    if value is None:
+        return Text("?", style="yellow")
+    return Text("Yes", style="green") if value else Text("No", style=DIM)
+
+
+def deadline_cell(doc: DocumentReport) -> Text:
+    fact = doc.facts.appeal_deadline
+    if not is_scanned(doc) or fact is None:
+        return Text("—", style=DIM)
+    return Text(deadline_text(fact.value, fact.unit))
+
+
+# -- the formatter -----------------------------------------------------------------------
+
+
+def _is_terminal(stream: IO[str]) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def want_color(stream: IO[str], color: bool | None) -> bool:
+    """Colour when asked for, else only on a terminal and only if NO_COLOR is not set."""
+    if color is not None:
+        return color
+    return _is_terminal(stream) and not os.environ.get("NO_COLOR")
+
+
+class _StripTrailingBlanks(io.TextIOBase):
+    """Passes text on with the blanks at the end of each line removed.
+
+    rich pads every line of a table or padded block out to the full width; in plain text
+    those blanks only get in the way (diffs, e-mail, copy and paste). rich writes whole
+    lines per print, so a partial line is held only until its newline arrives.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__()
+        self._stream = stream
+        self._partial = ""
+
+    @property
+    def encoding(self) -> str:  # rich reads it to decide whether box characters are safe
+        return getattr(self._stream, "encoding", None) or "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        lines = (self._partial + text).split("\n")
+        self._partial = lines.pop()
+        if lines:
+            self._stream.write("".join(line.rstrip(" ") + "\n" for line in lines))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._partial:
+            self._stream.write(self._partial)
+            self._partial = ""
+        self._stream.flush()
+
+
+def make_console(stream: IO[str], *, color: bool, width: int | None) -> Console:
+    """A console that writes colour only when ``color``, and never interprets markup.
+
+    Every option is explicit so that rich's own environment sniffing (NO_COLOR,
+    FORCE_COLOR, TERM=dumb, Jupyter) cannot override the decision made here.
+    """
+    common: dict[str, Any] = {"file": stream, "highlight": False, "emoji": False,
+                              "markup": False, "soft_wrap": False, "legacy_windows": False}
+    if color:
+        console = Console(force_terminal=True, no_color=False, color_system="auto", **common)
+        if console.color_system is None:  # TERM=dumb or unknown: colour was still asked for
+            console = Console(force_terminal=True, no_color=False, color_system="standard",
+                              **common)
+    else:
+        common["file"] = cast(IO[str], _StripTrailingBlanks(stream))
+        console = Console(force_terminal=False, no_color=True, color_system=None, **common)
+    console.width = max(MIN_WIDTH, width if width else console.width)
+    return console
+
+
+class TerminalFormatter:
+    """The human-readable report (see the module docstring)."""
+
+    def __init__(self, stream: IO[str], *, color: bool | None = None,
+                 width: int | None = None, verbose: bool = False, **_: Any) -> None:
+        self.stream = stream
+        self.color = want_color(stream, color)
+        self.verbose = verbose
+        self.console = make_console(stream, color=self.color, width=width)
+        self._printed = 0
+
+    # Formatter protocol ----------------------------------------------------------------
+
+    def begin(self) -> None:
+        pass
+
+    def document(self, doc: DocumentReport) -> None:
+        """Print one document now, so a long batch shows results as they come."""
+        if self._printed:
+            self.console.print()
+        self._printed += 1
+        self._header(doc)
+        if is_scanned(doc):
+            self._facts(doc)
+            self._findings(doc)
+        elif doc.findings:  # not expected, but never hide what was found
+            self._findings(doc)
+        else:
+            self.console.print(Padding(Text("Not scanned, so there are no facts or findings "
+                                            "for this document.", style="yellow"),
+                                       (0, 0, 0, 2)))
+        self._flush()
+
+    def end(self, report: ScanReport) -> None:
+        if len(report.documents) > 1:
+            self.console.print()
+            self.console.print(Rule(style=DIM))
+            self._summary(report)
+            self._status_counts(report)
+        elif not report.documents:
+            self.console.print(Text("No documents were scanned.", style="yellow"))
+        self.console.print()
+        self.console.print(Text(DISCLAIMER, style="italic"))
+        self._flush()
+
+    # Blocks ---------------------------------------------------------------------------
+
+    def _header(self, doc: DocumentReport) -> None:
+        """Path, then what the document is, whether it was read, and which plan it names."""
+        c = self.console
+        c.print(Rule(style="bold blue" if self.color else ""))
+        c.print(Text(doc.path, style="bold"))
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold" if self.color else "", no_wrap=True)
+        grid.add_column(overflow="fold")
+        grid.add_row("Kind", Text(KIND_LABELS.get(doc.kind, doc.kind)))
+        grid.add_row("Pages", Text(str(doc.pages)))
+        status = status_text(doc.status)
+        if doc.seconds is not None:
+            status.append(f"  ({doc.seconds:.1f} s)", style=DIM)
+        grid.add_row("Status", status)
+        for label, value in (("Plan", doc.plan.name), ("Issuer", doc.plan.issuer),
+                             ("Coverage period", doc.plan.coverage_period),
+                             ("Plan type", doc.plan.plan_type)):
+            if value:
+                grid.add_row(label, Text(collapse(value)))
+        for warning in doc.warnings:
+            grid.add_row(Text("Warning", style="yellow"), Text(warning, style="yellow"))
+        c.print(Padding(grid, (0, 0, 0, 2)))
+        if not is_scanned(doc):
+            message = doc.error.message if doc.error else f"status {doc.status}"
+            line = Text("Could not scan: ", style="bold red")
+            line.append(message, style="red")
+            c.print(Padding(line, (1, 0, 0, 2)))
+        elif doc.error is not None:  # scanned, but something is worth knowing
+            line = Text("Problem: ", style="bold yellow")
+            line.append(doc.error.message, style="yellow")
+            c.print(Padding(line, (1, 0, 0, 2)))
+
+    def _facts(self, doc: DocumentReport) -> None:
+        """The facts as answers, each "Yes" with the pages that say so."""
+        c = self.console
+        c.print()
+        c.print(Text("What this document says", style="bold underline" if self.color else ""))
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        for category in CATEGORIES:
+            answer = (self._deadline_answer(doc) if category == "appeal_deadline"
+                      else self._fact_answer(doc, category))
+            grid.add_row(Text(QUESTIONS[category]), answer)
+        c.print(Padding(grid, (0, 0, 0, 2)))
+        if doc.kind in NON_PLAN_KINDS:
+            what = "defines terms" if doc.kind == "glossary" else "asks for information"
+            note = Text(f"Note: this is a {KIND_LABELS[doc.kind]}: it {what} rather than "
+                        "stating the terms of a plan. Facts come from plan terms only, so "
+                        "they are not set from this document; its wording is listed below.",
+                        style="italic yellow")
+            c.print(Padding(note, (0, 0, 0, 2)))
+
+    def _fact_answer(self, doc: DocumentReport, category: str) -> Text:
+        value = doc.facts.values.get(category) if category in FACT_CATEGORIES else None
+        if value is None:
+            return Text("unknown", style="yellow")
+        if not value:
+            negated = negating(doc, category)
+            if negated:
+                out = Text("No", style="bold")
+                out.append(f" — stated as not applying ({page_list(f.page for f in negated)})")
+                return out
+            return Text("not found", style=DIM)
+        out = Text("Yes", style="bold green")
+        cited = supporting(doc, category)[:MAX_CITED]
+        if cited:
+            out.append(" — " + page_list(f.page for f in cited))
+            self._append_snippet(out, cited[0].quote)
+        return out
+
+    def _deadline_answer(self, doc: DocumentReport) -> Text:
+        fact = doc.facts.appeal_deadline
+        if fact is None:
+            return Text("not stated in this document", style=DIM)
+        out = Text(deadline_text(fact.value, fact.unit), style="bold green")
+        out.append(f" (p{fact.page})")
+        self._append_snippet(out, fact.quote)
+        return out
+
+    def _append_snippet(self, answer: Text, quote: str) -> None:
+        """The start of the supporting quote, cut to stay on the answer's line.
+
+        A reminder of the wording, not the finding itself (that is listed below); left
+        out when the terminal is too narrow for a useful piece of it.
+        """
+        used = 2 + _QUESTION_WIDTH + 2 + len(answer.plain) + 4  # indent, gap, '  ""'
+        room = min(FACT_QUOTE_CHARS, self.console.width - used)
+        if room >= 20:
+            answer.append(f'  "{shorten(quote, room)}"', style=DIM)
+
+    def _findings(self, doc: DocumentReport) -> None:
+        """Findings grouped by category, in the order of the categories."""
+        c = self.console
+        c.print()
+        if not doc.findings:
+            c.print(Text("No findings: none of the eight kinds of wording were found in this "
+                         "document.", style=DIM))
+            return
+        c.print(Text(f"Findings ({len(doc.findings)})",
+                     style="bold underline" if self.color else ""))
+        for category in CATEGORIES:
+            group = sorted((f for f in doc.findings if f.category == category),
+                           key=lambda f: (f.page, f.start))
+            if group:
+                self._group(category, group)
+        known = set(CATEGORIES)
+        extra = [f for f in doc.findings if f.category not in known]
+        if extra:  # a category this formatter does not know: still show it
+            self._group("other", extra)
+
+    def _group(self, category: str, group: Sequence[Finding]) -> None:
+        c = self.console
+        label = CATEGORY_LABELS.get(category, category)
+        c.print()
+        c.print(Padding(Text(f"{label} ({len(group)})", style="bold cyan"), (0, 0, 0, 2)))
+        shown = group if self.verbose else group[:MAX_FINDINGS_PER_CATEGORY]
+        for finding in shown:
+            self._finding(finding)
+        hidden = len(group) - len(shown)
+        if hidden:
+            c.print(Padding(Text(f"… and {hidden} more (use --format json for all)",
+                                 style="italic"), (0, 0, 0, 4)))
+
+    def _finding(self, f: Finding) -> None:
+        """One finding: where, how sure, the quote in its words, and why it matched."""
+        c = self.console
+        head = Text(f"p{f.page}", style="bold")
+        if f.section:
+            head.append(" · ")
+            head.append(collapse(f.section), style="italic")
+        head.append(f" · score {f.score:.2f}")
+        if f.negated:
+            head.append(" · ")
+            head.append("negated", style="bold yellow")
+        if not f.plan_term:
+            head.append(" · ")
+            head.append("not a plan term", style="yellow")
+        c.print(Padding(head, (0, 0, 0, 4)))
+        if f.deadline is not None:
+            d = f.deadline
+            line = Text("deadline: ", style="bold")
+            line.append(f"{deadline_text(d.value, d.unit)} → {d.action.replace('_', ' ')}")
+            if d.anchor:
+                line.append(", ")
+                line.append(collapse(d.anchor))
+            c.print(Padding(line, (0, 0, 0, 6)))
+        side = None if self.verbose else CONTEXT_SIDE_CHARS
+        c.print(Padding(quote_in_context(f, color=self.color, side=side), (0, 0, 0, 6)))
+        why = Text(collapse(f.explanation), style=DIM)
+        why.append(f" — rule {f.rule}", style=DIM)
+        if f.also and not all(rule in f.explanation for rule in f.also):
+            why.append(f" (also {', '.join(f.also)})", style=DIM)
+        c.print(Padding(why, (0, 0, 0, 6)))
+
+    def _summary(self, report: ScanReport) -> None:
+        """The batch at a glance: a table when it fits the width, else a list."""
+        table = self._summary_table(report)
+        if Measurement.get(self.console, self.console.options, table).minimum <= \
+                self.console.width:
+            self.console.print(table)
+        else:
+            self._summary_list(report)
+
+    def _summary_table(self, report: ScanReport) -> Table:
+        """One row per document, one column per fact."""
+        table = Table(title="Summary", title_justify="left", title_style="bold",
+                      box=box.SIMPLE_HEAD, header_style="bold", padding=0,
+                      pad_edge=False, caption="Yes = wording found · No = not found · "
+                      "? = unknown · — = not scanned / not stated",
+                      caption_justify="left", caption_style=DIM)
+        table.add_column("File", overflow="fold", min_width=12)
+        table.add_column("Kind", overflow="fold", min_width=5)
+        table.add_column("Status", overflow="fold", min_width=6)
+        for category in FACT_CATEGORIES:
+            header = SHORT_HEADERS[category]
+            table.add_column(header, justify="center", no_wrap=True,
+                             min_width=max(len(w) for w in header.split("\n")))
+        table.add_column(SHORT_HEADERS["appeal_deadline"], no_wrap=True, min_width=8)
+        for doc in report.documents:
+            table.add_row(Text(PurePath(doc.path).name), Text(KIND_SHORT.get(doc.kind, doc.kind)),
+                          status_text(doc.status),
+                          *(fact_cell(doc, cat) for cat in FACT_CATEGORIES),
+                          deadline_cell(doc))
+        return table
+
+    def _summary_list(self, report: ScanReport) -> None:
+        """The summary for a narrow terminal: per document, the facts that are "Yes"."""
+        c = self.console
+        c.print(Text("Summary", style="bold"))
+        for doc in report.documents:
+            line = Text(PurePath(doc.path).name, style="bold")
+            line.append(f"  {KIND_SHORT.get(doc.kind, doc.kind)} · ")
+            line.append_text(status_text(doc.status))
+            c.print(Padding(line, (0, 0, 0, 2)))
+            if not is_scanned(doc):
+                c.print(Padding(Text("not scanned", style=DIM), (0, 0, 0, 4)))
+                continue
+            for label, value in (("Yes", True), ("Unknown", None)):
+                names = [CATEGORY_LABELS[cat] for cat in FACT_CATEGORIES
+                         if doc.facts.values.get(cat) is value]
+                if names or value is True:
+                    c.print(Padding(Text(f"{label}: {', '.join(names) or 'none'}"),
+                                    (0, 0, 0, 4)))
+            c.print(Padding(Text(f"Appeal deadline: {deadline_cell(doc).plain}"), (0, 0, 0, 4)))
+
+    def _status_counts(self, report: ScanReport) -> None:
+        summary = report.summary()
+        parts = [f"{summary['documents']} documents"]
+        parts += [f"{summary.get(s, 0)} {STATUS_LABELS[s]}" for s in STATUS_LABELS
+                  if summary.get(s, 0) or s == "ok"]
+        line = Text(" · ".join(parts), style="bold")
+        findings: dict[str, int] = summary.get("findings", {})
+        total = sum(findings.values())
+        line.append(f" · {_plural(total, 'finding')}")
+        self.console.print(line)
+        if findings:
+            by_cat = ", ".join(f"{CATEGORY_LABELS.get(c, c)} {findings[c]}"
+                               for c in (*CATEGORIES, *sorted(set(findings) - set(CATEGORIES)))
+                               if c in findings)
+            self.console.print(Text(by_cat, style=DIM))
+
+    def _flush(self) -> None:
+        try:
+            self.stream.flush()
+        except (AttributeError, ValueError, OSError):
+            pass
