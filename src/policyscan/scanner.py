@@ -7,6 +7,7 @@ part) and scans any number of documents. One document's failure becomes that doc
 
 from __future__ import annotations
 
+import re
 import time
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -31,7 +32,15 @@ from .rules.schema import Rule
 from .structure import SectionMap, build_sections
 
 MAX_QUOTE = 320  # characters; longer sentences are cut to the clause around the hit
-CONTEXT_CHARS = 220  # each side of the quote
+# How far back a cut quote may start: table rows run on without full stops, and the
+# words just before the hit are the cell it belongs to.
+QUOTE_LEAD = 90
+# Context is mostly what leads into the quote (a list's lead-in, the sentence naming the
+# subject); after it, only a glimpse, so a neighbouring statement is not taken for part
+# of this finding.
+CONTEXT_BEFORE = 200
+CONTEXT_AFTER = 50
+_NEW_TOPIC = re.compile(r"[.!?]\s+[A-Z][\w /&-]{0,30}:")
 _TRIM = " \t\r\n\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7\u2023\u25ba*-\u2013\u2014"
 
 
@@ -93,7 +102,7 @@ def _quote_span(text: str, sentence: tuple[int, int], hit: RawHit, mode: str) ->
     if e - s > MAX_QUOTE:
         # Cut a long sentence (or a table row without full stops) to the clause around
         # the hit, preferring clause punctuation, else whole words.
-        lo = max(s, hit.start - MAX_QUOTE // 2)
+        lo = max(s, hit.start - QUOTE_LEAD)
         hi = min(e, max(hit.end, lo + MAX_QUOTE))
         cut = max(text.rfind(p, lo, hit.start) for p in (";", ",", ":", "  "))
         s = cut + 1 if cut >= lo else (text.find(" ", lo, hit.start) + 1 or lo)
@@ -110,19 +119,24 @@ def _quote_span(text: str, sentence: tuple[int, int], hit: RawHit, mode: str) ->
 
 def _context(text: str, start: int, end: int, sentences: Sequence[tuple[int, int]],
              starts: list[int]) -> str:
-    """The quote with the sentences either side of it, each side cut to CONTEXT_CHARS."""
+    """The quote with the sentence before it and a little of the one after."""
     k = bisect_right(starts, start) - 1
     before = sentences[k - 1][0] if k >= 1 else 0
     j = bisect_right(starts, max(end - 1, start))
     after = sentences[j][1] if j < len(sentences) else len(text)
-    lo = max(0, before, start - CONTEXT_CHARS)
-    hi = min(len(text), after, end + CONTEXT_CHARS)
-    if lo > 0:
+    lo = max(0, before, start - CONTEXT_BEFORE)
+    hi = min(len(text), after, end + CONTEXT_AFTER)
+    topic = _NEW_TOPIC.search(text, max(end - 1, 0), hi)
+    if topic:  # "… Claims: claims must be …" starts something else
+        hi = after = topic.start() + 1
+    # Cut inside a sentence only at a word boundary; sentence ends are clean already.
+    if lo > before:
         lo = text.find(" ", lo, start) + 1 or lo
-    if hi < len(text):
+    if hi < after:
         cut = text.rfind(" ", end, hi)
         hi = cut if cut > 0 else hi
-    return ("… " if lo > 0 else "") + text[lo:hi].strip() + (" …" if hi < len(text) else "")
+    text_lo, text_hi = text[lo:hi].strip(), hi < len(text.rstrip())
+    return ("… " if lo > 0 else "") + text_lo + (" …" if text_hi else "")
 
 
 def _union(boxes: list[Box]) -> Box | None:
@@ -274,8 +288,11 @@ class Scanner:
         out: list[_Candidate] = []
         for hit in hits:
             rule = self._by_id[hit.rule]
+            raw_start = norm.to_raw(hit.start)
+            if sections.in_toc(page.number, raw_start):
+                continue  # a table-of-contents line names a section; it states nothing
             sentence = _sentence_of(analysis.sentences, starts, hit.start)
-            section = sections.at(page.number, norm.to_raw(hit.start))
+            section = sections.at(page.number, raw_start)
             ctx = HitContext(kind, page.number, norm.text, hit.start, hit.end, sentence, section)
             ok, reasons = check_context(ctx, rule.context)
             if not ok:

@@ -74,6 +74,11 @@ _SBC_EVENTS = re.compile(
 # (an SBC excerpt, a plan comparison that copies the lists).
 _SBC_STRONG = re.compile(r"Services\s+Your\s+Plan\s+Generally\s+Does\s+NOT\s+Cover", re.I)
 
+# A table-of-contents line: words, dot leaders, a page number. It names sections; it
+# states nothing, so nothing on it is a finding.
+_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
+_TOC_LINE = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\s*$|\u2026{2,}\s*\d{1,4}\s*$")
+
 MAX_HEADING_CHARS = 100
 # A heading set in the body size only counts when it is bold or names a known section.
 SIZE_STEP = 1.0  # points above the body size that make a line a heading by size
@@ -176,9 +181,11 @@ class SectionMap:
     """The section at any (page, offset) of a document."""
 
     def __init__(self, marks: dict[int, list[tuple[int, Section]]],
-                 entering: dict[int, Section], breaks: dict[int, list[int]]) -> None:
+                 entering: dict[int, Section], breaks: dict[int, list[int]],
+                 toc: dict[int, list[tuple[int, int]]]) -> None:
         self._marks = marks
         self._breaks = breaks
+        self._toc = toc
         self._offsets = {p: [o for o, _ in m] for p, m in marks.items()}
         self._entering = entering
 
@@ -188,6 +195,9 @@ class SectionMap:
         if k >= 0:
             return self._marks[page][k][1]
         return self._entering.get(page, NO_SECTION)
+
+    def in_toc(self, page: int, offset: int) -> bool:
+        return any(s <= offset < e for s, e in self._toc.get(page, ()))
 
     def breaks(self, page: int) -> list[int]:
         """Page-text offsets where a heading line starts or ends: text never runs on
@@ -222,6 +232,7 @@ def build_sections(doc: SourceDocument, kind: str) -> SectionMap:
     marks: dict[int, list[tuple[int, Section]]] = {}
     entering: dict[int, Section] = {}
     breaks: dict[int, list[int]] = {}
+    toc: dict[int, list[tuple[int, int]]] = {}
 
     for page in doc.pages:
         if not page.usable:
@@ -230,8 +241,18 @@ def build_sections(doc: SourceDocument, kind: str) -> SectionMap:
         entering[page.number] = current
         events: list[tuple[int, str, object]] = []
         page_breaks: list[int] = []
+        toc_lines = [(ln.start, ln.end) for ln in page.lines
+                     if _TOC_LINE.search(page.text, ln.start, ln.end)]
+        if toc_lines:
+            toc[page.number] = toc_lines
         for ln in page.lines:
+            if toc_lines and any(s <= ln.start < e for s, e in toc_lines):
+                continue
             h = _line_heading(page, ln, body, running)
+            if h is not None and kind == "glossary":
+                # A glossary's headings are the terms it defines ("Appeal", "Excluded
+                # Services"): definitions, whatever the words.
+                h = _Heading(h.offset, h.end, h.level, "definitions", h.title)
             if h is not None:
                 events.append((h.offset, "heading", h))
                 page_breaks.extend((h.offset, h.end))
@@ -252,8 +273,11 @@ def build_sections(doc: SourceDocument, kind: str) -> SectionMap:
                 stack.clear()  # template sections are flat: one replaces the last
             else:
                 assert isinstance(item, _Heading)
-                if sbc and item.role == "none":
-                    continue  # bold grid cells and row labels are not sections in an SBC
+                if sbc and item.role not in ("civil_rights", "privacy"):
+                    # In an SBC the template anchors are the sections; bold grid cells
+                    # ("Not Covered") are not. Only notices appended after the template
+                    # (nondiscrimination, privacy) bring headings of their own.
+                    continue
                 while stack and stack[-1].level <= item.level:
                     stack.pop()
                 stack.append(item)
@@ -266,6 +290,8 @@ def build_sections(doc: SourceDocument, kind: str) -> SectionMap:
                 page_marks.append((offset, section))
         if page_marks:
             marks[page.number] = page_marks
+        # A blank line ends a paragraph (text files have them; PDF text rarely does).
+        page_breaks.extend(m.start() for m in _BLANK_LINE.finditer(page.text))
         if page_breaks:
             breaks[page.number] = sorted(set(page_breaks))
-    return SectionMap(marks, entering, breaks)
+    return SectionMap(marks, entering, breaks, toc)

@@ -43,15 +43,18 @@ _INSURER_CLOCK = re.compile(
     r"[^.;]{0,90}\b(will|must|shall|should|is required to|are required to|has|have|be)\b"
     r"[^.;]{0,80}\b(decid\w*|decision|respond\w*|response|notif\w*|answer\w*|resolv\w*|"
     r"complet\w*|conduct\w*|process\w*|review\w*|made|make|send|sent|give|given|issu\w*|"
-    r"provid\w*|acknowledg\w*|mail\w*|rule|reach)\b[^.;]{0,60}$",
+    r"provid\w*|acknowledg\w*|mail\w*|rule|reach)\b[^.;]{0,140}$",
     re.I,
 )
-# Anchored on the plan receiving the member's request: the plan's clock.
+# Anchored on the plan receiving the member's request: the plan's clock. Either the plan
+# is the one receiving ("after we receive it"), or what is received is the member's
+# request ("following receipt of the appeal"), not the plan's notice.
 _PLAN_RECEIPT_ANCHOR = re.compile(
-    r"^[^.;]{0,25}\b(after|following|from|of)\s+(the\s+)?(date\s+(of\s+)?)?"
-    r"(our\s+|the\s+plan.s\s+|the\s+)?(receipt|receiving|we\s+(receive|get)|the\s+plan\s+"
-    r"receives|it\s+receives|your\s+request\s+is\s+received)\b[^.;]{0,30}\b(your|the|an?)\s+"
-    r"(written\s+)?(appeal|request|grievance|complaint|claim|information)",
+    r"^[^.;]{0,25}\b(after|following|from|of|upon)\s+(the\s+date\s+(of\s+)?)?"
+    r"(?:(we|us|the\s+plan|the\s+claims\s+administrator|it)\s+(receives?|received|gets?)\b|"
+    r"(our\s+|the\s+plan.s\s+|the\s+)?(receipt|receiving)\s+(of\s+)?(your|the|an?)\s+"
+    r"(written\s+)?(appeal|request|grievance|complaint)\b|"
+    r"your\s+(appeal|request|grievance|complaint)\s+is\s+received)",
     re.I,
 )
 # Limits that are not appeal limits.
@@ -139,10 +142,13 @@ def parse_duration(text: str, min_end: int = 0) -> tuple[int, str, re.Match[str]
     return None
 
 
-def _action(text: str) -> str:
-    for action, pattern in _ACTIONS:
-        if pattern.search(text):
-            return action
+def _action(*texts: str) -> str:
+    """The first text that names an action decides it: the sentence itself, else what
+    leads into it ("External review: … You must ask within 4 months"), else its section."""
+    for text in texts:
+        for action, pattern in _ACTIONS:
+            if pattern.search(text):
+                return action
     return "other"
 
 
@@ -176,7 +182,8 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
         return DeadlineReading(None, "the plan's or a reviewer's own decision time")
     if not _MEMBER.search(sentence):
         return DeadlineReading(None, "no member filing the request")
-    action = _action(sentence)
+    lead_in = ctx.text[max(0, ctx.sentence[0] - 250):ctx.sentence[0]]
+    action = _action(sentence, lead_in, ctx.section.title or "")
     anchor = _anchor(after)
     return DeadlineReading(Deadline(value, unit, action, anchor),
                            f"{value} {unit.replace('_', ' ')} to {action.replace('_', ' ')}")

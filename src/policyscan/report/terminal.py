@@ -14,7 +14,7 @@ quote is then marked with »guillemets« instead of a highlight.
 
 from __future__ import annotations
 
-import io
+import contextlib
 import os
 import re
 import unicodedata
@@ -24,7 +24,6 @@ from typing import IO, Any, cast
 
 from rich import box
 from rich.console import Console
-from rich.measure import Measurement
 from rich.padding import Padding
 from rich.rule import Rule
 from rich.table import Table
@@ -116,7 +115,7 @@ QUOTE_STYLE = "bold reverse"
 DIM = "dim"
 _WS = re.compile(r"\s+")
 # Punctuation a quote may begin or end with (after whitespace is collapsed).
-_PUNCT = ".,;:!?'\"()[]{}“”‘’«»-–—*•●/"
+_PUNCT = ".,;:!?'\"()[]{}-*/\u201c\u201d\u2018\u2019\u00ab\u00bb\u2013\u2014\u2022\u25cf"
 
 
 # -- small text helpers ------------------------------------------------------------------
@@ -332,25 +331,23 @@ def want_color(stream: IO[str], color: bool | None) -> bool:
     return _is_terminal(stream) and not os.environ.get("NO_COLOR")
 
 
-class _StripTrailingBlanks(io.TextIOBase):
-    """Passes text on with the blanks at the end of each line removed.
+class _StripTrailingBlanks:
+    """A stream wrapper that removes the blanks at the end of each line.
 
     rich pads every line of a table or padded block out to the full width; in plain text
     those blanks only get in the way (diffs, e-mail, copy and paste). rich writes whole
-    lines per print, so a partial line is held only until its newline arrives.
+    lines per print, so a partial line is held only until its newline arrives. It has
+    just what rich uses of a stream: ``write``, ``flush`` and ``encoding``.
     """
 
     def __init__(self, stream: IO[str]) -> None:
-        super().__init__()
         self._stream = stream
         self._partial = ""
+        # rich reads it to decide whether box-drawing characters are safe to write.
+        self.encoding: str = getattr(stream, "encoding", None) or "utf-8"
 
-    @property
-    def encoding(self) -> str:  # rich reads it to decide whether box characters are safe
-        return getattr(self._stream, "encoding", None) or "utf-8"
-
-    def writable(self) -> bool:
-        return True
+    def isatty(self) -> bool:
+        return False
 
     def write(self, text: str) -> int:
         lines = (self._partial + text).split("\n")
@@ -428,7 +425,8 @@ class TerminalFormatter:
         elif not report.documents:
             self.console.print(Text("No documents were scanned.", style="yellow"))
         self.console.print()
-        self.console.print(Text(DISCLAIMER, style="italic"))
+        # One line at any width, so that it is found by grep and never split.
+        self.console.print(Text(DISCLAIMER, style="italic"), soft_wrap=True)
         self._flush()
 
     # Blocks ---------------------------------------------------------------------------
@@ -443,7 +441,7 @@ class TerminalFormatter:
         grid.add_column(overflow="fold")
         grid.add_row("Kind", Text(KIND_LABELS.get(doc.kind, doc.kind)))
         grid.add_row("Pages", Text(str(doc.pages)))
-        status = status_text(doc.status)
+        status = Text().append_text(status_text(doc.status))
         if doc.seconds is not None:
             status.append(f"  ({doc.seconds:.1f} s)", style=DIM)
         grid.add_row("Status", status)
@@ -457,11 +455,11 @@ class TerminalFormatter:
         c.print(Padding(grid, (0, 0, 0, 2)))
         if not is_scanned(doc):
             message = doc.error.message if doc.error else f"status {doc.status}"
-            line = Text("Could not scan: ", style="bold red")
+            line = Text().append("Could not scan: ", style="bold red")
             line.append(message, style="red")
             c.print(Padding(line, (1, 0, 0, 2)))
         elif doc.error is not None:  # scanned, but something is worth knowing
-            line = Text("Problem: ", style="bold yellow")
+            line = Text().append("Problem: ", style="bold yellow")
             line.append(doc.error.message, style="yellow")
             c.print(Padding(line, (1, 0, 0, 2)))
 
@@ -491,13 +489,13 @@ class TerminalFormatter:
         if value is None:
             return Text("unknown", style="yellow")
         if not value:
-            negated = negating(doc, category)
+            negated = [] if doc.kind in NON_PLAN_KINDS else negating(doc, category)
             if negated:
-                out = Text("No", style="bold")
+                out = Text().append("No", style="bold")
                 out.append(f" — stated as not applying ({page_list(f.page for f in negated)})")
                 return out
             return Text("not found", style=DIM)
-        out = Text("Yes", style="bold green")
+        out = Text().append("Yes", style="bold green")
         cited = supporting(doc, category)[:MAX_CITED]
         if cited:
             out.append(" — " + page_list(f.page for f in cited))
@@ -508,7 +506,7 @@ class TerminalFormatter:
         fact = doc.facts.appeal_deadline
         if fact is None:
             return Text("not stated in this document", style=DIM)
-        out = Text(deadline_text(fact.value, fact.unit), style="bold green")
+        out = Text().append(deadline_text(fact.value, fact.unit), style="bold green")
         out.append(f" (p{fact.page})")
         self._append_snippet(out, fact.quote)
         return out
@@ -560,7 +558,7 @@ class TerminalFormatter:
     def _finding(self, f: Finding) -> None:
         """One finding: where, how sure, the quote in its words, and why it matched."""
         c = self.console
-        head = Text(f"p{f.page}", style="bold")
+        head = Text().append(f"p{f.page}", style="bold")
         if f.section:
             head.append(" · ")
             head.append(collapse(f.section), style="italic")
@@ -574,7 +572,7 @@ class TerminalFormatter:
         c.print(Padding(head, (0, 0, 0, 4)))
         if f.deadline is not None:
             d = f.deadline
-            line = Text("deadline: ", style="bold")
+            line = Text().append("deadline: ", style="bold")
             line.append(f"{deadline_text(d.value, d.unit)} → {d.action.replace('_', ' ')}")
             if d.anchor:
                 line.append(", ")
@@ -591,8 +589,10 @@ class TerminalFormatter:
     def _summary(self, report: ScanReport) -> None:
         """The batch at a glance: a table when it fits the width, else a list."""
         table = self._summary_table(report)
-        if Measurement.get(self.console, self.console.options, table).minimum <= \
-                self.console.width:
+        # rich would measure a file name as one unbreakable word; the columns' minimums
+        # (folding the name) plus one divider each and the two edges are what must fit.
+        needed = sum(col.min_width or 1 for col in table.columns) + len(table.columns) + 1
+        if needed <= self.console.width:
             self.console.print(table)
         else:
             self._summary_list(report)
@@ -605,8 +605,8 @@ class TerminalFormatter:
                       "? = unknown · — = not scanned / not stated",
                       caption_justify="left", caption_style=DIM)
         table.add_column("File", overflow="fold", min_width=12)
-        table.add_column("Kind", overflow="fold", min_width=5)
-        table.add_column("Status", overflow="fold", min_width=6)
+        table.add_column("Kind", overflow="fold", min_width=8)  # "glossary", "medical"
+        table.add_column("Status", overflow="fold", min_width=7)  # "timeout", "needs"
         for category in FACT_CATEGORIES:
             header = SHORT_HEADERS[category]
             table.add_column(header, justify="center", no_wrap=True,
@@ -624,7 +624,7 @@ class TerminalFormatter:
         c = self.console
         c.print(Text("Summary", style="bold"))
         for doc in report.documents:
-            line = Text(PurePath(doc.path).name, style="bold")
+            line = Text().append(PurePath(doc.path).name, style="bold")
             line.append(f"  {KIND_SHORT.get(doc.kind, doc.kind)} · ")
             line.append_text(status_text(doc.status))
             c.print(Padding(line, (0, 0, 0, 2)))
@@ -644,7 +644,7 @@ class TerminalFormatter:
         parts = [f"{summary['documents']} documents"]
         parts += [f"{summary.get(s, 0)} {STATUS_LABELS[s]}" for s in STATUS_LABELS
                   if summary.get(s, 0) or s == "ok"]
-        line = Text(" · ".join(parts), style="bold")
+        line = Text().append(" · ".join(parts), style="bold")
         findings: dict[str, int] = summary.get("findings", {})
         total = sum(findings.values())
         line.append(f" · {_plural(total, 'finding')}")
@@ -656,7 +656,6 @@ class TerminalFormatter:
             self.console.print(Text(by_cat, style=DIM))
 
     def _flush(self) -> None:
-        try:
-            self.stream.flush()
-        except (AttributeError, ValueError, OSError):
-            pass
+        """Push each document out now; a closed or odd stream is not worth a traceback."""
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            self.console.file.flush()
