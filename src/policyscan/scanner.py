@@ -41,6 +41,13 @@ QUOTE_LEAD = 90
 CONTEXT_BEFORE = 200
 CONTEXT_AFTER = 50
 _NEW_TOPIC = re.compile(r"[.!?]\s+[A-Z][\w /&-]{0,30}:")
+# Cells of a benefit grid that end a cost column; a limitation note follows them.
+_COST_CELL = re.compile(
+    r"\d+%\s*coinsurance|\$[\d,]+(?:\.\d\d)?(?:\s*(?:copay(?:ment)?|deductible)\w*)?"
+    r"(?:\s*(?:/|per)\s*\w+)?|\bNo charge\b|\bNot covered\b|\bNone\b|\bcopay(?:ment)?s?\b|"
+    r"\bcoinsurance\b",
+    re.I,
+)
 _TRIM = " \t\r\n\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7\u2023\u25ba*-\u2013\u2014"
 
 
@@ -99,6 +106,12 @@ def _quote_span(text: str, sentence: tuple[int, int], hit: RawHit, mode: str) ->
     if mode == "match":
         return hit.start, hit.end
     s, e = min(sentence[0], hit.start), max(sentence[1], hit.end)
+    # In a cost table the "sentence" runs across cells: start after the last cost cell.
+    last_cost = None
+    for m in _COST_CELL.finditer(text, s, hit.start):
+        last_cost = m
+    if last_cost is not None and hit.start - last_cost.end() <= QUOTE_LEAD:
+        s = last_cost.end()
     if e - s > MAX_QUOTE:
         # Cut a long sentence (or a table row without full stops) to the clause around
         # the hit, preferring clause punctuation, else whole words.

@@ -60,13 +60,25 @@ _SBC_ANCHOR_RE = re.compile(
                                              for i, a in enumerate(_SBC_ANCHORS)) + ")",
     re.I,
 )
-# The ten Common Medical Event rows of the SBC grid; their label becomes the section of
-# anything in their rows.
+# The ten Common Medical Event rows of the SBC grid (fixed template text); the row a
+# passage stands in becomes its section. Keyed by words that survive line wrapping.
+_SBC_EVENT_NAMES: tuple[tuple[str, str], ...] = (
+    (r"visit\s+a\s+health\s+care", "If you visit a health care provider's office or clinic"),
+    (r"have\s+a\s+test", "If you have a test"),
+    (r"need\s+drugs", "If you need drugs to treat your illness or condition"),
+    (r"have\s+outpatient\s+surgery", "If you have outpatient surgery"),
+    (r"need\s+immediate\s+medical", "If you need immediate medical attention"),
+    (r"have\s+a\s+hospital\s+stay", "If you have a hospital stay"),
+    (r"need\s+mental\s+health", "If you need mental health, behavioral health, or substance "
+                                 "abuse services"),
+    (r"are\s+pregnant", "If you are pregnant"),
+    (r"need\s+help\s+recovering", "If you need help recovering or have other special health "
+                                   "needs"),
+    (r"needs\s+dental\s+or\s+eye", "If your child needs dental or eye care"),
+)
 _SBC_EVENTS = re.compile(
-    r"(?m)^[ \t]*If\s+(?:you|your\s+child)\s+(?:visit\s+a\s+health\s+care|have\s+a\s+test|"
-    r"need\s+drugs|have\s+outpatient\s+surgery|need\s+immediate\s+medical|"
-    r"have\s+a\s+hospital\s+stay|need\s+mental\s+health|are\s+pregnant|"
-    r"need\s+help\s+recovering|needs\s+dental\s+or\s+eye)[^\r\n]*",
+    r"(?m)^[ \t]*If\s+(?:you|your\s+child)\s+(?:"
+    + "|".join(f"(?P<e{i}>{key})" for i, (key, _) in enumerate(_SBC_EVENT_NAMES)) + ")",
     re.I,
 )
 
@@ -263,12 +275,16 @@ def build_sections(doc: SourceDocument, kind: str) -> SectionMap:
                 events.append((m.start(), "sbc", Section(role, title)))
                 page_breaks.append(m.start())
             for m in _SBC_EVENTS.finditer(page.text):
-                events.append((m.start(), "sbc", Section("sbc_grid", _clean(m.group(0)))))
+                i = next(int(k[1:]) for k, v in m.groupdict().items() if v)
+                events.append((m.start(), "sbc", Section("sbc_grid", _SBC_EVENT_NAMES[i][1])))
         events.sort(key=lambda e: (e[0], e[1] != "sbc"))
         page_marks: list[tuple[int, Section]] = []
         for offset, what, item in events:
             if what == "sbc":
                 assert isinstance(item, Section)
+                if (item.title == "Common Medical Event" and sbc_section is not None
+                        and sbc_section.role == "sbc_grid"):
+                    continue  # the grid's header repeated on a new page: the row goes on
                 sbc_section = item
                 stack.clear()  # template sections are flat: one replaces the last
             else:
