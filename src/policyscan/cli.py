@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -29,12 +29,16 @@ class _DefaultToScan(click.Group):
         return super().parse_args(ctx, args)
 
 
-def _fail(message: str) -> None:
+if TYPE_CHECKING:
+    from .rules.loader import RuleSet
+
+
+def _fail(message: str) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     sys.exit(EXIT_USAGE)
 
 
-def _load_rules(patterns: tuple[Path, ...]) -> Any:
+def _load_rules(patterns: tuple[Path, ...]) -> RuleSet:
     from .rules.loader import load_rules
 
     try:
@@ -105,8 +109,8 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, engine: str,
         _fail(str(exc))
     options = ScanOptions(engine=engine, password=password, max_pages=max_pages,
                           max_bytes=max_bytes, debug=debug)
-    stream = (output.open("w", encoding="utf-8") if output else
-              click.get_text_stream("stdout"))
+    stream = (open(output, "w", encoding="utf-8") if output  # noqa: SIM115 (closed below)
+              else sys.stdout)
     try:
         fmt_options: dict[str, Any] = {"verbose": verbose}
         if fmt == "terminal":
@@ -130,8 +134,8 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, engine: str,
               help="Include the built-in rules.")
 def rules(patterns: tuple[Path, ...], run_tests: bool, builtin: bool) -> None:
     """List the loaded rules, or test them against their own examples."""
-    from .rules.loader import load_rules
     from .rules.examples import check_examples
+    from .rules.loader import load_rules
 
     try:
         ruleset = load_rules(list(patterns), builtin=builtin)
@@ -171,7 +175,7 @@ def eval_command(corpus: Path, gold: Path | None, engine: str, patterns: tuple[P
                  max_traps: int | None) -> None:
     """Score scans of CORPUS against hand-checked gold files (gold-format.md)."""
     from .evaluate import GoldFileError, load_gold_dir, score_reports
-    from .scanner import ScanOptions, Scanner
+    from .scanner import Scanner, ScanOptions
 
     rules = _load_rules(patterns)
     try:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
 from .models import DocumentReport, PatternSetInfo, ScanError, ScanReport
 from .report import Formatter
 from .rules.loader import RuleSet
-from .scanner import ScanOptions, Scanner
+from .scanner import Scanner, ScanOptions
 
 
 def now_utc() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def run_scan(files: list[Path], problems: list[tuple[str, ScanError]], rules: RuleSet,
@@ -21,8 +21,8 @@ def run_scan(files: list[Path], problems: list[tuple[str, ScanError]], rules: Ru
     scanner = Scanner(rules, options)
     formatter.begin()
     documents: list[DocumentReport] = []
-    for path, error in problems:
-        doc = DocumentReport.failed(path, error)
+    for name, error in problems:
+        doc = DocumentReport.failed(name, error)
         formatter.document(doc)
         documents.append(doc)
     for path in files:

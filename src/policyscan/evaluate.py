@@ -121,7 +121,7 @@ def _parse_document(source: Path, value: Any) -> str:
 def _parse_deadline(source: Path, value: Any) -> str | dict[str, Any] | None:
     where = "facts.appeal_deadline"
     if value is None or value == ABSENT:
-        return value
+        return None if value is None else ABSENT
     if not isinstance(value, Mapping):
         raise _error(source, where,
                      f"expected 'absent', null or {{value: N, unit: days}}, got {value!r}")

@@ -65,7 +65,8 @@ class Deadline:
     anchor: str  # verbatim words after the number ("from the date you receive the denial")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "unit": self.unit, "action": self.action, "anchor": self.anchor}
+        return {"value": self.value, "unit": self.unit, "action": self.action,
+                "anchor": self.anchor}
 
 
 @dataclass(frozen=True)

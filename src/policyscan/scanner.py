@@ -271,7 +271,7 @@ class Scanner:
         norms = [normalize(p.marked) for p in pages]
         analyses: list[TextAnalysis] = self.matchers.analyse(n.text for n in norms)
         findings: list[Finding] = []
-        for page, norm, analysis in zip(pages, norms, analyses):
+        for page, norm, analysis in zip(pages, norms, analyses, strict=True):
             analysis = _split_sentences(analysis, [norm.to_norm(o)
                                                    for o in sections.breaks(page.number)])
             hits = self._with_fuzzy(norm.text, analysis)

@@ -149,7 +149,7 @@ class _Heading:
 
 def _title_like(text: str) -> bool:
     """Title Case or ALL CAPS: most longer words start with a capital."""
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’]*", text) if len(w) > 3]
+    words: list[str] = [w for w in re.findall(r"[A-Za-z][A-Za-z'’]*", text) if len(w) > 3]
     if not words:
         return True
     return sum(w[0].isupper() for w in words) >= 0.6 * len(words)

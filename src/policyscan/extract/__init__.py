@@ -139,7 +139,7 @@ def open_document(
         if engine == "pdfplumber":
             from .plumber import read_pdf
         elif engine == "pdfium":
-            from .pdfium import read_pdf  # type: ignore[assignment]
+            from .pdfium import read_pdf
         else:
             raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
         doc = read_pdf(str(path), data, digest, kind, password=password, max_pages=max_pages)

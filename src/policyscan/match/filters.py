@@ -47,8 +47,9 @@ _LITERATURE = re.compile(
     r"investigational use)\b",
     re.I,
 )
-_EXCLUDING = re.compile(r"not covered|non-?covered|exclu|not medically necessary|unproven|no benefits|"
-                        r"does not cover|do not cover|not (a )?covered|not eligible", re.I)
+_EXCLUDING = re.compile(r"not covered|non-?covered|exclu|not medically necessary|unproven|"
+                        r"no benefits|does not cover|do not cover|not (a )?covered|not eligible",
+                        re.I)
 _RIGHT_TO_REFUSE = re.compile(r"\b(refuse|decline|choose|choice|consent|agree)\b", re.I)
 
 

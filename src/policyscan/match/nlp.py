@@ -83,7 +83,7 @@ class SpacyMatchers:
                   for offset, chunk in _chunks(text)]
         results = [TextAnalysis([], []) for _ in texts]
         docs = self.nlp.pipe((chunk for _, _, chunk in pieces), batch_size=_BATCH)
-        for (i, offset, _), doc in zip(pieces, docs):
+        for (i, offset, _), doc in zip(pieces, docs, strict=True):
             out = results[i]
             out.sentences.extend((s.start_char + offset, s.end_char + offset) for s in doc.sents)
             strings = self.nlp.vocab.strings
