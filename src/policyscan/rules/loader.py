@@ -19,6 +19,9 @@ from ..errors import RuleFileError
 from .schema import Rule, build_rule
 
 VOCABULARY_FILE = "vocabulary.yaml"
+# libyaml's safe loader when PyYAML was built with it (10x faster), else the pure-Python
+# one. Both are safe loaders: tags such as !!python/object are refused.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def builtin_patterns_dir() -> Path:
@@ -52,7 +55,7 @@ def _load_yaml(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleFileError(str(path), f"cannot be read: {exc}") from exc
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         where = ""
         mark = getattr(exc, "problem_mark", None)
