@@ -46,6 +46,17 @@ _INSURER_CLOCK = re.compile(
     r"provid\w*|acknowledg\w*|mail\w*|rule|reach)\b[^.;]{0,140}$",
     re.I,
 )
+# The same clock in the passive voice: "you will be notified within 30 days", "a decision
+# will be made within 72 hours", "you will receive our answer within 60 days".
+_PASSIVE_CLOCK = re.compile(
+    r"\b(will|shall|must|should)\s+be\s+(notified|decided|resolved|reviewed|completed|"
+    r"processed|issued|answered|acknowledged|informed|conducted)\b[^.;]{0,80}$|"
+    r"\b(decision|determination|answer|response)\s+(will|shall|must|should)\s+be\s+"
+    r"(made|sent|mailed|given|provided)\b[^.;]{0,80}$|"
+    r"\b(you|member|claimant)\s+(will|should)\s+(receive|get|be\s+sent|hear)\b[^.;]{0,60}"
+    r"\b(decision|answer|response|notice|notification|letter|determination)\b[^.;]{0,60}$",
+    re.I,
+)
 # Anchored on the plan receiving the member's request: the plan's clock. Either the plan
 # is the one receiving ("after we receive it"), or what is received is the member's
 # request ("following receipt of the appeal"), not the plan's notice.
@@ -69,7 +80,9 @@ _NOT_APPEAL = re.compile(
     re.I,
 )
 _MEMBER = re.compile(
-    r"\byou\b|\byour\b|\bmember\b|\benrollee\b|\bclaimant\b|\bpatient\b|\bcovered person\b|"
+    r"\byou\b|\byour\b|\bmembers?\b|\benrollees?\b|\bclaimants?\b|\bpatients?\b|"
+    r"\bcovered persons?\b|\bapplicants?\b|\brecipients?\b|\bbeneficiar(y|ies)\b|"
+    r"\bsubscribers?\b|"
     r"must be (filed|submitted|made|received|requested|sent)|request must|appeal must|"
     r"may (file|request|ask|appeal)",
     re.I,
@@ -153,7 +166,8 @@ def _action(*texts: str) -> str:
 
 
 def _anchor(after: str) -> str:
-    words = after.strip()
+    # Skip a restatement in parentheses: "180 days (6 months) of receiving notice".
+    words = re.sub(r"^\s*\([^)]{0,40}\)", "", after).strip()
     m = _ANCHOR_END.search(words)
     if m:
         words = words[:m.start()]
@@ -170,6 +184,9 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
         return DeadlineReading(None, "no number before the unit")
     value, unit, m = parsed
     before, after = ctx.before(), ctx.after()
+    if re.search(r"\d\s*(calendar\s+|business\s+|working\s+)?(day|month|hour|week|year)s?\s*"
+                 r"\(\s*$", before):
+        return DeadlineReading(None, "a restatement of the limit just before it")
     if _PLACEHOLDER.search(before[-40:]) or _PLACEHOLDER.search(after[:40]):
         return DeadlineReading(None, "a template placeholder, not a number")
     if _NOT_APPEAL.search(sentence):
@@ -177,8 +194,8 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     if _PLAN_RECEIPT_ANCHOR.search(after):
         return DeadlineReading(None, "counted from the plan's receipt of the request: the "
                                "plan's own decision time")
-    if _INSURER_CLOCK.search(before) and not re.search(r"\byou (must|have|may|should|can)\b",
-                                                       before[-60:], re.I):
+    if (_INSURER_CLOCK.search(before) or _PASSIVE_CLOCK.search(before)) and not re.search(
+            r"\byou (must|have|may|should|can)\b", before[-60:], re.I):
         return DeadlineReading(None, "the plan's or a reviewer's own decision time")
     if not _MEMBER.search(sentence):
         return DeadlineReading(None, "no member filing the request")
