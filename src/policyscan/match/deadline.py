@@ -34,23 +34,60 @@ _DURATION = re.compile(
 )
 _PLACEHOLDER = re.compile(r"\[[^\]]{0,80}$|^[^\[]{0,80}\]|\binsert\b|_{3,}|\bxx+\b", re.I)
 
-# The insurer's (or a reviewer's) own decision time, said before the number.
-_INSURER_CLOCK = re.compile(
-    r"\b(we|us|our|plan|claims administrator|administrator|insurer|company|carrier|"
-    r"organization|iro|ire|reviewer|review entity|department|commissioner|highmark|"
-    r"(it|they) (will|must)|medical group|health plan|qio|decision|determination|"
-    r"answer|response|notice|notification|review|appeal will|grievance will)\b"
-    r"[^.;]{0,90}\b(will|must|shall|should|is required to|are required to|has|have|be)\b"
-    r"[^.;]{0,80}\b(decid\w*|decision|respond\w*|response|notif\w*|answer\w*|resolv\w*|"
-    r"complet\w*|conduct\w*|process\w*|review\w*|made|make|send|sent|give|given|issu\w*|"
-    r"provid\w*|acknowledg\w*|mail\w*|rule|reach)\b[^.;]{0,140}$",
+# The insurer's (or a reviewer's) own clock: a decision verb whose subject is not the
+# member — "we will decide", "Highmark shall in writing notify", "the IRO must send",
+# "if we do not give you an answer within 72 hours", "we may extend … by 14 days".
+_DECISION_VERB = (
+    r"(decid\w*|decision|respond\w*|response|notif\w*|answer\w*|resolv\w*|complet\w*|"
+    r"conduct\w*|process\w*|review\w*|make|send|give|issu\w*|provid\w*|acknowledg\w*|"
+    r"mail\w*|rule|reach|render\w*|extend\w*|take|forward\w*|hold|schedul\w*|assign\w*)"
+)
+_MODAL = (r"(will|must|shall|should|may|can|could|would|is required to|are required to|"
+          r"agrees? to|has to|have to)")
+_ACTIVE_CLOCK = re.compile(
+    r"\b(?P<subj>[\w']+)\s+" + _MODAL + r"\s+(?:not\s+)?(?:[\w,]+\s+){0,3}?" + _DECISION_VERB
+    + r"\b[^.;]{0,200}$",
     re.I,
 )
+_DO_NOT_CLOCK = re.compile(
+    r"\b(?P<subj>[\w']+)\s+(?:do|does|did)\s+not\s+" + _DECISION_VERB + r"\b[^.;]{0,140}$",
+    re.I,
+)
+# "Within five (5) business days …, Highmark will complete a preliminary review": the
+# subject follows the number when the sentence opens with it.
+_AFTER_CLOCK = re.compile(
+    r"^[^.;]{0,160}?,\s*(?:the\s+)?(?P<subj>[\w']+)(?:\s+[\w']+)?\s+" + _MODAL
+    + r"\s+(?:not\s+)?(?:[\w,]+\s+){0,3}?" + _DECISION_VERB + r"\b",
+    re.I,
+)
+_MEMBER_SUBJECTS = frozenset({
+    "you", "i", "member", "members", "claimant", "claimants", "enrollee", "enrollees",
+    "patient", "applicant", "recipient", "subscriber", "beneficiary", "representative",
+    "provider", "doctor", "physician",
+})
+_OPENING = re.compile(r"^\W*(within|no later than|not later than|in|after|for)\b[\w\s()-]{0,30}$",
+                      re.I)
+
+
+def _insurer_clock(before: str, after: str) -> bool:
+    """Is the duration the plan's (or a reviewer's) own time to act?"""
+    for pattern in (_ACTIVE_CLOCK, _DO_NOT_CLOCK):
+        m = pattern.search(before)
+        if m and m.group("subj").lower() not in _MEMBER_SUBJECTS:
+            return True
+    if _OPENING.search(before):
+        m = _AFTER_CLOCK.search(after)
+        if m and m.group("subj").lower() not in _MEMBER_SUBJECTS:
+            return True
+    return bool(_PASSIVE_CLOCK.search(before))
+
+
 # The same clock in the passive voice: "you will be notified within 30 days", "a decision
 # will be made within 72 hours", "you will receive our answer within 60 days".
 _PASSIVE_CLOCK = re.compile(
     r"\b(will|shall|must|should)\s+be\s+(notified|decided|resolved|reviewed|completed|"
-    r"processed|issued|answered|acknowledged|informed|conducted)\b[^.;]{0,80}$|"
+    r"processed|issued|answered|acknowledged|informed|conducted|rendered|held|forwarded|"
+    r"scheduled)\b[^.;]{0,80}$|"
     r"\b(decision|determination|answer|response)\s+(will|shall|must|should)\s+be\s+"
     r"(made|sent|mailed|given|provided)\b[^.;]{0,80}$|"
     r"\b(you|member|claimant)\s+(will|should)\s+(receive|get|be\s+sent|hear)\b[^.;]{0,60}"
@@ -63,7 +100,7 @@ _PASSIVE_CLOCK = re.compile(
 _PLAN_RECEIPT_ANCHOR = re.compile(
     r"^[^.;]{0,25}\b(after|following|from|of|upon)\s+(the\s+date\s+(of\s+)?)?"
     r"(?:(we|us|the\s+plan|the\s+claims\s+administrator|it)\s+(receives?|received|gets?)\b|"
-    r"(our\s+|the\s+plan.s\s+|the\s+)?(receipt|receiving)\s+(of\s+)?(your|the|an?)\s+"
+    r"(our\s+|the\s+|[\w.]+.s\s+)?(receipt|receiving)\s+(of\s+)?(your|the|an?)\s+"
     r"(written\s+)?(appeal|request|grievance|complaint)\b|"
     r"your\s+(appeal|request|grievance|complaint)\s+is\s+received)",
     re.I,
@@ -79,6 +116,8 @@ _NOT_APPEAL = re.compile(
     r"enroll|special enrollment|coverage (will )?(end|terminate)|premium",
     re.I,
 )
+_SUPPORTING_INFO = re.compile(r"\b(additional|supporting|further|more)\s+(information|"
+                              r"documentation|documents|evidence|records)\b", re.I)
 _MEMBER = re.compile(
     r"\byou\b|\byour\b|\bmembers?\b|\benrollees?\b|\bclaimants?\b|\bpatients?\b|"
     r"\bcovered persons?\b|\bapplicants?\b|\brecipients?\b|\bbeneficiar(y|ies)\b|"
@@ -191,10 +230,13 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
         return DeadlineReading(None, "a template placeholder, not a number")
     if _NOT_APPEAL.search(sentence):
         return DeadlineReading(None, "a claim, lawsuit or benefit limit, not an appeal limit")
+    if _SUPPORTING_INFO.search(before):
+        return DeadlineReading(None, "a limit to send supporting information, not to ask "
+                               "for a review")
     if _PLAN_RECEIPT_ANCHOR.search(after):
         return DeadlineReading(None, "counted from the plan's receipt of the request: the "
                                "plan's own decision time")
-    if (_INSURER_CLOCK.search(before) or _PASSIVE_CLOCK.search(before)) and not re.search(
+    if _insurer_clock(before, after) and not re.search(
             r"\byou (must|have|may|should|can)\b", before[-60:], re.I):
         return DeadlineReading(None, "the plan's or a reviewer's own decision time")
     if not _MEMBER.search(sentence):
