@@ -107,9 +107,10 @@ def right_to_refuse(ctx: HitContext) -> str | None:
 
 
 def non_prefixed(ctx: HitContext) -> str | None:
-    """ "non-cosmetic", "non-experimental": the prefix turns the word around."""
-    if ctx.text[max(0, ctx.start - 4):ctx.start].lower() in ("non-", "non "):
-        return f"'non-{ctx.hit}' means the opposite"
+    """ "non-cosmetic", "Not Experimental": the word directly before turns it around."""
+    lead = ctx.text[max(0, ctx.start - 4):ctx.start].lower()
+    if lead in ("non-", "non ", "not "):
+        return f"'{lead}{ctx.hit}' means the opposite"
     return None
 
 
