@@ -3,9 +3,17 @@ our own paraphrase of the shape that broke, never text copied from a corpus file
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from policyscan.cli import main
+from policyscan.errors import RuleFileError
+from policyscan.rules.loader import load_rules
 from policyscan.scanner import Scanner
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_policies"
 
 # Durations that are the plan's or a reviewer's own time to act, in shapes that were once
 # read as the member's deadline.
@@ -64,3 +72,62 @@ def test_table_of_contents_line_is_not_a_finding(scanner: Scanner) -> None:
     text = ("Table of Contents\nReconstructive Surgery after Mastectomy ........ 92\n"
             "Cosmetic Services Exclusion ........ 99\n")
     assert scanner.scan_text(text).findings == ()
+
+
+def test_up_to_n_days_to_appeal_is_a_deadline_not_a_benefit_limit(scanner: Scanner) -> None:
+    # "up to N days" once always meant a benefit limit ("up to 100 days per year").
+    report = scanner.scan_text("You can ask for an appeal up to 180 days after you get the "
+                               "denial.")
+    assert [(f.deadline.value, f.deadline.unit) for f in report.findings if f.deadline] == [
+        (180, "days")]
+    limit = scanner.scan_text("Skilled nursing is covered for up to 100 days per benefit "
+                              "period; you may appeal a denial.")
+    assert not [f for f in limit.findings if f.deadline]
+
+
+def test_a_copay_in_prose_does_not_cut_the_quote(scanner: Scanner) -> None:
+    # The cost-table cut once started this quote at "and prior authorization …".
+    report = scanner.scan_text("You pay a $50 copay and prior authorization is required for "
+                               "imaging.")
+    (finding,) = [f for f in report.findings if f.category == "prior_authorization"]
+    assert finding.quote.startswith("You pay a $50 copay")
+
+
+def test_a_cost_table_row_still_quotes_the_limitation_cell(scanner: Scanner) -> None:
+    report = scanner.scan_text("Imaging (CT/PET scans, MRIs) 20% coinsurance 40% coinsurance "
+                               "Preauthorization is required.")
+    (finding,) = [f for f in report.findings if f.category == "prior_authorization"]
+    assert finding.quote == "Preauthorization is required."
+
+
+def test_user_vocabulary_cannot_redefine_a_builtin_list(tmp_path: Path) -> None:
+    (tmp_path / "vocabulary.yaml").write_text("vocabulary:\n  exclusion: [nope]\n",
+                                              encoding="utf-8")
+    with pytest.raises(RuleFileError) as err:
+        load_rules([tmp_path])
+    assert "vocabulary.exclusion" in str(err.value) and "already defined" in str(err.value)
+
+
+def test_text_command_refuses_a_page_past_the_end() -> None:
+    result = CliRunner().invoke(main, ["text", str(SAMPLES / "denial_letter_microneedling.pdf"),
+                                       "--page", "9"])
+    assert result.exit_code == 2
+    assert "no page 9" in result.output
+
+
+def test_rotated_page_boxes_agree_with_pdfplumber(scanner: Scanner, tmp_path: Path) -> None:
+    # pdfium's rectangles are in unrotated page space; boxes on a /Rotate 90 page once fell
+    # off the page. They must sit where pdfplumber puts the same glyphs.
+    pypdf = pytest.importorskip("pypdf")
+    pdfplumber = pytest.importorskip("pdfplumber")
+    writer = pypdf.PdfWriter(clone_from=SAMPLES / "sbc_bluebird_bronze_hmo.pdf")
+    for page in writer.pages:
+        page.rotate(90)
+    rotated = tmp_path / "rotated.pdf"
+    writer.write(rotated)
+    finding = next(f for f in scanner.scan(rotated).findings if f.boxes)
+    with pdfplumber.open(rotated) as pdf:
+        chars = [c for c in pdf.pages[finding.page - 1].chars if c["text"] == finding.quote[0]]
+    x0, top, x1, bottom = finding.boxes[0]
+    assert any(abs(c["x0"] - x0) < 3 and abs(c["top"] - top) < 3 for c in chars), (
+        finding.boxes[0], [(c["x0"], c["top"]) for c in chars][:5])

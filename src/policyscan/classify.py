@@ -47,6 +47,7 @@ _SIGNALS: tuple[tuple[str, float, re.Pattern[str]], ...] = tuple(
     )
 )
 _FRONT_PAGES = 2  # pages whose text counts as "front matter"
+_FRONT_CHARS = 8000
 _BODY_CAP = 6.0  # body hits of one signal stop counting after this much weight
 
 
@@ -86,7 +87,10 @@ def classify(doc: SourceDocument) -> KindDecision:
     title = " ".join(v for k, v in doc.metadata.items() if k in ("Title", "Subject"))
     stem = doc.path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
     names = title + " " + re.sub(r"[_\-.]+", " ", stem)
-    usable = [p for p in doc.pages if p.usable]
-    front = "\n".join(p.text for p in usable[:_FRONT_PAGES])
-    body = "\n".join(p.text for p in usable[_FRONT_PAGES:])
-    return classify_text(front, body, names)
+    # Signals are phrases: compare them with whitespace collapsed, whatever the line breaks.
+    text = " ".join(" ".join(p.text.split()) for p in doc.pages if p.usable)
+    pages = [p for p in doc.pages if p.usable][:_FRONT_PAGES]
+    # Front matter is the first pages, but never more than a few thousand characters: a
+    # text file without form feeds is one long "page".
+    front_len = min(sum(len(" ".join(p.text.split())) + 1 for p in pages), _FRONT_CHARS)
+    return classify_text(text[:front_len], text[front_len:], names)

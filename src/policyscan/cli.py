@@ -76,7 +76,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="terminal",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
@@ -93,7 +93,7 @@ def main() -> None:
               help="Force colour on or off (default: on for a terminal unless NO_COLOR).")
 @click.option("-v", "--verbose", is_flag=True, help="Show every finding in the terminal.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
-def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, engine: str,
+def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
          password: str | None, patterns: tuple[Path, ...], max_pages: int | None,
          max_bytes: int | None, color: bool | None, verbose: bool, debug: bool) -> None:
     """Scan PDF, .txt and .md files (folders are searched for them)."""
@@ -109,8 +109,11 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, engine: str,
         _fail(str(exc))
     options = ScanOptions(engine=engine, password=password, max_pages=max_pages,
                           max_bytes=max_bytes, debug=debug)
-    stream = (open(output, "w", encoding="utf-8") if output  # noqa: SIM115 (closed below)
-              else sys.stdout)
+    try:
+        stream = (open(output, "w", encoding="utf-8") if output  # noqa: SIM115 (closed below)
+                  else sys.stdout)
+    except OSError as exc:
+        _fail(f"cannot write the report to {output}: {exc.strerror or exc}")
     try:
         fmt_options: dict[str, Any] = {"verbose": verbose}
         if fmt == "terminal":
@@ -167,9 +170,12 @@ def rules(patterns: tuple[Path, ...], run_tests: bool, builtin: bool) -> None:
               show_default=True)
 @patterns_option
 @click.option("-v", "--verbose", is_flag=True, help="Print a line per miss and trap hit.")
-@click.option("--min-facts", type=float, help="Fail (exit 1) below this facts accuracy.")
-@click.option("--min-recall", type=float, help="Fail (exit 1) below this must_find recall.")
-@click.option("--max-traps", type=int, help="Fail (exit 1) above this many trap hits.")
+@click.option("--min-facts", type=click.FloatRange(0, 1),
+              help="Fail (exit 1) below this facts accuracy (0..1).")
+@click.option("--min-recall", type=click.FloatRange(0, 1),
+              help="Fail (exit 1) below this must_find recall (0..1).")
+@click.option("--max-traps", type=click.IntRange(min=0),
+              help="Fail (exit 1) above this many trap hits.")
 def eval_command(corpus: Path, gold: Path | None, engine: str, patterns: tuple[Path, ...],
                  verbose: bool, min_facts: float | None, min_recall: float | None,
                  max_traps: int | None) -> None:
@@ -216,6 +222,8 @@ def text(path: Path, page: int | None, engine: str, password: str | None) -> Non
 
     try:
         with open_document(path, engine=engine, password=password) as doc:
+            if page is not None and page > len(doc.pages):
+                _fail(f"{path} has {len(doc.pages)} page(s); there is no page {page}")
             for p in doc.pages:
                 if page is None or p.number == page:
                     click.echo(f"\f--- page {p.number}"

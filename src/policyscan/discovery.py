@@ -15,8 +15,8 @@ from .models import ScanError
 SCANNABLE = frozenset({".pdf", ".txt", ".md"})
 
 
-def _walk(root: Path, problems: list[tuple[str, ScanError]]) -> list[Path]:
-    found: list[Path] = []
+def _walk(root: str, problems: list[tuple[str, ScanError]]) -> list[str]:
+    found: list[str] = []
     seen: set[str] = set()
 
     def onerror(err: OSError) -> None:
@@ -35,20 +35,23 @@ def _walk(root: Path, problems: list[tuple[str, ScanError]]) -> list[Path]:
         dirnames.sort()
         for name in sorted(filenames):
             if Path(name).suffix.lower() in SCANNABLE:
-                found.append(Path(dirpath) / name)
+                found.append(os.path.join(dirpath, name))
     return found
 
 
-def discover(paths: list[Path]) -> tuple[list[Path], list[tuple[str, ScanError]]]:
-    files: list[Path] = []
+def discover(paths: list[str]) -> tuple[list[str], list[tuple[str, ScanError]]]:
+    """Files to scan, as the user wrote them (files found in a folder are joined to the
+    folder as written), and the paths that could not be used."""
+    files: list[str] = []
     problems: list[tuple[str, ScanError]] = []
     for path in paths:
-        if path.is_dir():
+        p = Path(path)
+        if p.is_dir():
             files.extend(_walk(path, problems))
-        elif path.exists() or path.is_symlink():
+        elif p.exists() or p.is_symlink():
             files.append(path)
         else:
-            problems.append((str(path), ScanError(
+            problems.append((path, ScanError(
                 "unreadable", f"{path} does not exist; check the path")))
     unique = list(dict.fromkeys(files))
     return unique, problems

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 from . import __version__
 from .models import DocumentReport, PatternSetInfo, ScanError, ScanReport
@@ -16,7 +15,7 @@ def now_utc() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def run_scan(files: list[Path], problems: list[tuple[str, ScanError]], rules: RuleSet,
+def run_scan(files: list[str], problems: list[tuple[str, ScanError]], rules: RuleSet,
              options: ScanOptions, formatter: Formatter) -> ScanReport:
     scanner = Scanner(rules, options)
     formatter.begin()

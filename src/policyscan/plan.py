@@ -12,9 +12,13 @@ from .extract import PageText
 from .models import PlanInfo
 
 _PERIOD = re.compile(r"Coverage\s+Period\s*:\s*(?P<period>[^\r\n|]+?)\s*(?:\r?\n|$|\|)", re.I)
+# Within one line: "<Issuer>: <Plan> Coverage for: … | Plan Type: …". When the template's
+# line is broken, "Coverage for:" may start a line of its own; the plan then stands on the
+# line above (handled below), never across a "Coverage Period:" line.
 _PLAN_LINE = re.compile(
-    r"(?m)^[ \t]*(?P<head>[^\r\n]*?)\s*Coverage\s+for\s*:\s*(?P<for>[^\r\n|]*?)\s*\|?\s*"
-    r"Plan\s+Type\s*:\s*(?P<type>[^\r\n]+?)\s*$",
+    r"(?m)^[ \t]*(?P<head>[^\r\n]*?)[ \t]*Coverage[ \t]+for[ \t]*:[ \t]*(?P<for>[^\r\n|]*?)"
+    r"[ \t]*\|?[ \t]*Plan(?:[ \t]+|[ \t]*\r?\n[ \t]*)Type[ \t]*:[ \t]*(?P<type>[^\r\n]+?)"
+    r"[ \t]*\r?$",
     re.I,
 )
 
@@ -36,6 +40,13 @@ def read_plan_info(pages: list[PageText], kind: str) -> PlanInfo:
     if line:
         plan_type = _clean(line.group("type"))
         head = _clean(line.group("head")) or ""
+        if not head:
+            # "Coverage for:" began its line: the plan is the last line above it that is
+            # not the template title or the coverage period.
+            above = [ln for ln in text[:line.start()].splitlines() if ln.strip()
+                     and not re.search(r"coverage\s+period|summary of benefits|page \d", ln,
+                                       re.I)]
+            head = (_clean(above[-1]) or "") if above else ""
         if ":" in head:
             issuer, _, name = (part.strip() for part in head.partition(":"))
         else:

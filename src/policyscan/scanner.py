@@ -107,11 +107,11 @@ def _quote_span(text: str, sentence: tuple[int, int], hit: RawHit, mode: str) ->
         return hit.start, hit.end
     s, e = min(sentence[0], hit.start), max(sentence[1], hit.end)
     # In a cost table the "sentence" runs across cells: start after the last cost cell.
-    last_cost = None
-    for m in _COST_CELL.finditer(text, s, hit.start):
-        last_cost = m
-    if last_cost is not None and hit.start - last_cost.end() <= QUOTE_LEAD:
-        s = last_cost.end()
+    # A table row has cost cells in pairs (network, out of network); prose mentioning one
+    # copay is left alone.
+    costs = list(_COST_CELL.finditer(text, s, hit.start))
+    if len(costs) >= 2 and hit.start - costs[-1].end() <= QUOTE_LEAD:
+        s = costs[-1].end()
     if e - s > MAX_QUOTE:
         # Cut a long sentence (or a table row without full stops) to the clause around
         # the hit, preferring clause punctuation, else whole words.

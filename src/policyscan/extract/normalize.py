@@ -33,6 +33,7 @@ _COMPOUND_HEADS = frozenset({
     "hundred", "e", "x", "t", "b",
 })
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)$")
+_COPIED = 1 << 30  # a copied segment maps one for one, however long
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,9 @@ class NormalizedText:
     """``text`` plus the map from its offsets to the page text's offsets."""
 
     text: str
-    _norm: tuple[int, ...]  # start of each copied segment in ``text``
+    _norm: tuple[int, ...]  # start of each segment in ``text``
     _raw: tuple[int, ...]  # where that segment starts in the page text
+    _width: tuple[int, ...]  # raw characters a segment covers (a ligature: 1 for 2-3)
     raw_length: int
 
     def to_raw(self, i: int) -> int:
@@ -49,7 +51,8 @@ class NormalizedText:
         k = bisect_right(self._norm, i) - 1
         if k < 0:
             return 0
-        return min(self._raw[k] + (i - self._norm[k]), self.raw_length)
+        step = min(i - self._norm[k], self._width[k] - 1)
+        return min(self._raw[k] + step, self.raw_length)
 
     def to_norm(self, r: int) -> int:
         """Normalised offset of page-text offset ``r`` (removed characters map forward)."""
@@ -83,6 +86,7 @@ def normalize(marked: str) -> NormalizedText:
     out: list[str] = []
     norm_starts: list[int] = [0]
     raw_starts: list[int] = [0]
+    widths: list[int] = [_COPIED]
     length = 0
     pos = 0
     for m in _BREAK.finditer(marked):
@@ -91,7 +95,12 @@ def normalize(marked: str) -> NormalizedText:
         length += s - pos
         token = m.group(0)
         if m.group("mark") is not None or token[0] == "-":
-            replacement = "" if _soft_break(marked, s, e) else "-"
+            if _soft_break(marked, s, e):
+                replacement = ""
+            elif s > 0 and marked[s - 1].isspace():
+                replacement = "- "  # a dash ending the line ("Abortion -\nexcept")
+            else:
+                replacement = "-"
         elif token == "\u00ad":
             replacement = ""
         elif m.group("lig") is not None:
@@ -108,11 +117,14 @@ def normalize(marked: str) -> NormalizedText:
         if replacement:
             norm_starts.append(length)
             raw_starts.append(s)
+            widths.append(e - s)
             out.append(replacement)
             length += len(replacement)
         norm_starts.append(length)
         raw_starts.append(e)
+        widths.append(_COPIED)
         pos = e
     out.append(marked[pos:])
     text = "".join(out).translate(_SAME_LENGTH)
-    return NormalizedText(text, tuple(norm_starts), tuple(raw_starts), len(marked))
+    return NormalizedText(text, tuple(norm_starts), tuple(raw_starts), tuple(widths),
+                          len(marked))

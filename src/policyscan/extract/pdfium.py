@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import re
 from collections import OrderedDict
+from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -75,13 +76,36 @@ def _has_images(page: pdfium.PdfPage) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """How pdfium's rectangles (unrotated user space, origin bottom-left) turn into the
+    displayed page's top-left frame that pdfplumber and PDF viewers use."""
+
+    rotation: int  # 0, 90, 180, 270 (clockwise, the page's /Rotate)
+    x0: float  # crop box origin
+    y0: float
+    width: float  # unrotated crop box size
+    height: float
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> Box:
+        lf, b, r, t = left - self.x0, bottom - self.y0, right - self.x0, top - self.y0
+        w, h = self.width, self.height
+        if self.rotation == 90:
+            return (b, lf, t, r)
+        if self.rotation == 180:
+            return (w - r, b, w - lf, t)
+        if self.rotation == 270:
+            return (h - t, w - r, h - b, w - lf)
+        return (lf, h - t, r, h - b)
+
+
 class _PdfiumBoxes:
     """Turns text spans into line rectangles, reopening pages on demand."""
 
-    def __init__(self, pdf: pdfium.PdfDocument, heights: dict[int, float],
+    def __init__(self, pdf: pdfium.PdfDocument, frames: dict[int, _Frame],
                  remapped: set[int]) -> None:
         self._pdf = pdf
-        self._heights = heights
+        self._frames = frames
         self._remapped = remapped  # pages whose text index differs from char index
         self._open: OrderedDict[int, tuple[pdfium.PdfPage, pdfium.PdfTextPage]] = OrderedDict()
 
@@ -106,12 +130,8 @@ class _PdfiumBoxes:
             if start < 0 or last < 0:
                 return []
             end = last + 1
-        height = self._heights[page]
-        out: list[Box] = []
-        for i in range(tp.count_rects(start, end - start)):
-            left, bottom, right, top = tp.get_rect(i)
-            out.append((left, height - top, right, height - bottom))
-        return out
+        frame = self._frames[page]
+        return [frame.box(*tp.get_rect(i)) for i in range(tp.count_rects(start, end - start))]
 
     def close(self) -> None:
         for pg, tp in self._open.values():
@@ -134,12 +154,15 @@ def read_pdf(path: str, data: bytes, sha256: str, kind: FileType, *,
         if total == 0:
             raise DocumentError("corrupt", f"{path} is a PDF with no pages")
         metadata = dict(pdf.get_metadata_dict(skip_empty=True))
-        heights: dict[int, float] = {}
+        frames: dict[int, _Frame] = {}
         remapped: set[int] = set()
         for index in range(min(total, max_pages or total)):
             page = pdf[index]
             try:
-                width, height = page.get_size()
+                width, height = page.get_size()  # as displayed (rotation applied)
+                cx0, cy0, cx1, cy1 = page.get_cropbox()
+                frames[index + 1] = _Frame(page.get_rotation() % 360, cx0, cy0,
+                                           cx1 - cx0, cy1 - cy0)
                 textpage = page.get_textpage()
                 try:
                     text = textpage.get_text_range()
@@ -154,7 +177,6 @@ def read_pdf(path: str, data: bytes, sha256: str, kind: FileType, *,
                     problem = "no_text" if _has_images(page) else "blank"
             finally:
                 page.close()
-            heights[index + 1] = height
             pages.append(PageText(index + 1, text, lines, width, height, problem))
     except DocumentError:
         pdf.close()
@@ -165,5 +187,5 @@ def read_pdf(path: str, data: bytes, sha256: str, kind: FileType, *,
                             f"{len(pages) + 1}: {exc}") from exc
     return SourceDocument(
         path=path, sha256=sha256, file_type=kind, engine="pdfium", pages=pages,
-        metadata=metadata, page_count=total, box_source=_PdfiumBoxes(pdf, heights, remapped),
+        metadata=metadata, page_count=total, box_source=_PdfiumBoxes(pdf, frames, remapped),
     )

@@ -15,7 +15,6 @@ from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
 
 from ..errors import DocumentError
 from ..models import Box
@@ -25,6 +24,13 @@ from .sniff import FileType
 
 # Tight LaTeX-style setting glues words at pdfplumber's default x_tolerance of 3 points.
 TEXTMAP_OPTIONS: dict[str, Any] = {"use_text_flow": True, "x_tolerance_ratio": 0.15}
+# On a page turned with /Rotate, pdfplumber sees every glyph as not upright; text flow
+# then spaces out single letters. Reading the rotated glyphs in their own direction works.
+_ROTATED_OPTIONS: dict[int, dict[str, Any]] = {
+    90: {"line_dir_rotated": "rtl", "char_dir_rotated": "ttb"},
+    180: {"line_dir_rotated": "btt", "char_dir_rotated": "rtl"},
+    270: {"line_dir_rotated": "ltr", "char_dir_rotated": "btt"},
+}
 _NO_BOX = (-1.0, -1.0, -1.0, -1.0)
 
 
@@ -60,6 +66,26 @@ class _CharBoxes:
         self._pages.clear()
 
 
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """pdfplumber wraps pdfminer's exceptions; look through the chain."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, kind) or any(isinstance(a, kind) for a in seen.args):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _options(page: Any) -> dict[str, Any]:
+    rotation = int(getattr(page, "rotation", 0) or 0) % 360
+    chars = page.chars
+    if rotation in _ROTATED_OPTIONS and chars:
+        turned = sum(1 for c in chars if not c.get("upright", True))
+        if turned > len(chars) / 2:
+            return {"x_tolerance_ratio": 0.15, **_ROTATED_OPTIONS[rotation]}
+    return TEXTMAP_OPTIONS
+
+
 def _lines(text: str, chars: list[dict[str, Any] | None]) -> tuple[Line, ...]:
     lines: list[Line] = []
     pos = 0
@@ -87,11 +113,15 @@ def read_pdf(path: str, data: bytes, sha256: str, kind: FileType, *,
     pages: list[PageText] = []
     try:
         pdf = pdfplumber.open(stream, password=password or "")
-    except PDFPasswordIncorrect as exc:
-        raise DocumentError("encrypted", f"{path} is password-protected; scan it with "
-                            "--password PASSWORD") from exc
-    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many unrelated types
-        raise DocumentError("corrupt", f"{path} could not be read by pdfplumber ({exc}); "
+    except Exception as exc:  # pdfminer raises many unrelated types, often wrapped
+        if _caused_by(exc, PDFPasswordIncorrect):
+            if password:
+                raise DocumentError("encrypted", f"{path} is encrypted and the password given "
+                                    "with --password is not correct") from exc
+            raise DocumentError("encrypted", f"{path} is password-protected; scan it with "
+                                "--password PASSWORD") from exc
+        reason = str(exc) or type(exc).__name__
+        raise DocumentError("corrupt", f"{path} could not be read by pdfplumber ({reason}); "
                             "try the default engine") from exc
     try:
         total = len(pdf.pages)
@@ -102,7 +132,7 @@ def read_pdf(path: str, data: bytes, sha256: str, kind: FileType, *,
         for index in range(min(total, max_pages or total)):
             page = pdf.pages[index]
             try:
-                textmap = page.get_textmap(**TEXTMAP_OPTIONS)
+                textmap = page.get_textmap(**_options(page))
                 chars = [c for _, c in textmap.tuples]
                 text = "".join(t for t, _ in textmap.tuples)
                 flat = array("f")

@@ -20,6 +20,10 @@ MAX_BAD_SHARE = 0.15
 # maps glyphs to the wrong letters). Real English prose sits far below this.
 MAX_VOWELLESS_SHARE = 0.45
 
+# Share of one-letter tokens above which words have been torn apart; English prose has
+# about 5% ("a", "I", list markers).
+MAX_SINGLE_LETTER_SHARE = 0.35
+
 _WORD = re.compile(r"[A-Za-z]{4,}")
 _VOWEL = re.compile(r"[AEIOUYaeiouy]")
 
@@ -39,6 +43,13 @@ def judge_page(text: str, known_problem: str | None = None) -> str | None:
     bad = sum(1 for ch in visible if _is_bad(ch)) + 6 * text.count("(cid:")
     if bad > len(visible) * MAX_BAD_SHARE:
         return "garbled"
+    tokens = text.split()
+    if len(tokens) >= 40:
+        # "F o r m o re in fo rm a tio n": glyphs read one by one (rotated or spaced-out
+        # text); words are broken, so nothing would match.
+        singles = sum(1 for t in tokens if len(t) == 1 and t.isalpha())
+        if singles > len(tokens) * MAX_SINGLE_LETTER_SHARE:
+            return "garbled"
     words = _WORD.findall(text)
     if len(words) >= 20:
         vowelless = sum(1 for w in words if not _VOWEL.search(w) and not w.isupper())

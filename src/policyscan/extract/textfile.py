@@ -18,6 +18,15 @@ def decode(data: bytes) -> tuple[str, str | None]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace"), None
+    # UTF-16 without a byte-order mark: every other byte of ASCII text is NUL (and NULs
+    # are valid UTF-8, so decoding as UTF-8 would "succeed" into garbage).
+    sample = data[:4096]
+    if len(sample) >= 4:
+        even, odd = sample[0::2], sample[1::2]
+        if odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.1:
+            return data.decode("utf-16-le", errors="replace"), "no byte-order mark; read as UTF-16"
+        if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.1:
+            return data.decode("utf-16-be", errors="replace"), "no byte-order mark; read as UTF-16"
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:

@@ -111,7 +111,8 @@ _NOT_APPEAL = re.compile(
     r"filing (a|your) claim|legal action|lawsuit|\bsue\b|court|commenced|statute of limitation|"
     r"per (plan|calendar|benefit|contract|policy) (year|period)|benefit period|"
     r"\bevery\s+\S+\s+(\(\d+\)\s+)?(consecutive\s+)?(months|years|days)|"
-    r"\b(up to|limited to|maximum of|limit of)\s+\S+\s+(\(\d+\)\s+)?(visits|days)|"
+    r"\b(up to|limited to|maximum of|limit of)\s+\S+\s+(\(\d+\)\s+)?(visits|days)\s+"
+    r"(per|each|every|a\s+(year|month)|in\s+a)\b|"
     r"days? a week|hours? a day|of (in-network )?pre-?natal care|respite|"
     r"enroll|special enrollment|coverage (will )?(end|terminate)|premium",
     re.I,

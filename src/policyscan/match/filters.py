@@ -54,9 +54,17 @@ _RIGHT_TO_REFUSE = re.compile(r"\b(refuse|decline|choose|choice|consent|agree)\b
 
 
 def civil_rights_notice(ctx: HitContext) -> str | None:
+    """A discrimination grievance or a privacy complaint is not a claim appeal.
+
+    Inside an appeals section only the sentence itself counts (a denial letter's appeal
+    rights are often followed by its nondiscrimination notice); elsewhere the notice may
+    have no heading of its own, so nearby words decide.
+    """
     if ctx.section.role in ("civil_rights", "privacy"):
         return f"in a {ctx.section.role.replace('_', ' ')} notice"
-    m = _CIVIL_RIGHTS.search(ctx.around(500))
+    near = ctx.window("sentence") if ctx.section.role in ("appeals", "sbc_appeals") \
+        else ctx.around(300)
+    m = _CIVIL_RIGHTS.search(near)
     if m:
         return f"civil-rights or privacy notice ('{m.group(0)}' nearby)"
     return None

@@ -15,6 +15,10 @@ import types
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ..errors import RuleFileError
+from ..rules.schema import Rule
+from . import RawHit, TextAnalysis
+
 
 def _import_spacy_without_cli() -> Any:
     """Import spaCy without its command-line package.
@@ -57,10 +61,6 @@ spacy = _import_spacy_without_cli()
 
 from spacy.errors import MatchPatternError  # noqa: E402
 from spacy.matcher import Matcher, PhraseMatcher  # noqa: E402
-
-from ..errors import RuleFileError
-from ..rules.schema import Rule
-from . import RawHit, TextAnalysis
 
 # Sentence ends, plus the bullets that separate list items in SBC boxes and booklets.
 _PUNCT_CHARS = [".", "!", "?", "\u2022", "\u25cf", "\u25aa", "\u25e6", "\u25a0", "\uf0b7",

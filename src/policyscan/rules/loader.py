@@ -95,12 +95,20 @@ def load_rules(extra_dirs: list[Path] | None = None, *, builtin: bool = True) ->
 
     dirs = ([builtin_patterns_dir()] if builtin else []) + list(extra_dirs or [])
     vocabulary: dict[str, tuple[str, ...]] = {}
+    defined_in: dict[str, str] = {}
     digest = hashlib.sha256()
     files: list[str] = []
     for d in dirs:
         vocab_path = d / VOCABULARY_FILE
         if vocab_path.is_file():
-            vocabulary.update(_vocabulary(vocab_path))
+            for name, words in _vocabulary(vocab_path).items():
+                # Redefining a list would silently change every rule that uses it.
+                if name in vocabulary:
+                    raise RuleFileError(str(vocab_path), f"is already defined in "
+                                        f"{defined_in[name]}; choose another name",
+                                        field=f"vocabulary.{name}")
+                vocabulary[name] = words
+                defined_in[name] = str(vocab_path)
             digest.update(vocab_path.read_bytes())
     rules: list[Rule] = []
     seen: dict[str, str] = {}

@@ -1,0 +1,271 @@
+"""Document kinds and sections change what a passage means: an item in the NOT-covered
+list is an exclusion, the same words in Other Covered Services are not; a discrimination
+grievance is not a claim appeal; a glossary defines and states no plan term."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from policyscan.models import DocumentReport, Finding
+from policyscan.scanner import Scanner
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_policies"
+NORTHWIND_SBC = "sbc_northwind_silver_ppo.pdf"
+BLUEBIRD_SBC = "sbc_bluebird_bronze_hmo.pdf"
+EXCLUDED_SECTION = "Excluded Services & Other Covered Services"
+
+
+@pytest.fixture(scope="module")
+def sample(scanner: Scanner) -> Callable[[str], DocumentReport]:
+    """A sample policy's report, scanned once for the whole module."""
+    cache: dict[str, DocumentReport] = {}
+
+    def get(name: str) -> DocumentReport:
+        if name not in cache:
+            cache[name] = scanner.scan(SAMPLES / name)
+        return cache[name]
+
+    return get
+
+
+def of(report: DocumentReport, category: str) -> list[Finding]:
+    return [f for f in report.findings if f.category == category]
+
+
+# -- kinds ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    (NORTHWIND_SBC, "sbc"),
+    (BLUEBIRD_SBC, "sbc"),
+    ("certificate_northwind_excerpt.pdf", "plan_document"),
+    ("certificate_northwind_excerpt.txt", "plan_document"),
+    ("denial_letter_microneedling.pdf", "denial_notice"),
+])
+def test_sample_policy_kinds(sample: Callable[[str], DocumentReport], name: str,
+                             kind: str) -> None:
+    assert sample(name).kind == kind
+
+
+SNIPPETS = [
+    # the uniform glossary
+    ("glossary", "Glossary of Health Coverage and Medical Terms\n\nAppeal\nA request for your "
+     "health insurer or plan to review a decision.\n\nPreauthorization\nA decision by your "
+     "health insurer that a service is medically necessary."),
+    # a payer's clinical policy
+    ("medical_policy", "Medical Policy: Bariatric Surgery\nPolicy Number: 2025T0362\n"
+     "Coverage Rationale\nBariatric surgery is medically necessary when the criteria below "
+     "are met.\nApplicable Codes\nCPT 43644"),
+    # a blank request form
+    ("form", "Prior Authorization Request Form\nPlease complete all fields and fax to "
+     "555-0100.\nPatient Name: ________\nMember ID #: ________\nPhysician signature ______ "
+     "Date ______"),
+    # a denial letter
+    ("denial_notice", "Notice of Adverse Benefit Determination\nYour claim has been denied. "
+     "You may file an appeal within 180 days of receiving this notice."),
+    # an evidence of coverage
+    ("plan_document", "Evidence of Coverage\nThis booklet describes your benefits. Your "
+     "deductible is $500 and your coinsurance is 20%."),
+    # nothing about insurance at all
+    ("other", "Dear neighbour, the community picnic is on Saturday. Bring a dish to share "
+     "and a folding chair."),
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), SNIPPETS, ids=[k for k, _ in SNIPPETS])
+def test_kind_of_a_synthetic_snippet(scanner: Scanner, kind: str, text: str) -> None:
+    assert scanner.scan_text(text, name="document.txt").kind == kind
+
+
+def test_cost_sharing_words_alone_do_not_make_a_plan_document(scanner: Scanner) -> None:
+    report = scanner.scan_text("Your deductible is $500 this year.", name="note.txt")
+    assert report.kind == "other"
+
+
+# -- SBC sections -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [NORTHWIND_SBC, BLUEBIRD_SBC])
+def test_not_covered_list_item_is_a_cosmetic_exclusion_in_the_excluded_services_section(
+        sample: Callable[[str], DocumentReport], name: str) -> None:
+    items = [f for f in of(sample(name), "cosmetic_exclusion")
+             if f.quote.lower() == "cosmetic surgery"]
+    assert len(items) == 1
+    assert items[0].section == EXCLUDED_SECTION
+
+
+@pytest.mark.parametrize("name", [NORTHWIND_SBC, BLUEBIRD_SBC])
+def test_reconstructive_surgery_listed_as_covered_is_not_a_cosmetic_exclusion(
+        sample: Callable[[str], DocumentReport], name: str) -> None:
+    assert not any("reconstructive" in f.quote.lower()
+                   for f in of(sample(name), "cosmetic_exclusion"))
+
+
+def test_grid_findings_name_their_common_medical_event_row(
+        sample: Callable[[str], DocumentReport]) -> None:
+    sections = {f.section for f in of(sample(NORTHWIND_SBC), "prior_authorization")}
+    assert "If you have outpatient surgery" in sections
+    assert "If you have a hospital stay" in sections
+
+
+SBC_LISTS = (
+    "Summary of Benefits and Coverage: What this Plan Covers & What You Pay for Covered "
+    "Services\nCoverage Period: 01/01/2026 - 12/31/2026\n\n"
+    "Excluded Services & Other Covered Services:\n"
+    "Services Your Plan Generally Does NOT Cover (Check your policy or plan document for more "
+    "information and a list of any other excluded services.)\n"
+    "\u2022 Cosmetic surgery \u2022 Dental care (Adult) \u2022 Long-term care\n"
+    "Other Covered Services (Limitations may apply to these services. This isn't a complete "
+    "list.)\n"
+    "\u2022 Acupuncture \u2022 Reconstructive surgery \u2022 Chiropractic care\n"
+)
+
+
+def test_text_sbc_lists_set_the_section_and_keep_covered_items_out(scanner: Scanner) -> None:
+    report = scanner.scan_text(SBC_LISTS, name="sbc.txt")
+    assert report.kind == "sbc"
+    cosmetic = of(report, "cosmetic_exclusion")
+    assert [(f.quote, f.section) for f in cosmetic] == [("Cosmetic surgery", EXCLUDED_SECTION)]
+
+
+# -- appeals versus civil-rights grievances ---------------------------------------------
+
+NONDISCRIMINATION = (
+    "Nondiscrimination Notice\n"
+    "Northwind Health complies with applicable Federal civil rights laws and does not "
+    "discriminate on the basis of race, color, national origin, age, disability, or sex. If "
+    "you believe that we have failed to provide these services or discriminated in another "
+    "way, you can file a discrimination grievance with our Civil Rights Coordinator by mail "
+    "or phone.\n"
+)
+RIGHT_TO_APPEAL = (
+    "Your Right to Appeal\n"
+    "If we deny your claim, you have the right to appeal our decision. You may file an "
+    "appeal within 180 days of receiving this notice.\n"
+)
+
+
+def test_discrimination_grievance_is_not_an_appeal_right(scanner: Scanner) -> None:
+    report = scanner.scan_text(NONDISCRIMINATION)
+    assert of(report, "appeal_rights") == []
+    assert report.facts.values["appeal_rights"] is False
+
+
+def test_right_to_appeal_is_an_appeal_right(scanner: Scanner) -> None:
+    report = scanner.scan_text(RIGHT_TO_APPEAL)
+    assert of(report, "appeal_rights")
+    assert report.facts.values["appeal_rights"] is True
+
+
+def test_nondiscrimination_page_of_a_sample_sbc_gives_no_appeal_rights(
+        sample: Callable[[str], DocumentReport]) -> None:
+    report = sample(NORTHWIND_SBC)
+    assert report.pages == 8  # page 8 is the nondiscrimination notice
+    pages = {f.page for f in of(report, "appeal_rights")}
+    assert 5 in pages  # Your Grievance and Appeals Rights
+    assert 8 not in pages
+
+
+def test_appeal_section_followed_by_a_nondiscrimination_notice_keeps_its_appeal_rights(
+        scanner: Scanner) -> None:
+    report = scanner.scan_text("Notice of Adverse Benefit Determination\n\n" + RIGHT_TO_APPEAL
+                               + "\n" + NONDISCRIMINATION, name="denial.txt")
+    assert report.kind == "denial_notice"
+    assert of(report, "appeal_rights")
+    assert report.facts.appeal_deadline is not None
+
+
+# -- glossary definitions ---------------------------------------------------------------
+
+GLOSSARY = (
+    "Glossary of Health Coverage and Medical Terms\n\n"
+    "Preauthorization\n"
+    "A decision by your health insurer or plan that a health care service is medically "
+    "necessary. Sometimes called prior authorization, prior approval or precertification. "
+    "Your plan may require preauthorization for certain services before you receive them.\n\n"
+    "Appeal\n"
+    "A request for your health insurer or plan to review a decision or a grievance again.\n"
+)
+
+
+def test_glossary_definitions_give_findings_but_every_fact_is_false(scanner: Scanner) -> None:
+    report = scanner.scan_text(GLOSSARY, name="glossary.txt")
+    assert report.kind == "glossary"
+    assert of(report, "prior_authorization")
+    assert report.facts.values
+    assert all(v is False for v in report.facts.values.values())
+    assert report.facts.appeal_deadline is None
+
+
+# -- merging and negation ---------------------------------------------------------------
+
+
+def test_overlapping_hits_of_one_category_merge_into_one_finding(scanner: Scanner) -> None:
+    sentence = ("Prior authorization is required; you must obtain preauthorization and "
+                "precertification before any planned admission.")
+    findings = of(scanner.scan_text(sentence), "prior_authorization")
+    assert len(findings) == 1
+    assert findings[0].quote == sentence
+
+
+def test_merged_finding_names_the_other_rules_that_matched(scanner: Scanner) -> None:
+    findings = of(scanner.scan_text(
+        "You must obtain prior authorization from the plan before surgery."),
+        "prior_authorization")
+    assert len(findings) == 1
+    assert findings[0].also, findings[0]
+    assert findings[0].rule not in findings[0].also
+    assert "also matched" in findings[0].explanation
+    assert findings[0].to_dict()["also_matched"] == list(findings[0].also)
+
+
+def test_one_passage_of_two_categories_stays_two_findings(scanner: Scanner) -> None:
+    report = scanner.scan_text("You may file an appeal within 180 days of the denial.")
+    assert sorted(f.category for f in report.findings) == ["appeal_deadline", "appeal_rights"]
+
+
+def test_separate_passages_are_separate_findings(scanner: Scanner) -> None:
+    report = scanner.scan_text("Prior authorization is required for surgery.\n\n"
+                               "Imaging needs precertification as well.")
+    assert len(of(report, "prior_authorization")) == 2
+
+
+def test_negated_requirement_is_reported_but_sets_no_fact(scanner: Scanner) -> None:
+    report = scanner.scan_text("No prior authorization is required for emergency services.")
+    findings = of(report, "prior_authorization")
+    assert [f.negated for f in findings] == [True]
+    assert report.facts.values["prior_authorization"] is False
+
+
+def test_sample_sbc_negated_row_does_not_hide_the_requirement(
+        sample: Callable[[str], DocumentReport]) -> None:
+    report = sample(NORTHWIND_SBC)
+    negated = [f for f in of(report, "prior_authorization") if f.negated]
+    assert len(negated) == 1 and "emergency admissions" in negated[0].quote
+    assert report.facts.values["prior_authorization"] is True
+
+
+# -- plan identity from the SBC header --------------------------------------------------
+
+
+def test_sbc_header_gives_plan_name_issuer_period_and_type(
+        sample: Callable[[str], DocumentReport]) -> None:
+    plan = sample(NORTHWIND_SBC).plan
+    assert (plan.issuer, plan.name, plan.coverage_period, plan.plan_type) == (
+        "Northwind Health Mutual", "Northwind Silver PPO 3000", "01/01/2026 - 12/31/2026", "PPO")
+
+
+def test_sbc_header_with_coverage_for_on_its_own_line(
+        sample: Callable[[str], DocumentReport]) -> None:
+    plan = sample(BLUEBIRD_SBC).plan
+    assert (plan.issuer, plan.name, plan.plan_type) == (
+        "Bluebird Health Plans, Inc.", "Bluebird Bronze HMO 7500", "HMO")
+
+
+def test_documents_other_than_sbcs_have_no_plan_identity(
+        sample: Callable[[str], DocumentReport]) -> None:
+    plan = sample("certificate_northwind_excerpt.pdf").plan
+    assert (plan.name, plan.issuer, plan.coverage_period, plan.plan_type) == (None,) * 4
