@@ -83,6 +83,22 @@ def _sentence_of(sentences: Sequence[tuple[int, int]], starts: list[int],
     return sentences[k]
 
 
+def _score(rule: Rule, hit: RawHit, reasons: list[str]) -> float:
+    """The rule's score, adjusted by how much the passage says for itself.
+
+    A longer trigger ("look of your skin") is surer than one word ("cosmetic"); a hit
+    backed by both its section and its words is surer than one backed by either; a fuzzy
+    hit counts its similarity.
+    """
+    words = len(hit.detail.split()) if hit.method == "phrase" else 2
+    score = rule.score + 0.01 * min(max(words - 1, 0), 3)
+    if sum(r.startswith(("inside ", "near ", "after ")) for r in reasons) >= 2:
+        score += 0.02
+    if hit.method == "fuzzy":
+        score *= hit.ratio / 100
+    return min(score, 1.0)
+
+
 def _split_sentences(analysis: TextAnalysis, cuts: list[int]) -> TextAnalysis:
     """Cut sentences at heading lines: a heading has no full stop, yet ends a sentence."""
     if not cuts:
@@ -326,9 +342,7 @@ class Scanner:
             negation = find_words(rule.negated_by, ctx.window("sentence"))
             if negation:
                 reasons.append(f"negated by '{negation.group(0)}'")
-            score = rule.score
-            if hit.method == "fuzzy":
-                score *= hit.ratio / 100
+            score = _score(rule, hit, reasons)
             qs, qe = _quote_span(norm.text, sentence, hit, rule.quote)
             out.append(_Candidate(rule, page.number, qs, qe, hit, score, reasons,
                                   negation is not None, deadline, section.title, []))

@@ -91,6 +91,10 @@ _SBC_STRONG = re.compile(r"Services\s+Your\s+Plan\s+Generally\s+Does\s+NOT\s+Cov
 _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
 _TOC_LINE = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\s*$|\u2026{2,}\s*\d{1,4}\s*$")
 
+# Cost cells: a line with them is a row of a benefit table, never a heading.
+_TABLE_ROW = re.compile(r"\$\s?\d|\d\s?%|\bnot covered\b.*\bnot covered\b|\bno charge\b|"
+                        r"\bcopay|\bcoinsurance\b", re.I)
+
 MAX_HEADING_CHARS = 100
 # A heading set in the body size only counts when it is bold or names a known section.
 SIZE_STEP = 1.0  # points above the body size that make a line a heading by size
@@ -163,6 +167,8 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
         return None
     if _DIGITS.sub("#", raw.strip().lower()) in running:
         return None
+    if _TABLE_ROW.search(text):
+        return None  # a benefit-table row ("… Not covered Not covered", "$30 copay")
     ends_sentence = raw.rstrip().rstrip("\"'”’)").endswith((".", ";", ","))
     role = heading_role(text)
     by_font = False

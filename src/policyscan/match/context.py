@@ -60,22 +60,18 @@ def check_context(ctx: HitContext, context: Context) -> tuple[bool, list[str]]:
         if m:
             return False, [f"'{m.group(0)}' before it"]
     # ``sections`` and ``near``/``before`` are alternatives: a bare list item counts
-    # because of its section; the same words elsewhere need the words around them.
-    needs = [bool(context.sections), bool(context.near), bool(context.before)]
-    if not any(needs):
+    # because of its section; the same words elsewhere need the words around them. Every
+    # one that holds is recorded: the explanation (and the score) use them all.
+    if not (context.sections or context.near or context.before):
         return True, reasons
     if in_section:
-        title = ctx.section.title or role
-        reasons.append(f"inside '{title}'")
-        return True, reasons
+        reasons.append(f"inside '{ctx.section.title or role}'")
     if context.near:
         m = find_words(context.near, window)
         if m:
             reasons.append(f"near '{m.group(0)}'")
-            return True, reasons
     if context.before:
         m = find_words(context.before, ctx.before())
         if m:
             reasons.append(f"after '{m.group(0)}'")
-            return True, reasons
-    return False, reasons
+    return bool(reasons), reasons

@@ -274,13 +274,14 @@ def page_list(pages: Iterable[int]) -> str:
 
 
 def supporting(doc: DocumentReport, category: str) -> list[Finding]:
-    """The findings that can set the category's fact: plan terms, not negated, by page.
+    """The findings that can set the category's fact: plan terms, not negated, the
+    strongest first (then by page).
 
     These are the ones the facts module counts, so citing them explains the "Yes".
     """
     found = [f for f in doc.findings
              if f.category == category and f.plan_term and not f.negated]
-    return sorted(found, key=lambda f: (f.page, f.start))
+    return sorted(found, key=lambda f: (-round(f.score, 2), f.page, f.start))
 
 
 def negating(doc: DocumentReport, category: str) -> list[Finding]:
@@ -498,7 +499,7 @@ class TerminalFormatter:
         out = Text().append("Yes", style="bold green")
         cited = supporting(doc, category)[:MAX_CITED]
         if cited:
-            out.append(" — " + page_list(f.page for f in cited))
+            out.append(" — " + page_list(sorted(f.page for f in cited)))
             self._append_snippet(out, cited[0].quote)
         return out
 
