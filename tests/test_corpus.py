@@ -30,9 +30,12 @@ HEALTHFIRST = "sbc_healthfirst_ny_essential_plan1_2026.pdf"
 DOL_NOTICES = "dol_model_notices_adverse_benefit_determination_2014.pdf"
 OPTUMRX_SCAN = "scanned_image_only_optumrx_prior_auth_request_form_filled_sample.pdf"
 
-# The thresholds of the issue; kinds and statuses must all be right.
-MIN_FACTS = 0.95
-MIN_RECALL = 0.90
+# Regression guards, set just under what both engines score today (facts 1.000, recall
+# 1.000 with pdfium and 0.993 with pdfplumber): losing two facts or four passages fails the
+# build. The issue's own bar is lower (facts 0.95, recall 0.90). Kinds and statuses must
+# all be right, and no trap may be hit.
+MIN_FACTS = 0.98
+MIN_RECALL = 0.97
 MAX_TRAPS = 0
 
 # Boxes are PDF points; pdfium's rectangles may overhang the page edge by a hair.
