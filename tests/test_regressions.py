@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from policyscan.cli import main
 from policyscan.errors import RuleFileError
-from policyscan.rules.loader import load_rules
-from policyscan.scanner import Scanner
+from policyscan.rules.loader import RuleSet, load_rules
+from policyscan.scanner import Scanner, ScanOptions
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_policies"
 
@@ -131,3 +131,35 @@ def test_rotated_page_boxes_agree_with_pdfplumber(scanner: Scanner, tmp_path: Pa
     x0, top, x1, bottom = finding.boxes[0]
     assert any(abs(c["x0"] - x0) < 3 and abs(c["top"] - top) < 3 for c in chars), (
         finding.boxes[0], [(c["x0"], c["top"]) for c in chars][:5])
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_a_defined_term_set_as_a_heading_is_quoted_with_its_definition(
+        rules: RuleSet, tmp_path: Path, engine: str) -> None:
+    # A glossary term in bold stands alone on its line, so it became a bare heading and the
+    # bare-label filter dropped the medical-necessity definition (pdfplumber engine).
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "glossary.pdf"
+    c = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+    c.setTitle("Glossary of Health Coverage and Medical Terms")
+    lines = [("Helvetica-Bold", 14, "Glossary of Health Coverage and Medical Terms"),
+             ("Helvetica-Bold", 10, "Medically Necessary"),
+             ("Helvetica", 10, "Health care services or supplies needed to prevent, diagnose, "
+                               "or treat an illness"),
+             ("Helvetica", 10, "and that meet accepted standards of medicine."),
+             ("Helvetica-Bold", 10, "Network"),
+             ("Helvetica", 10, "The facilities and providers your plan has contracted with."),
+             ("Helvetica", 10, "Many more definitions of common terms follow in this glossary.")]
+    y = 720
+    for font, size, text in lines:
+        c.setFont(font, size)
+        c.drawString(72, y, text)
+        y -= 16
+    c.save()
+    report = Scanner(rules, ScanOptions(engine=engine)).scan(path)
+    assert report.kind == "glossary"
+    (finding,) = [f for f in report.findings if f.category == "medical_necessity"]
+    assert "accepted standards of medicine" in " ".join(finding.quote.split())
+    assert "Network" not in finding.quote

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -344,6 +344,12 @@ class Scanner:
                 reasons.append(f"negated by '{negation.group(0)}'")
             score = _score(rule, hit, reasons)
             qs, qe = _quote_span(norm.text, sentence, hit, rule.quote)
+            if (kind == "glossary" or section.role == "definitions") and \
+                    len(norm.text[qs:qe].split()) <= len(hit.detail.split()) + 1:
+                # A defined term standing alone: quote it with its definition.
+                k = bisect_left(starts, qe)
+                if k < len(analysis.sentences):
+                    qe = _quote_span(norm.text, analysis.sentences[k], hit, rule.quote)[1]
             out.append(_Candidate(rule, page.number, qs, qe, hit, score, reasons,
                                   negation is not None, deadline, section.title, []))
         return out

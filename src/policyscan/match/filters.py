@@ -123,7 +123,10 @@ def non_prefixed(ctx: HitContext) -> str | None:
 
 
 def bare_label(ctx: HitContext) -> str | None:
-    """A heading or table label that is only the trigger words states nothing."""
+    """A heading or table label that is only the trigger words states nothing — except a
+    defined term, whose definition follows it (the quote then takes that in)."""
+    if ctx.kind == "glossary" or ctx.section.role == "definitions":
+        return None
     s, e = ctx.sentence
     words = ctx.text[s:e].strip(" .:;\u2022\u25cf*-").split()
     if len(words) <= len(ctx.hit.split()) + 1:
