@@ -19,6 +19,14 @@ CORPUS_SKIP = (
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the result cache of CLI runs out of the user's home."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture(scope="session")
 def rules() -> RuleSet:
     return load_rules()

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from . import __version__
-from .errors import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, PolicyScanError, UserError
+from .errors import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, PolicyScanError
 
-FORMATS = ("terminal", "json", "jsonl")
+FORMATS = ("terminal", "json", "jsonl", "csv")
+DEFAULT_TIMEOUT = 300.0  # seconds per file in a batch
 
 
 class _DefaultToScan(click.Group):
@@ -30,7 +31,9 @@ class _DefaultToScan(click.Group):
 
 
 if TYPE_CHECKING:
+    from .engine import BatchOptions
     from .rules.loader import RuleSet
+    from .scanner import ScanOptions
 
 
 def _fail(message: str) -> NoReturn:
@@ -78,55 +81,117 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="terminal",
-              show_default=True, help="Output format.")
+              show_default=True, help="Output format (csv: the plan-by-facts comparison).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to this file instead of standard output.")
 @click.option("--engine", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium",
               show_default=True, help="PDF text engine. pdfplumber is ~40x slower.")
 @click.option("--password", help="Password of encrypted PDFs.")
 @patterns_option
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="In folders, scan only files matching this glob (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="In folders, skip files matching this glob (repeatable).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1),
+              help="Worker processes (default: the number of cores).")
+@click.option("--timeout", type=click.FloatRange(min=0),
+              help=f"Stop a file after this many seconds (0: never; default "
+                   f"{DEFAULT_TIMEOUT:g} when scanning several files).")
 @click.option("--max-pages", type=int, callback=_positive,
               help="Scan at most this many pages of each document.")
 @click.option("--max-bytes", type=int, callback=_positive,
               help="Refuse files larger than this many bytes.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Where to keep results of unchanged files (default: the user cache).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write cached results.")
+@click.option("--resume", is_flag=True,
+              help="Skip files already in the -o JSON Lines output and append the rest.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help="Run the scan on a Dask cluster (needs policyscan[dask]).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("--color/--no-color", default=None,
               help="Force colour on or off (default: on for a terminal unless NO_COLOR).")
 @click.option("-v", "--verbose", is_flag=True, help="Show every finding in the terminal.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
 def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
-         password: str | None, patterns: tuple[Path, ...], max_pages: int | None,
-         max_bytes: int | None, color: bool | None, verbose: bool, debug: bool) -> None:
+         password: str | None, patterns: tuple[Path, ...], include: tuple[str, ...],
+         exclude: tuple[str, ...], jobs: int | None, timeout: float | None,
+         max_pages: int | None, max_bytes: int | None, cache_dir: Path | None,
+         no_cache: bool, resume: bool, scheduler: str | None, quiet: bool,
+         color: bool | None, verbose: bool, debug: bool) -> None:
     """Scan PDF, .txt and .md files (folders are searched for them)."""
     from .discovery import discover
-    from .engine import run_scan
+    from .engine import run_batch
     from .report import make_formatter
     from .scanner import ScanOptions
 
     rules = _load_rules(patterns)
-    try:
-        files, problems = discover(list(paths))
-    except UserError as exc:
-        _fail(str(exc))
+    files, problems = discover(list(paths), include, exclude)
     options = ScanOptions(engine=engine, password=password, max_pages=max_pages,
                           max_bytes=max_bytes, debug=debug)
+    batch = _batch_options(rules, options, files, jobs=jobs, timeout=timeout,
+                           cache_dir=None if no_cache else cache_dir, cache=not no_cache,
+                           scheduler=scheduler)
+    if resume:
+        if output is None or fmt != "jsonl":
+            _fail("--resume needs --format jsonl and -o FILE: it continues that file")
+        from .resume import read_finished
+
+        try:
+            batch.resumed = read_finished(output)
+        except PolicyScanError as exc:
+            _fail(str(exc))
     try:
-        stream = (open(output, "w", encoding="utf-8") if output  # noqa: SIM115 (closed below)
-                  else sys.stdout)
+        stream = (open(output, "a" if resume else "w", encoding="utf-8")  # noqa: SIM115
+                  if output else sys.stdout)
     except OSError as exc:
         _fail(f"cannot write the report to {output}: {exc.strerror or exc}")
+    fmt_options: dict[str, Any] = {"verbose": verbose}
+    if fmt == "terminal":
+        fmt_options["color"] = False if output else color
+    show_progress = (not quiet and sys.stderr.isatty()
+                     and not (fmt == "terminal" and output is None and sys.stdout.isatty()))
     try:
-        fmt_options: dict[str, Any] = {"verbose": verbose}
-        if fmt == "terminal":
-            fmt_options["color"] = False if output else color
         formatter = make_formatter(fmt, stream, **fmt_options)
-        report = run_scan(files, problems, rules, options, formatter)
+        if show_progress and len(files) + len(problems) > 1:
+            from .report.progress import ProgressBar
+
+            with ProgressBar(len(files) + len(problems), sys.stderr) as bar:
+                batch.on_done = bar.advance
+                report = run_batch(files, problems, rules, options, batch, formatter)
+        else:
+            report = run_batch(files, problems, rules, options, batch, formatter)
     except PolicyScanError as exc:
         _fail(str(exc))
+    except KeyboardInterrupt:
+        click.echo("Interrupted. Documents already written are kept"
+                   + ("; rerun with --resume to finish." if output and fmt == "jsonl" else "."),
+                   err=True)
+        sys.exit(130)
     finally:
         if output:
             stream.close()
     incomplete = any(d.status != "ok" for d in report.documents)
     sys.exit(EXIT_INCOMPLETE if incomplete else EXIT_OK)
+
+
+def _batch_options(rules: RuleSet, options: ScanOptions, files: list[str], *,
+                   jobs: int | None, timeout: float | None, cache_dir: Path | None,
+                   cache: bool, scheduler: str | None) -> BatchOptions:
+    from .cache import ReportCache, default_cache_dir
+    from .engine import BatchOptions
+    from .pool import default_jobs
+
+    if timeout is None:
+        # One file cannot hold up others; several files each get a limit by default.
+        timeout = DEFAULT_TIMEOUT if len(files) > 1 else 0
+    report_cache = None
+    if cache:
+        report_cache = ReportCache(cache_dir or default_cache_dir(), rules.sha256, {
+            "engine": options.engine, "max_pages": options.max_pages,
+            "password": bool(options.password)})
+    return BatchOptions(jobs=jobs or default_jobs(), timeout=timeout or None,
+                        cache=report_cache, scheduler=scheduler)
 
 
 @main.command()

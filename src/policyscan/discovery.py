@@ -7,7 +7,9 @@ problem for that path; it never stops the others.
 
 from __future__ import annotations
 
+import fnmatch
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from .models import ScanError
@@ -15,7 +17,23 @@ from .models import ScanError
 SCANNABLE = frozenset({".pdf", ".txt", ".md"})
 
 
-def _walk(root: str, problems: list[tuple[str, ScanError]]) -> list[str]:
+def _wanted(root: str, path: str, include: Sequence[str], exclude: Sequence[str]) -> bool:
+    """Globs match the path relative to the folder given, or the file name alone."""
+    rel = os.path.relpath(path, root)
+    name = os.path.basename(path)
+
+    def matches(globs: Sequence[str]) -> bool:
+        return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(name, g) for g in globs)
+
+    if exclude and matches(exclude):
+        return False
+    if include:
+        return matches(include)
+    return Path(name).suffix.lower() in SCANNABLE
+
+
+def _walk(root: str, problems: list[tuple[str, ScanError]], include: Sequence[str],
+          exclude: Sequence[str]) -> list[str]:
     found: list[str] = []
     seen: set[str] = set()
 
@@ -34,20 +52,27 @@ def _walk(root: str, problems: list[tuple[str, ScanError]]) -> list[str]:
         seen.add(real)
         dirnames.sort()
         for name in sorted(filenames):
-            if Path(name).suffix.lower() in SCANNABLE:
-                found.append(os.path.join(dirpath, name))
+            path = os.path.join(dirpath, name)
+            if _wanted(root, path, include, exclude):
+                found.append(path)
     return found
 
 
-def discover(paths: list[str]) -> tuple[list[str], list[tuple[str, ScanError]]]:
+def discover(paths: Sequence[str], include: Sequence[str] = (),
+             exclude: Sequence[str] = ()) -> tuple[list[str], list[tuple[str, ScanError]]]:
     """Files to scan, as the user wrote them (files found in a folder are joined to the
-    folder as written), and the paths that could not be used."""
+    folder as written), and the paths that could not be used.
+
+    Folders are searched for PDF, .txt and .md files, or for files matching ``include``
+    globs when given; ``exclude`` globs drop files found in folders. A file named on the
+    command line is always scanned.
+    """
     files: list[str] = []
     problems: list[tuple[str, ScanError]] = []
     for path in paths:
         p = Path(path)
         if p.is_dir():
-            files.extend(_walk(path, problems))
+            files.extend(_walk(path, problems, include, exclude))
         elif p.exists() or p.is_symlink():
             files.append(path)
         else:

@@ -1,34 +1,188 @@
-"""Running a scan of many files: each document reported as it finishes, then the whole."""
+"""Running a scan of many files: nothing lost, nothing done twice, results in order.
+
+For each file, in the order given: a report already in the output being resumed is kept;
+a file with the same bytes as an earlier one gets a copy of that one's report; a cached
+report is reused; everything else goes to a backend (this process, a pool of worker
+processes, or a Dask cluster). Reports reach the formatter in input order as soon as all
+earlier ones have, so a streamed output file is the same however the work was spread and
+wherever a run was interrupted.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Protocol
 
 from . import __version__
+from .cache import ReportCache
 from .models import DocumentReport, PatternSetInfo, ScanError, ScanReport
 from .report import Formatter
 from .rules.loader import RuleSet
 from .scanner import Scanner, ScanOptions
+
+Task = tuple[int, str]
+
+
+class Backend(Protocol):
+    def run(self, tasks: list[Task]) -> Iterator[tuple[int, DocumentReport]]: ...
+
+
+@dataclass
+class BatchOptions:
+    jobs: int = 1
+    timeout: float | None = None  # seconds per file; None or 0: no limit
+    cache: ReportCache | None = None
+    # Reports already written to the output being resumed, by path.
+    resumed: dict[str, DocumentReport] = field(default_factory=dict)
+    on_done: Callable[[DocumentReport], None] | None = None  # progress
+    scheduler: str | None = None  # a Dask scheduler address
 
 
 def now_utc() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def run_scan(files: list[str], problems: list[tuple[str, ScanError]], rules: RuleSet,
-             options: ScanOptions, formatter: Formatter) -> ScanReport:
+class _InProcess:
+    """The scanner of this process, one file after another (no time limit)."""
+
+    def __init__(self, scanner: Scanner) -> None:
+        self.scanner = scanner
+
+    def run(self, tasks: list[Task]) -> Iterator[tuple[int, DocumentReport]]:
+        for task_id, path in tasks:
+            yield task_id, self.scanner.scan(path)
+
+
+def _hash(path: str, max_bytes: int | None) -> tuple[str | None, ScanError | None]:
+    """The file's SHA-256, or why it cannot be read (checked before any worker sees it)."""
+    try:
+        size = os.stat(path).st_size
+        if max_bytes is not None and size > max_bytes:
+            return None, ScanError("too_large", f"{path} is {size:,} bytes, over the "
+                                   f"--max-bytes limit of {max_bytes:,}; raise the limit to "
+                                   "scan it")
+        digest = hashlib.sha256()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest(), None
+    except PermissionError:
+        return None, ScanError("unreadable", f"permission denied reading {path}; check the "
+                               "file's permissions")
+    except OSError as exc:
+        return None, ScanError("unreadable", f"cannot read {path}: {exc.strerror or exc}")
+
+
+def _backend(scanner: Scanner, batch: BatchOptions, misses: int) -> Backend:
+    if batch.scheduler:
+        from .distributed import DaskBackend
+
+        backend: Backend = DaskBackend(batch.scheduler, scanner.rules, scanner.options,
+                                       timeout=batch.timeout)
+        return backend
+    if (batch.jobs <= 1 or misses <= 1) and not batch.timeout:
+        return _InProcess(scanner)
+    from .pool import WorkerPool
+
+    # Build the pipeline before forking, so no worker pays for it.
+    scanner.matchers  # noqa: B018
+    return WorkerPool(scanner, min(batch.jobs, misses), batch.timeout)
+
+
+class _InOrder:
+    """Hands reports to the formatter in input order, as soon as each one can go."""
+
+    def __init__(self, slots: int, formatter: Formatter, resumed: set[int],
+                 on_done: Callable[[DocumentReport], None] | None) -> None:
+        self.reports: list[DocumentReport | None] = [None] * slots
+        self.formatter = formatter
+        self.resumed = resumed
+        self.on_done = on_done
+        self._next = 0
+
+    def put(self, index: int, report: DocumentReport) -> None:
+        self.reports[index] = report
+        if self.on_done is not None and index not in self.resumed:
+            self.on_done(report)
+        while self._next < len(self.reports) and self.reports[self._next] is not None:
+            if self._next not in self.resumed:  # already in the output being resumed
+                ready = self.reports[self._next]
+                assert ready is not None
+                self.formatter.document(ready)
+            self._next += 1
+
+
+def run_batch(files: list[str], problems: list[tuple[str, ScanError]], rules: RuleSet,
+              options: ScanOptions, batch: BatchOptions, formatter: Formatter) -> ScanReport:
+    """Scan ``files`` (plus report ``problems``) and return the whole report."""
+    names = [name for name, _ in problems] + list(files)
+    formatter.begin(len(names))
+    resumed = {i for i, name in enumerate(names) if name in batch.resumed}
+    order = _InOrder(len(names), formatter, resumed, batch.on_done)
+    for i, (name, error) in enumerate(problems):
+        order.put(i, batch.resumed.get(name) or DocumentReport.failed(name, error))
+
+    first_of: dict[str, int] = {}  # sha256 -> index of the file scanned for it
+    copies: dict[int, list[int]] = {}  # that index -> indexes of files with the same bytes
+    tasks: list[Task] = []
+    for i, path in enumerate(files, start=len(problems)):
+        if i in resumed:
+            order.put(i, batch.resumed[path])
+            continue
+        sha, unreadable = _hash(path, options.max_bytes)
+        if unreadable is not None:
+            order.put(i, DocumentReport.failed(path, unreadable))
+            continue
+        assert sha is not None
+        if sha in first_of:
+            copies.setdefault(first_of[sha], []).append(i)
+            continue
+        first_of[sha] = i
+        cached = batch.cache.get(sha, path) if batch.cache else None
+        if cached is not None:
+            _deliver(order, names, copies, i, cached)
+        else:
+            tasks.append((i, path))
+
     scanner = Scanner(rules, options)
-    formatter.begin()
-    documents: list[DocumentReport] = []
-    for name, error in problems:
-        doc = DocumentReport.failed(name, error)
-        formatter.document(doc)
-        documents.append(doc)
-    for path in files:
-        doc = scanner.scan(path)
-        formatter.document(doc)
-        documents.append(doc)
-    report = ScanReport(tuple(documents), PatternSetInfo(len(rules), rules.sha256),
-                        __version__, now_utc())
+    if tasks:
+        for i, done in _backend(scanner, batch, len(tasks)).run(tasks):
+            if batch.cache is not None:
+                batch.cache.put(done)
+            _deliver(order, names, copies, i, done)
+    # Copies whose original was resumed or failed before hashing were delivered above;
+    # any left (their original already finished) are filled in here.
+    for original, dups in copies.items():
+        source = order.reports[original]
+        if source is not None:
+            for d in dups:
+                if order.reports[d] is None:
+                    order.put(d, _copy(source, names[d]))
+
+    documents = tuple(r for r in order.reports if r is not None)
+    report = ScanReport(documents, PatternSetInfo(len(rules), rules.sha256), __version__,
+                        now_utc(), summary_extra=({"cache_hits": batch.cache.hits}
+                                                  if batch.cache else {}))
     formatter.end(report)
     return report
+
+
+def _copy(source: DocumentReport, path: str) -> DocumentReport:
+    return replace(source, path=path, duplicate_of=source.path, seconds=0.0)
+
+
+def _deliver(order: _InOrder, names: list[str], copies: dict[int, list[int]], index: int,
+             report: DocumentReport) -> None:
+    order.put(index, report)
+    for d in copies.get(index, ()):
+        order.put(d, _copy(report, names[d]))
+
+
+def run_scan(files: list[str], problems: list[tuple[str, ScanError]], rules: RuleSet,
+             options: ScanOptions, formatter: Formatter) -> ScanReport:
+    """One process, no cache: the simple path (used by tests and the Python API)."""
+    return run_batch(files, problems, rules, options, BatchOptions(), formatter)

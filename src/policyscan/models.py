@@ -68,6 +68,10 @@ class Deadline:
         return {"value": self.value, "unit": self.unit, "action": self.action,
                 "anchor": self.anchor}
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Deadline:
+        return cls(int(d["value"]), str(d["unit"]), str(d["action"]), str(d["anchor"]))
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -125,6 +129,28 @@ class Finding:
             out["plan_term"] = False
         return out
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
+        """The inverse of ``to_dict`` (cached and resumed reports are read back this way)."""
+        trigger = d.get("trigger") or {}
+        return cls(
+            category=d["category"], rule=d["rule"], page=int(d["page"]), quote=d["quote"],
+            context=d["context"], section=d.get("section"), start=int(d["start"]),
+            end=int(d["end"]), bbox=_box(d.get("bbox")), score=float(d["score"]),
+            method=d["method"], negated=bool(d["negated"]), explanation=d["explanation"],
+            deadline=Deadline.from_dict(d["deadline"]) if d.get("deadline") else None,
+            trigger_start=trigger.get("start"), trigger_end=trigger.get("end"),
+            boxes=tuple(b for b in (_box(x) for x in d.get("boxes", ())) if b is not None),
+            also=tuple(d.get("also_matched", ())), plan_term=bool(d.get("plan_term", True)),
+        )
+
+
+def _box(value: Any) -> Box | None:
+    if not value:
+        return None
+    x0, top, x1, bottom = (float(v) for v in value)
+    return (x0, top, x1, bottom)
+
 
 @dataclass(frozen=True)
 class DeadlineFact:
@@ -135,6 +161,10 @@ class DeadlineFact:
 
     def to_dict(self) -> dict[str, Any]:
         return {"value": self.value, "unit": self.unit, "page": self.page, "quote": self.quote}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DeadlineFact:
+        return cls(int(d["value"]), str(d["unit"]), int(d["page"]), str(d["quote"]))
 
 
 @dataclass(frozen=True)
@@ -153,6 +183,12 @@ class Facts:
         out["appeal_deadline"] = self.appeal_deadline.to_dict() if self.appeal_deadline else None
         return out
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Facts:
+        deadline = d.get("appeal_deadline")
+        return cls({c: d.get(c) for c in FACT_CATEGORIES},
+                   DeadlineFact.from_dict(deadline) if deadline else None)
+
 
 @dataclass(frozen=True)
 class PlanInfo:
@@ -169,6 +205,10 @@ class PlanInfo:
             "plan_type": self.plan_type,
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> PlanInfo:
+        return cls(d.get("name"), d.get("issuer"), d.get("coverage_period"), d.get("plan_type"))
+
 
 @dataclass(frozen=True)
 class ScanError:
@@ -177,6 +217,10 @@ class ScanError:
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.type, "message": self.message}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ScanError:
+        return cls(str(d["type"]), str(d["message"]))
 
 
 @dataclass(frozen=True)
@@ -193,9 +237,11 @@ class DocumentReport:
     # Things a reader should know that are not findings: pages without usable text, say.
     warnings: tuple[str, ...] = ()
     seconds: float | None = None
+    # Another file of the run with the same bytes; this report is a copy of its scan.
+    duplicate_of: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "path": self.path,
             "sha256": self.sha256,
             "status": self.status,
@@ -207,6 +253,22 @@ class DocumentReport:
             "findings": [f.to_dict() for f in self.findings],
             "warnings": list(self.warnings),
         }
+        if self.duplicate_of is not None:
+            out["duplicate_of"] = self.duplicate_of
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DocumentReport:
+        """The inverse of ``to_dict`` (cached and resumed reports are read back this way)."""
+        return cls(
+            path=d["path"], sha256=d.get("sha256"), status=d["status"],
+            error=ScanError.from_dict(d["error"]) if d.get("error") else None,
+            kind=d["kind"], pages=int(d.get("pages") or 0),
+            plan=PlanInfo.from_dict(d.get("plan") or {}),
+            facts=Facts.from_dict(d.get("facts") or {}),
+            findings=tuple(Finding.from_dict(f) for f in d.get("findings", ())),
+            warnings=tuple(d.get("warnings", ())), duplicate_of=d.get("duplicate_of"),
+        )
 
     @classmethod
     def failed(cls, path: str, error: ScanError, *, sha256: str | None = None,

@@ -1,8 +1,9 @@
 """Formatters: each turns the result model into one output format.
 
-A formatter is told when the run begins, gets each ``DocumentReport`` as soon as it is
-finished (so long batches stream), and gets the whole ``ScanReport`` at the end. Formatters
-read only the result model, never extraction or matching internals.
+A formatter is told when the run begins (and how many documents it has), gets each
+``DocumentReport`` as soon as it is finished (so long batches stream), and gets the whole
+``ScanReport`` at the end. Formatters read only the result model, never extraction or
+matching internals.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from ..models import DocumentReport, ScanReport
 
 
 class Formatter(Protocol):
-    def begin(self) -> None: ...
+    def begin(self, total: int) -> None: ...
 
     def document(self, doc: DocumentReport) -> None: ...
 
@@ -26,6 +27,7 @@ FORMATTERS: dict[str, str] = {
     "terminal": "terminal:TerminalFormatter",
     "json": "json:JsonFormatter",
     "jsonl": "json:JsonLinesFormatter",
+    "csv": "csv:CsvFormatter",
 }
 
 

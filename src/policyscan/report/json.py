@@ -14,7 +14,7 @@ class JsonFormatter:
     def __init__(self, stream: IO[str], **_: Any) -> None:
         self.stream = stream
 
-    def begin(self) -> None:
+    def begin(self, total: int) -> None:
         pass
 
     def document(self, doc: DocumentReport) -> None:
@@ -35,7 +35,7 @@ class JsonLinesFormatter:
     def __init__(self, stream: IO[str], **_: Any) -> None:
         self.stream = stream
 
-    def begin(self) -> None:
+    def begin(self, total: int) -> None:
         pass
 
     def document(self, doc: DocumentReport) -> None:

@@ -50,6 +50,8 @@ MAX_FINDINGS_PER_CATEGORY = 12
 CONTEXT_SIDE_CHARS = 160
 # A supporting quote in the facts block is a reminder, not the finding itself.
 FACT_QUOTE_CHARS = 80
+# Batches larger than this print one line per document, then the comparison matrix.
+COMPACT_AFTER = 5
 # How many supporting findings a "Yes" cites.
 MAX_CITED = 3
 
@@ -394,14 +396,21 @@ class TerminalFormatter:
         self.verbose = verbose
         self.console = make_console(stream, color=self.color, width=width)
         self._printed = 0
+        self._total = 0
+        self.compact = False
 
     # Formatter protocol ----------------------------------------------------------------
 
-    def begin(self) -> None:
-        pass
+    def begin(self, total: int = 0) -> None:
+        """A batch of more than a few documents prints one line each, then the matrix."""
+        self._total = total
+        self.compact = total > COMPACT_AFTER and not self.verbose
 
     def document(self, doc: DocumentReport) -> None:
         """Print one document now, so a long batch shows results as they come."""
+        if self.compact:
+            self._line(doc)
+            return
         if self._printed:
             self.console.print()
         self._printed += 1
@@ -431,6 +440,27 @@ class TerminalFormatter:
         self._flush()
 
     # Blocks ---------------------------------------------------------------------------
+
+    def _line(self, doc: DocumentReport) -> None:
+        """One document of a large batch: where it is, what it is, what it says."""
+        self._printed += 1
+        width = len(str(self._total))
+        line = Text(f"[{self._printed:>{width}}/{self._total}] ", style=DIM)
+        line.append(doc.path, style="bold")
+        line.append(f"  {KIND_SHORT.get(doc.kind, doc.kind)} · ")
+        line.append_text(status_text(doc.status))
+        if doc.plan.name:
+            line.append(" · ")
+            line.append(collapse(doc.plan.name))
+        if is_scanned(doc):
+            yes = sum(1 for c in FACT_CATEGORIES if doc.facts.values.get(c))
+            line.append(f" · {yes}/{len(FACT_CATEGORIES)} facts yes · "
+                        f"deadline {deadline_cell(doc).plain}", style=DIM)
+        elif doc.error is not None:
+            line.append(" · ")
+            line.append(doc.error.message, style="red")
+        self.console.print(line)
+        self._flush()
 
     def _header(self, doc: DocumentReport) -> None:
         """Path, then what the document is, whether it was read, and which plan it names."""
@@ -606,6 +636,7 @@ class TerminalFormatter:
                       "? = unknown · — = not scanned / not stated",
                       caption_justify="left", caption_style=DIM)
         table.add_column("File", overflow="fold", min_width=12)
+        table.add_column("Plan", overflow="fold", min_width=8)
         table.add_column("Kind", overflow="fold", min_width=8)  # "glossary", "medical"
         table.add_column("Status", overflow="fold", min_width=7)  # "timeout", "needs"
         for category in FACT_CATEGORIES:
@@ -614,7 +645,8 @@ class TerminalFormatter:
                              min_width=max(len(w) for w in header.split("\n")))
         table.add_column(SHORT_HEADERS["appeal_deadline"], no_wrap=True, min_width=8)
         for doc in report.documents:
-            table.add_row(Text(PurePath(doc.path).name), Text(KIND_SHORT.get(doc.kind, doc.kind)),
+            table.add_row(Text(PurePath(doc.path).name), Text(collapse(doc.plan.name or "—")),
+                          Text(KIND_SHORT.get(doc.kind, doc.kind)),
                           status_text(doc.status),
                           *(fact_cell(doc, cat) for cat in FACT_CATEGORIES),
                           deadline_cell(doc))

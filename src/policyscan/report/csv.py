@@ -1,0 +1,55 @@
+"""The plan-by-facts comparison as CSV: one row per document, written at the end.
+
+For a spreadsheet comparing an employer's options or a state's marketplace: the plan's
+identity, whether each fact was found, the appeal deadline, and how the scan went.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import IO, Any
+
+from ..models import FACT_CATEGORIES, DocumentReport, ScanReport
+
+COLUMNS = (
+    "path", "status", "kind", "plan_name", "issuer", "coverage_period", "plan_type",
+    *FACT_CATEGORIES, "appeal_deadline", "appeal_deadline_page", "findings", "error",
+    "duplicate_of",
+)
+
+
+def _fact(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def row(doc: DocumentReport) -> dict[str, Any]:
+    deadline = doc.facts.appeal_deadline
+    return {
+        "path": doc.path, "status": doc.status, "kind": doc.kind,
+        "plan_name": doc.plan.name or "", "issuer": doc.plan.issuer or "",
+        "coverage_period": doc.plan.coverage_period or "", "plan_type": doc.plan.plan_type or "",
+        **{c: _fact(doc.facts.values.get(c)) for c in FACT_CATEGORIES},
+        "appeal_deadline": (f"{deadline.value} {deadline.unit.replace('_', ' ')}"
+                            if deadline else ""),
+        "appeal_deadline_page": deadline.page if deadline else "",
+        "findings": len(doc.findings),
+        "error": doc.error.message if doc.error else "",
+        "duplicate_of": doc.duplicate_of or "",
+    }
+
+
+class CsvFormatter:
+    def __init__(self, stream: IO[str], **_: Any) -> None:
+        self.stream = stream
+
+    def begin(self, total: int) -> None:
+        pass
+
+    def document(self, doc: DocumentReport) -> None:
+        pass
+
+    def end(self, report: ScanReport) -> None:
+        writer = csv.DictWriter(self.stream, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for doc in report.documents:
+            writer.writerow(row(doc))
