@@ -27,8 +27,10 @@ _BOLD_WEIGHT = 600
 # Many producers report a meaningless weight (Quadient: 250 for every font); the font
 # name says "Bold" even then.
 _BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
-# Box lookups reopen pages lazily; a few stay open because findings cluster on pages.
-_OPEN_PAGES = 4
+# Pages kept open for box lookups (about 0.1-0.5 MB each): a short document stays open
+# whole; a long one reopens the pages it needs.
+_OPEN_PAGES = 48
+_SPACES = re.compile(r"\s+")
 
 
 def _error_for(exc: Exception, path: str, password: str | None) -> DocumentError:
@@ -70,6 +72,10 @@ def _lines(textpage: pdfium.PdfTextPage, text: str) -> tuple[Line, ...]:
     return tuple(lines)
 
 
+def _visible(text: str) -> int:
+    return len(text) - sum(len(m) for m in _SPACES.findall(text))
+
+
 def _has_images(page: pdfium.PdfPage) -> bool:
     for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
         return True
@@ -100,14 +106,26 @@ class _Frame:
 
 
 class _PdfiumBoxes:
-    """Turns text spans into line rectangles, reopening pages on demand."""
+    """Turns text spans into line rectangles.
 
-    def __init__(self, pdf: pdfium.PdfDocument, frames: dict[int, _Frame],
-                 remapped: set[int]) -> None:
+    Pages read during extraction stay open here (loading a page again costs more than
+    reading its text), up to a bound so a long document's memory stays flat; an evicted
+    page is reopened on demand.
+    """
+
+    def __init__(self, pdf: pdfium.PdfDocument) -> None:
         self._pdf = pdf
-        self._frames = frames
-        self._remapped = remapped  # pages whose text index differs from char index
+        self.frames: dict[int, _Frame] = {}
+        self.remapped: set[int] = set()  # pages whose text index differs from char index
         self._open: OrderedDict[int, tuple[pdfium.PdfPage, pdfium.PdfTextPage]] = OrderedDict()
+
+    def keep(self, number: int, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> None:
+        self._open[number] = (page, textpage)
+        self._open.move_to_end(number)
+        while len(self._open) > _OPEN_PAGES:
+            _, (old_pg, old_tp) = self._open.popitem(last=False)
+            old_tp.close()
+            old_pg.close()
 
     def _textpage(self, page: int) -> pdfium.PdfTextPage:
         if page in self._open:
@@ -115,22 +133,18 @@ class _PdfiumBoxes:
             return self._open[page][1]
         pg = self._pdf[page - 1]
         tp = pg.get_textpage()
-        self._open[page] = (pg, tp)
-        if len(self._open) > _OPEN_PAGES:
-            _, (old_pg, old_tp) = self._open.popitem(last=False)
-            old_tp.close()
-            old_pg.close()
+        self.keep(page, pg, tp)
         return tp
 
     def boxes(self, page: int, start: int, end: int) -> list[Box]:
         tp = self._textpage(page)
-        if page in self._remapped:
+        if page in self.remapped:
             start = pdfium_c.FPDFText_GetCharIndexFromTextIndex(tp.raw, start)
             last = pdfium_c.FPDFText_GetCharIndexFromTextIndex(tp.raw, end - 1)
             if start < 0 or last < 0:
                 return []
             end = last + 1
-        frame = self._frames[page]
+        frame = self.frames[page]
         return [frame.box(*tp.get_rect(i)) for i in range(tp.count_rects(start, end - start))]
 
     def close(self) -> None:
@@ -149,43 +163,36 @@ def read_pdf(path: str, data: bytes, sha256: str, kind: FileType, *,
     except pdfium.PdfiumError as exc:
         raise _error_for(exc, path, password) from exc
     pages: list[PageText] = []
+    boxes = _PdfiumBoxes(pdf)  # owns the document from here on
     try:
         total = len(pdf)
         if total == 0:
             raise DocumentError("corrupt", f"{path} is a PDF with no pages")
         metadata = dict(pdf.get_metadata_dict(skip_empty=True))
-        frames: dict[int, _Frame] = {}
-        remapped: set[int] = set()
         for index in range(min(total, max_pages or total)):
             page = pdf[index]
-            try:
-                width, height = page.get_size()  # as displayed (rotation applied)
-                cx0, cy0, cx1, cy1 = page.get_cropbox()
-                frames[index + 1] = _Frame(page.get_rotation() % 360, cx0, cy0,
-                                           cx1 - cx0, cy1 - cy0)
-                textpage = page.get_textpage()
-                try:
-                    text = textpage.get_text_range()
-                    if len(text) != textpage.count_chars():
-                        remapped.add(index + 1)
-                    lines = _lines(textpage, text)
-                finally:
-                    textpage.close()
-                problem = None
-                visible = sum(1 for ch in text if not ch.isspace())
-                if visible < MIN_VISIBLE_CHARS:
-                    problem = "no_text" if _has_images(page) else "blank"
-            finally:
-                page.close()
+            textpage = page.get_textpage()
+            boxes.keep(index + 1, page, textpage)
+            width, height = page.get_size()  # as displayed (rotation applied)
+            cx0, cy0, cx1, cy1 = page.get_cropbox()
+            boxes.frames[index + 1] = _Frame(page.get_rotation() % 360, cx0, cy0,
+                                             cx1 - cx0, cy1 - cy0)
+            text = textpage.get_text_range()
+            if len(text) != textpage.count_chars():
+                boxes.remapped.add(index + 1)
+            lines = _lines(textpage, text)
+            problem = None
+            if _visible(text) < MIN_VISIBLE_CHARS:
+                problem = "no_text" if _has_images(page) else "blank"
             pages.append(PageText(index + 1, text, lines, width, height, problem))
     except DocumentError:
-        pdf.close()
+        boxes.close()
         raise
     except (pdfium.PdfiumError, ctypes.ArgumentError, OSError) as exc:
-        pdf.close()
+        boxes.close()
         raise DocumentError("corrupt", f"{path} could not be read past page "
                             f"{len(pages) + 1}: {exc}") from exc
     return SourceDocument(
         path=path, sha256=sha256, file_type=kind, engine="pdfium", pages=pages,
-        metadata=metadata, page_count=total, box_source=_PdfiumBoxes(pdf, frames, remapped),
+        metadata=metadata, page_count=total, box_source=boxes,
     )

@@ -28,20 +28,20 @@ _WORD = re.compile(r"[A-Za-z]{4,}")
 _VOWEL = re.compile(r"[AEIOUYaeiouy]")
 
 
-def _is_bad(ch: str) -> bool:
-    o = ord(ch)
-    return (o < 32 and ch not in "\r\n\t\f") or o == 0xFFFD or 0xE000 <= o <= 0xF8FF
+# Control codes (but line breaks and tabs), U+FFFD and the private-use area.
+_BAD = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd\ue000-\uf8ff]")
+_SPACES = re.compile(r"\s+")
 
 
 def judge_page(text: str, known_problem: str | None = None) -> str | None:
     """None when the page's text is usable, else "no_text" or "garbled"."""
     if known_problem is not None:
         return known_problem
-    visible = [ch for ch in text if not ch.isspace()]
-    if len(visible) < MIN_VISIBLE_CHARS:
+    visible = len(text) - sum(len(m) for m in _SPACES.findall(text))
+    if visible < MIN_VISIBLE_CHARS:
         return "no_text"
-    bad = sum(1 for ch in visible if _is_bad(ch)) + 6 * text.count("(cid:")
-    if bad > len(visible) * MAX_BAD_SHARE:
+    bad = len(_BAD.findall(text)) + 6 * text.count("(cid:")
+    if bad > visible * MAX_BAD_SHARE:
         return "garbled"
     tokens = text.split()
     if len(tokens) >= 40:
