@@ -158,8 +158,8 @@ def _check_document(doc: dict[str, Any]) -> None:
     assert doc["status"] in STATUSES
     assert doc["kind"] in DOCUMENT_KINDS
     assert isinstance(doc["pages"], int)
-    assert set(doc["plan"]) == {"name", "issuer", "coverage_period", "plan_type"}
-    assert set(doc["facts"]) == {*FACT_CATEGORIES, "appeal_deadline"}
+    assert set(doc["plan"]) >= {"name", "issuer", "coverage_period", "plan_type"}
+    assert set(doc["facts"]) >= {*FACT_CATEGORIES, "appeal_deadline"}
     for category in FACT_CATEGORIES:
         assert doc["facts"][category] in (True, False, None)
     deadline_fact = doc["facts"]["appeal_deadline"]

@@ -100,6 +100,9 @@ class Finding:
     also: tuple[str, ...] = ()
     # Whether this finding may set a document-level fact (False for definitions, say).
     plan_term: bool = True
+    # SBC grid: the service row a finding stands in, and the penalty the row states.
+    service: str | None = None
+    penalty: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -127,6 +130,10 @@ class Finding:
             out["also_matched"] = list(self.also)
         if not self.plan_term:
             out["plan_term"] = False
+        if self.service is not None:
+            out["service"] = self.service
+        if self.penalty is not None:
+            out["penalty"] = self.penalty
         return out
 
     @classmethod
@@ -142,6 +149,7 @@ class Finding:
             trigger_start=trigger.get("start"), trigger_end=trigger.get("end"),
             boxes=tuple(b for b in (_box(x) for x in d.get("boxes", ())) if b is not None),
             also=tuple(d.get("also_matched", ())), plan_term=bool(d.get("plan_term", True)),
+            service=d.get("service"), penalty=d.get("penalty"),
         )
 
 
@@ -196,6 +204,7 @@ class PlanInfo:
     issuer: str | None = None
     coverage_period: str | None = None
     plan_type: str | None = None
+    coverage_for: str | None = None  # "Individual + Family", from the SBC header
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -203,11 +212,91 @@ class PlanInfo:
             "issuer": self.issuer,
             "coverage_period": self.coverage_period,
             "plan_type": self.plan_type,
+            "coverage_for": self.coverage_for,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> PlanInfo:
-        return cls(d.get("name"), d.get("issuer"), d.get("coverage_period"), d.get("plan_type"))
+        return cls(d.get("name"), d.get("issuer"), d.get("coverage_period"), d.get("plan_type"),
+                   d.get("coverage_for"))
+
+
+@dataclass(frozen=True)
+class GridRowInfo:
+    """One row of an SBC's Common Medical Event grid."""
+
+    page: int
+    event: str | None
+    service: str
+    in_network: str
+    out_of_network: str
+    limitations: str
+    prior_authorization: bool
+    penalty: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"page": self.page, "event": self.event, "service": self.service,
+                "in_network": self.in_network, "out_of_network": self.out_of_network,
+                "limitations": self.limitations,
+                "prior_authorization": self.prior_authorization, "penalty": self.penalty}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> GridRowInfo:
+        return cls(int(d["page"]), d.get("event"), d["service"], d["in_network"],
+                   d["out_of_network"], d["limitations"], bool(d["prior_authorization"]),
+                   d.get("penalty"))
+
+
+@dataclass(frozen=True)
+class PriorAuthService:
+    """A service the SBC says needs prior authorization, with the plan's own words."""
+
+    service: str
+    page: int
+    quote: str
+    penalty: str | None
+    event: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"service": self.service, "page": self.page, "quote": self.quote,
+                "penalty": self.penalty, "event": self.event}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> PriorAuthService:
+        return cls(d["service"], int(d["page"]), d["quote"], d.get("penalty"), d.get("event"))
+
+
+@dataclass(frozen=True)
+class SbcInfo:
+    """What an SBC says as a table: its grid, its two lists, its Important Questions."""
+
+    important_questions: dict[str, str | None]
+    grid: tuple[GridRowInfo, ...]
+    excluded_services: tuple[str, ...]
+    other_covered_services: tuple[str, ...]
+    prior_authorization_services: tuple[PriorAuthService, ...]
+
+    def facts_dict(self) -> dict[str, Any]:
+        """The fields added to the document's ``facts`` (report contract)."""
+        return {
+            "excluded_services": list(self.excluded_services),
+            "other_covered_services": list(self.other_covered_services),
+            "prior_authorization_services": [s.to_dict()
+                                             for s in self.prior_authorization_services],
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"important_questions": dict(self.important_questions),
+                "grid": [r.to_dict() for r in self.grid]}
+
+    @classmethod
+    def from_dict(cls, sbc: dict[str, Any], facts: dict[str, Any]) -> SbcInfo:
+        return cls(dict(sbc.get("important_questions") or {}),
+                   tuple(GridRowInfo.from_dict(r) for r in sbc.get("grid", ())),
+                   tuple(facts.get("excluded_services", ())),
+                   tuple(facts.get("other_covered_services", ())),
+                   tuple(PriorAuthService.from_dict(x)
+                         for x in facts.get("prior_authorization_services", ())))
 
 
 @dataclass(frozen=True)
@@ -239,9 +328,10 @@ class DocumentReport:
     seconds: float | None = None
     # Another file of the run with the same bytes; this report is a copy of its scan.
     duplicate_of: str | None = None
+    sbc: SbcInfo | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out = {
+        out: dict[str, Any] = {
             "path": self.path,
             "sha256": self.sha256,
             "status": self.status,
@@ -253,6 +343,9 @@ class DocumentReport:
             "findings": [f.to_dict() for f in self.findings],
             "warnings": list(self.warnings),
         }
+        if self.sbc is not None:
+            out["facts"].update(self.sbc.facts_dict())
+            out["sbc"] = self.sbc.to_dict()
         if self.duplicate_of is not None:
             out["duplicate_of"] = self.duplicate_of
         return out
@@ -268,6 +361,7 @@ class DocumentReport:
             facts=Facts.from_dict(d.get("facts") or {}),
             findings=tuple(Finding.from_dict(f) for f in d.get("findings", ())),
             warnings=tuple(d.get("warnings", ())), duplicate_of=d.get("duplicate_of"),
+            sbc=SbcInfo.from_dict(d["sbc"], d.get("facts") or {}) if d.get("sbc") else None,
         )
 
     @classmethod

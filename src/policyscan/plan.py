@@ -36,9 +36,10 @@ def read_plan_info(pages: list[PageText], kind: str) -> PlanInfo:
     text = pages[0].text
     period = _PERIOD.search(text)
     line = _PLAN_LINE.search(text)
-    name = issuer = plan_type = None
+    name = issuer = plan_type = coverage_for = None
     if line:
         plan_type = _clean(line.group("type"))
+        coverage_for = _clean(line.group("for"))
         head = _clean(line.group("head")) or ""
         if not head:
             # "Coverage for:" began its line: the plan is the last line above it that is
@@ -53,4 +54,4 @@ def read_plan_info(pages: list[PageText], kind: str) -> PlanInfo:
             name = head
     return PlanInfo(name=_clean(name), issuer=_clean(issuer),
                     coverage_period=_clean(period.group("period")) if period else None,
-                    plan_type=plan_type)
+                    plan_type=plan_type, coverage_for=coverage_for)

@@ -263,8 +263,13 @@ class Scanner:
             return replace(base, warnings=tuple(warnings))
         sections = build_sections(doc, kind)
         findings = self._find(doc, usable, sections, kind)
+        sbc = None
+        if kind == "sbc":
+            from .sbc import read_sbc, summarize
+
+            findings, sbc = summarize(read_sbc(doc, sections), findings)
         return replace(base, findings=tuple(findings), facts=compute_facts(kind, findings),
-                       plan=read_plan_info(usable, kind), warnings=tuple(warnings))
+                       plan=read_plan_info(usable, kind), warnings=tuple(warnings), sbc=sbc)
 
     @staticmethod
     def _page_warnings(doc: SourceDocument) -> list[str]:

@@ -42,6 +42,8 @@ _SBC_ANCHORS: tuple[tuple[str, str, str], ...] = (
     ("sbc_header", "Summary of Benefits and Coverage", r"Summary of Benefits and Coverage"),
     ("sbc_questions", "Important Questions", r"Important Questions"),
     ("sbc_grid", "Common Medical Event", r"Common\s+Medical\s+Event"),
+    ("sbc_lists", "Excluded Services & Other Covered Services",
+     r"Excluded\s+Services\s+(&|and)\s+Other\s+Covered\s+Services"),
     ("sbc_not_covered", "Excluded Services & Other Covered Services",
      r"Services\s+Your\s+Plan\s+Generally\s+Does\s+NOT\s+Cover"),
     ("sbc_other_covered", "Excluded Services & Other Covered Services",
@@ -62,7 +64,7 @@ _SBC_ANCHOR_RE = re.compile(
 )
 # The ten Common Medical Event rows of the SBC grid (fixed template text); the row a
 # passage stands in becomes its section. Keyed by words that survive line wrapping.
-_SBC_EVENT_NAMES: tuple[tuple[str, str], ...] = (
+SBC_EVENT_NAMES: tuple[tuple[str, str], ...] = (
     (r"visit\s+a\s+health\s+care", "If you visit a health care provider's office or clinic"),
     (r"have\s+a\s+test", "If you have a test"),
     (r"need\s+drugs", "If you need drugs to treat your illness or condition"),
@@ -78,7 +80,7 @@ _SBC_EVENT_NAMES: tuple[tuple[str, str], ...] = (
 )
 _SBC_EVENTS = re.compile(
     r"(?m)^[ \t]*If\s+(?:you|your\s+child)\s+(?:"
-    + "|".join(f"(?P<e{i}>{key})" for i, (key, _) in enumerate(_SBC_EVENT_NAMES)) + ")",
+    + "|".join(f"(?P<e{i}>{key})" for i, (key, _) in enumerate(SBC_EVENT_NAMES)) + ")",
     re.I,
 )
 
@@ -282,7 +284,7 @@ def build_sections(doc: SourceDocument, kind: str) -> SectionMap:
                 page_breaks.append(m.start())
             for m in _SBC_EVENTS.finditer(page.text):
                 i = next(int(k[1:]) for k, v in m.groupdict().items() if v)
-                events.append((m.start(), "sbc", Section("sbc_grid", _SBC_EVENT_NAMES[i][1])))
+                events.append((m.start(), "sbc", Section("sbc_grid", SBC_EVENT_NAMES[i][1])))
         events.sort(key=lambda e: (e[0], e[1] != "sbc"))
         page_marks: list[tuple[int, Section]] = []
         for offset, what, item in events:

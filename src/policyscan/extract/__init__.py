@@ -25,6 +25,7 @@ __all__ = [
     "ENGINES",
     "Line",
     "PageText",
+    "Rulings",
     "SourceDocument",
     "open_document",
 ]
@@ -67,8 +68,22 @@ class PageText:
         return self.problem is None
 
 
+@dataclass(frozen=True)
+class Rulings:
+    """A page's ruling lines (table borders), top-left frame, in points."""
+
+    horizontal: tuple[tuple[float, float, float], ...]  # (x0, x1, y)
+    vertical: tuple[tuple[float, float, float], ...]  # (x, top, bottom)
+
+
 class BoxSource(Protocol):
     def boxes(self, page: int, start: int, end: int) -> list[Box]: ...
+
+    def char_boxes(self, page: int) -> list[Box | None]:
+        """One box per character of the page text (None for a generated space or break)."""
+        ...
+
+    def rulings(self, page: int) -> Rulings: ...
 
     def close(self) -> None: ...
 
@@ -89,6 +104,15 @@ class SourceDocument:
         if self.box_source is None or start >= end:
             return []
         return self.box_source.boxes(page, start, end)
+
+    def char_boxes(self, page: int) -> list[Box | None]:
+        """Per-character boxes of a page: table geometry for the SBC grid and lists."""
+        return self.box_source.char_boxes(page) if self.box_source is not None else []
+
+    def rulings(self, page: int) -> Rulings:
+        if self.box_source is None:
+            return Rulings((), ())
+        return self.box_source.rulings(page)
 
     def close(self) -> None:
         if self.box_source is not None:

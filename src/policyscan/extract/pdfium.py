@@ -18,7 +18,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import DocumentError
 from ..models import Box
-from . import Line, PageText, SourceDocument
+from . import Line, PageText, Rulings, SourceDocument
 from .quality import MIN_VISIBLE_CHARS
 from .sniff import FileType
 
@@ -31,6 +31,8 @@ _BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
 # whole; a long one reopens the pages it needs.
 _OPEN_PAGES = 48
 _SPACES = re.compile(r"\s+")
+# Paths thinner than this (points) are ruling lines, not shapes.
+_RULE_THICKNESS = 3.0
 
 
 def _error_for(exc: Exception, path: str, password: str | None) -> DocumentError:
@@ -146,6 +148,34 @@ class _PdfiumBoxes:
             end = last + 1
         frame = self.frames[page]
         return [frame.box(*tp.get_rect(i)) for i in range(tp.count_rects(start, end - start))]
+
+    def char_boxes(self, page: int) -> list[Box | None]:
+        tp = self._textpage(page)
+        frame = self.frames[page]
+        if page in self.remapped:
+            return []  # text index is not char index here; no geometry rather than wrong
+        out: list[Box | None] = []
+        for i in range(tp.count_chars()):
+            left, bottom, right, top = tp.get_charbox(i, loose=True)
+            out.append(frame.box(left, bottom, right, top) if right > left else None)
+        return out
+
+    def rulings(self, page: int) -> Rulings:
+        """Thin filled rectangles and line paths: how Word and most producers draw table
+        borders. Each becomes a horizontal or vertical segment."""
+        self._textpage(page)
+        pg = self._open[page][0]
+        frame = self.frames[page]
+        horizontal: list[tuple[float, float, float]] = []
+        vertical: list[tuple[float, float, float]] = []
+        for obj in pg.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3):
+            x0, top, x1, bottom = frame.box(*obj.get_bounds())
+            width, height = x1 - x0, bottom - top
+            if height <= _RULE_THICKNESS and width > 2 * _RULE_THICKNESS:
+                horizontal.append((x0, x1, (top + bottom) / 2))
+            elif width <= _RULE_THICKNESS and height > 2 * _RULE_THICKNESS:
+                vertical.append(((x0 + x1) / 2, top, bottom))
+        return Rulings(tuple(horizontal), tuple(vertical))
 
     def close(self) -> None:
         for pg, tp in self._open.values():

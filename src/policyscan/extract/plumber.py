@@ -18,7 +18,7 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 
 from ..errors import DocumentError
 from ..models import Box
-from . import Line, PageText, SourceDocument
+from . import Line, PageText, Rulings, SourceDocument
 from .quality import MIN_VISIBLE_CHARS
 from .sniff import FileType
 
@@ -35,13 +35,26 @@ _NO_BOX = (-1.0, -1.0, -1.0, -1.0)
 
 
 class _CharBoxes:
-    """Per-character boxes kept as flat float arrays: 16 bytes a character."""
+    """Per-character boxes kept as flat float arrays (16 bytes a character), and each
+    page's ruling lines, read while the page was open."""
 
     def __init__(self) -> None:
         self._pages: dict[int, array[float]] = {}
+        self._rulings: dict[int, Rulings] = {}
 
-    def add(self, page: int, boxes: array[float]) -> None:
+    def add(self, page: int, boxes: array[float], rulings: Rulings) -> None:
         self._pages[page] = boxes
+        self._rulings[page] = rulings
+
+    def char_boxes(self, page: int) -> list[Box | None]:
+        arr = self._pages.get(page)
+        if arr is None:
+            return []
+        return [None if arr[i] < 0 else (arr[i], arr[i + 1], arr[i + 2], arr[i + 3])
+                for i in range(0, len(arr), 4)]
+
+    def rulings(self, page: int) -> Rulings:
+        return self._rulings.get(page, Rulings((), ()))
 
     def boxes(self, page: int, start: int, end: int) -> list[Box]:
         arr = self._pages.get(page)
@@ -64,6 +77,18 @@ class _CharBoxes:
 
     def close(self) -> None:
         self._pages.clear()
+
+
+def _rulings(page: Any) -> Rulings:
+    """Table borders from pdfplumber's edges (lines, and the sides of thin rectangles)."""
+    horizontal: list[tuple[float, float, float]] = []
+    vertical: list[tuple[float, float, float]] = []
+    for e in page.edges:
+        if e["orientation"] == "h":
+            horizontal.append((float(e["x0"]), float(e["x1"]), float(e["top"])))
+        else:
+            vertical.append((float(e["x0"]), float(e["top"]), float(e["bottom"])))
+    return Rulings(tuple(horizontal), tuple(vertical))
 
 
 def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
@@ -138,7 +163,7 @@ def read_pdf(path: str, data: bytes, sha256: str, kind: FileType, *,
                 flat = array("f")
                 for ch in chars:
                     flat.extend((ch["x0"], ch["top"], ch["x1"], ch["bottom"]) if ch else _NO_BOX)
-                boxes.add(index + 1, flat)
+                boxes.add(index + 1, flat, _rulings(page))
                 visible = sum(1 for ch in text if not ch.isspace())
                 problem = None
                 if visible < MIN_VISIBLE_CHARS:

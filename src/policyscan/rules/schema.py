@@ -15,7 +15,8 @@ from ..models import CATEGORIES
 
 # Section roles a rule may require or refuse; assigned by ``policyscan.structure``.
 SECTION_ROLES: frozenset[str] = frozenset({
-    "sbc_header", "sbc_questions", "sbc_grid", "sbc_not_covered", "sbc_other_covered",
+    "sbc_header", "sbc_questions", "sbc_grid", "sbc_lists", "sbc_not_covered",
+    "sbc_other_covered",
     "sbc_continue_coverage", "sbc_appeals", "sbc_mec", "sbc_language", "sbc_examples",
     "exclusions", "covered", "appeals", "definitions", "civil_rights", "privacy",
     "none",

@@ -1,0 +1,532 @@
+"""Reading an SBC like a person: its grid, its two service lists, its Important Questions.
+
+Every Summary of Benefits and Coverage follows the federal template (domain.md part B),
+and people read it as a table. Text order alone cannot say which limitation belongs to
+which service, so this module uses the page geometry the reader already has: character
+boxes and ruling lines. Column boundaries come from the table's vertical rules, or from
+the header words where a producer draws none; rows come from horizontal rules, or from
+gaps between lines. A text document (no geometry) still gets its lists.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from dataclasses import replace
+
+from .extract import PageText, Rulings, SourceDocument
+from .models import Box, Finding, GridRowInfo, PriorAuthService, SbcInfo
+from .structure import SBC_EVENT_NAMES, SectionMap
+
+_BULLETS = "\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7\u2023\u25ba\u2043"
+_BULLET_RE = re.compile(f"[{_BULLETS}]")
+_MIN_RULE = 6.0  # points: shorter segments are glyph parts, not table borders
+_SNAP = 3.0  # points: rules this close are the same rule
+_PAD = 12.0  # points: a cell's border may sit this far from its text
+_HEADER_WORDS = re.compile(r"services\s+you\s+may\s+need|what\s+you\s+will\s+pay|"
+                           r"common\s+medical\s+event|limitations,?\s+exceptions", re.I)
+# The template's page footer, and page numbers: around the grid, never in it.
+_TEMPLATE_FOOTER = re.compile(r"[\[*]*\s*For more information about limitations and "
+                              r"exceptions[^\r\n]*|\bPage\s+\d+\s+of\s*\d*", re.I)
+_EVENT_START = re.compile(r"^\s*If\s+(you|your\s+child)\b", re.I)
+_IMPORTANT_QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("overall_deductible", r"What\s+is\s+the\s+overall\s+deductible"),
+    ("services_before_deductible", r"Are\s+there\s+services\s+covered\s+before"),
+    ("other_deductibles", r"Are\s+there\s+other\s+deductibles"),
+    ("out_of_pocket_limit", r"What\s+is\s+the\s+out-of-pocket\s+limit"),
+    ("not_in_out_of_pocket_limit", r"What\s+is\s+not\s+included\s+in\s+the\s+out-of-pocket"),
+    ("network", r"Will\s+you\s+pay\s+less\s+if\s+you\s+use\s+a\s+network"),
+    ("referral", r"Do\s+you\s+need\s+a\s+referral"),
+)
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One service row of the Common Medical Event grid."""
+
+    page: int
+    event: str | None
+    service: str
+    in_network: str
+    out_of_network: str
+    limitations: str
+    # Page-text offsets of the characters of the row's limitations cell, as (start, end)
+    # runs: a finding inside one of them belongs to this row.
+    limitation_runs: tuple[tuple[int, int], ...] = ()
+    # Pages the row continues on, with their runs (a row split by a page break).
+    more_runs: tuple[tuple[int, int, int], ...] = ()
+
+    def holds(self, page: int, offset: int) -> bool:
+        runs = [(self.page, s, e) for s, e in self.limitation_runs] + list(self.more_runs)
+        return any(p == page and s <= offset < e for p, s, e in runs)
+
+
+@dataclass(frozen=True)
+class ListItem:
+    text: str
+    page: int
+    start: int
+    end: int
+
+
+@dataclass
+class SbcStructure:
+    grid: list[GridRow] = field(default_factory=list)
+    excluded: list[ListItem] = field(default_factory=list)
+    other_covered: list[ListItem] = field(default_factory=list)
+    questions: dict[str, str | None] = field(default_factory=dict)
+
+
+# -- geometry helpers ----------------------------------------------------------------
+
+
+def _snap(values: Sequence[float], weights: Sequence[float] | None = None) -> list[float]:
+    """Cluster nearly equal coordinates; returns the cluster centres, sorted."""
+    pairs = sorted(zip(values, weights or [1.0] * len(values), strict=True))
+    clusters: list[list[float]] = []  # [sum(v*w), sum(w), last v]
+    for v, w in pairs:
+        if clusters and v - clusters[-1][2] <= _SNAP:
+            c = clusters[-1]
+            c[0] += v * w
+            c[1] += w
+            c[2] = v
+        else:
+            clusters.append([v * w, w, v])
+    return [c[0] / c[1] for c in clusters]
+
+
+def _centre(box: Box) -> tuple[float, float]:
+    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+
+
+def _cell_text(text: str, indexes: Sequence[int]) -> tuple[str, list[tuple[int, int]]]:
+    """The characters at ``indexes`` as text (a space where they were not adjacent) and
+    the runs of adjacent offsets."""
+    runs: list[tuple[int, int]] = []
+    for i in sorted(indexes):
+        if runs and i <= runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    out = " ".join(text[s:e] for s, e in runs)
+    return " ".join(out.replace("\ufffe", "-").split()), runs
+
+
+# -- the grid --------------------------------------------------------------------------
+
+
+@dataclass
+class _Columns:
+    edges: list[float]  # left edge of each column, then the right edge of the last
+
+    def index(self, x: float) -> int | None:
+        k = bisect_right(self.edges, x) - 1
+        return k if 0 <= k < len(self.edges) - 1 else None
+
+
+def _columns_from_rules(verticals: Sequence[tuple[float, float, float]], top: float,
+                        bottom: float) -> _Columns | None:
+    xs, lengths = [], []
+    for x, t, b in verticals:
+        overlap = min(b, bottom) - max(t, top)
+        if b - t >= _MIN_RULE and overlap > 0:
+            xs.append(x)
+            lengths.append(overlap)
+    edges = _snap(xs, lengths)
+    # The template grid has five columns; some producers add one (a tier column).
+    return _Columns(edges) if 5 <= len(edges) - 1 <= 6 else None
+
+
+def _columns_from_gutters(boxes: Sequence[Box | None], chars: Sequence[int],
+                          count: int = 5) -> _Columns | None:
+    """Column edges from the white gutters between columns (producers that draw no
+    vertical rules): x ranges that no character of any row covers."""
+    spans = sorted((b[0], b[2]) for b in (boxes[i] for i in chars) if b is not None)
+    if not spans:
+        return None
+    covered: list[list[float]] = [list(spans[0])]
+    for x0, x1 in spans[1:]:
+        if x0 <= covered[-1][1] + 1.0:
+            covered[-1][1] = max(covered[-1][1], x1)
+        else:
+            covered.append([x0, x1])
+    gutters = sorted(((b[0] - a[1], a[1], b[0]) for a, b in zip(covered, covered[1:],
+                                                                 strict=False)), reverse=True)
+    if len(gutters) < count - 1:
+        return None
+    cuts = sorted((left + right) / 2 for _, left, right in gutters[:count - 1])
+    return _Columns([covered[0][0] - 1, *cuts, covered[-1][1] + 1])
+
+
+def _inside_table(chars: list[int], boxes: Sequence[Box | None],
+                  rulings: Rulings) -> list[int]:
+    """The characters between the first and last long horizontal rule, when the page has
+    such rules: page headers and footers around the table are left out."""
+    xs = [b[0] for b in (boxes[i] for i in chars) if b is not None]
+    xs += [b[2] for b in (boxes[i] for i in chars) if b is not None]
+    if not xs:
+        return chars
+    width = max(xs) - min(xs)
+    # Cell borders: a producer may draw one rule across the table or one per cell.
+    ys = [y for x0, x1, y in rulings.horizontal if x1 - x0 >= 0.15 * width]
+    if len(ys) < 2:
+        return chars
+    low, high = min(ys), max(ys)
+    out = []
+    for i in chars:
+        box = boxes[i]
+        if box is not None and low - 1 <= _centre(box)[1] <= high + 1:
+            out.append(i)
+    # Rules that bracket only part of the text (a header band) do not outline the table.
+    return out if len(out) >= len(chars) / 2 else chars
+
+
+def _coverage(horizontals: Sequence[tuple[float, float, float]], y: float, left: float,
+              right: float) -> float:
+    """Share of ``left..right`` covered by rules at height ``y``."""
+    spans = sorted((max(x0, left), min(x1, right)) for x0, x1, yy in horizontals
+                   if abs(yy - y) <= _SNAP and x1 > left and x0 < right)
+    covered, reach = 0.0, left
+    for a, b in spans:
+        if b > reach:
+            covered += b - max(a, reach)
+            reach = b
+    return covered / (right - left) if right > left else 0.0
+
+
+def _row_edges(horizontals: Sequence[tuple[float, float, float]], columns: Sequence[float],
+               top: float, bottom: float) -> list[float]:
+    """Heights where rules cross every given column (``columns``: consecutive edges):
+    row borders. A rule under a single cell's words is an underline (glossary terms,
+    links), inside a row."""
+    ys = _snap([y for _, _, y in horizontals if top - _PAD <= y <= bottom + _PAD])
+    return [y for y in ys
+            if all(_coverage(horizontals, y, a, b) >= 0.6
+                   for a, b in zip(columns, columns[1:], strict=False))]
+
+
+@dataclass
+class _RowBuf:
+    page: int
+    cells: dict[int, list[int]] = field(default_factory=dict)
+    # Cells continued on a later page (a row split by a page break): col -> [(page, chars)].
+    carried: dict[int, list[tuple[int, list[int]]]] = field(default_factory=dict)
+
+
+class _GridReader:
+    def __init__(self, doc: SourceDocument, sections: SectionMap) -> None:
+        self.doc = doc
+        self.sections = sections
+        self.columns: _Columns | None = None
+        self.rows: list[tuple[_RowBuf, str | None]] = []
+        self.event: str | None = None
+        self.event_text = ""
+
+    def _region(self, page: PageText) -> tuple[int, int] | None:
+        """Text offsets of the page that lie in the grid section."""
+        start = None
+        end = len(page.text)
+        if self.sections.at(page.number, 0).role == "sbc_grid":
+            start = 0
+        for p, offset, section in self.sections.headings():
+            if p != page.number:
+                continue
+            if section.role == "sbc_grid" and start is None:
+                start = offset
+            elif section.role != "sbc_grid" and start is not None and offset > start:
+                end = offset
+                break
+        return (start, end) if start is not None else None
+
+    def read_page(self, page: PageText) -> None:
+        region = self._region(page)
+        if region is None:
+            return
+        boxes = self.doc.char_boxes(page.number)
+        skip = {i for m in _TEMPLATE_FOOTER.finditer(page.text) for i in range(*m.span())}
+        chars = [i for i in range(region[0], min(region[1], len(boxes)))
+                 if boxes[i] is not None and not page.text[i].isspace() and i not in skip]
+        if not chars:
+            return
+        rulings = self.doc.rulings(page.number)
+        chars = _inside_table(chars, boxes, rulings)
+        if not chars:
+            return
+        top = min(b[1] for b in (boxes[i] for i in chars) if b is not None)
+        bottom = max(b[3] for b in (boxes[i] for i in chars) if b is not None)
+        verticals = [(x, t, b) for x, t, b in rulings.vertical
+                     if b - t >= _MIN_RULE and min(b, bottom) - max(t, top) > 0]
+        columns = _columns_from_rules(verticals, top, bottom)
+        if columns is None and verticals:
+            return  # ruled, but not as the grid: another box (the lists, an example)
+        columns = columns or self.columns or _columns_from_gutters(boxes, chars)
+        if columns is None:
+            return
+        self.columns = columns
+        row_edges = _row_edges(rulings.horizontal, columns.edges[1:4], top, bottom)
+        # With rules, the table is what they enclose: running headers and footers are not.
+        low, high = (row_edges[0], row_edges[-1]) if len(row_edges) >= 2 else (top, bottom)
+        # The event cell spans several service rows; its own borders say which.
+        event_edges = _row_edges(rulings.horizontal, columns.edges[0:3], top, bottom)
+        rows: dict[int, _RowBuf] = {}
+        row_y: dict[int, float] = {}
+        blocks: dict[int, list[int]] = {}
+        for i in chars:
+            box = boxes[i]
+            assert box is not None
+            cx, cy = _centre(box)
+            col = columns.index(cx)
+            if col is None or not low - 1 <= cy <= high + 1:
+                continue
+            if col == 0 and event_edges:
+                blocks.setdefault(bisect_right(event_edges, cy), []).append(i)
+                continue
+            # Without horizontal rules each text line is a piece of a row; pieces without
+            # a service of their own join the row above (_add_row).
+            row = bisect_right(row_edges, cy) if row_edges else int(box[1] // 2)
+            rows.setdefault(row, _RowBuf(page.number)).cells.setdefault(col, []).append(i)
+            row_y.setdefault(row, cy)
+        events = {b: _canonical_event(_cell_text(page.text, idx)[0])
+                  for b, idx in blocks.items()}
+        for key in sorted(rows):
+            event = events.get(bisect_right(event_edges, row_y[key])) if event_edges else None
+            self._add_row(page, rows[key], event)
+
+    def _add_row(self, page: PageText, buf: _RowBuf, event: str | None) -> None:
+        cells = {c: _cell_text(page.text, idx)[0] for c, idx in buf.cells.items()}
+        if any(_HEADER_WORDS.search(v) for v in cells.values()):
+            return
+        if event is not None:
+            self.event = event
+        else:
+            # No event borders: the event text read so far names the rows (a block
+            # without text of its own on a new page continues the one before).
+            event_text = cells.get(0, "")
+            if _EVENT_START.search(event_text) or not self.event_text:
+                self.event_text = event_text
+            elif event_text:
+                self.event_text += " " + event_text
+            self.event = _canonical_event(self.event_text) or self.event
+        last = self.rows[-1][0] if self.rows else None
+        if cells.get(1) or last is None:
+            self.rows.append((buf, self.event))
+            return
+        # No service of its own: the row above goes on (a wrapped line without rules, or
+        # the rest of a row split by a page break).
+        for col, idx in buf.cells.items():
+            if col == 0:
+                continue
+            if buf.page == last.page:
+                last.cells.setdefault(col, []).extend(idx)
+            else:
+                last.carried.setdefault(col, []).append((buf.page, idx))
+
+    def rows_out(self) -> list[GridRow]:
+        out: list[GridRow] = []
+        limit_col = len(self.columns.edges) - 2 if self.columns else 4
+        for buf, event in self.rows:
+            def cell(col: int, buf: _RowBuf = buf) -> str:
+                parts = [_cell_text(self.doc.pages[buf.page - 1].text,
+                                    buf.cells.get(col, []))[0]]
+                parts += [_cell_text(self.doc.pages[p - 1].text, idx)[0]
+                          for p, idx in buf.carried.get(col, [])]
+                return " ".join(x for x in parts if x)
+
+            service, limitations = cell(1), cell(limit_col)
+            if not service and not limitations:
+                continue
+            runs = _cell_text(self.doc.pages[buf.page - 1].text,
+                              buf.cells.get(limit_col, []))[1]
+            more = tuple((p, s, e) for p, idx in buf.carried.get(limit_col, [])
+                         for s, e in _cell_text(self.doc.pages[p - 1].text, idx)[1])
+            out.append(GridRow(buf.page, event, service, cell(2), cell(3), limitations,
+                               tuple(runs), more))
+        return out
+
+
+def _canonical_event(text: str) -> str | None:
+    squeezed = " ".join(text.split())
+    for key, name in SBC_EVENT_NAMES:
+        if re.search(key, squeezed, re.I):
+            return name
+    return None
+
+
+# -- the lists -------------------------------------------------------------------------
+
+
+def _list_items(doc: SourceDocument, page: PageText, start: int, end: int) -> list[ListItem]:
+    """Items of a bulleted list in ``page.text[start:end]``, in reading order.
+
+    In a box of several columns the items of a row share a text line ("• Acupuncture •
+    Hearing aids • Routine foot care"); a line with no bullet continues the item above it
+    in its column. Items are returned column by column, as printed.
+    """
+    text = page.text
+    first = _BULLET_RE.search(text, start, end)
+    if first is None:
+        return []
+    boxes = doc.char_boxes(page.number)
+    segments: list[tuple[int, int, float | None]] = []  # (start, end, x of the bullet)
+    pos = first.start()
+    for line in text[pos:end].splitlines(keepends=True):
+        line_end = pos + len(line)
+        cuts = [m.start() for m in _BULLET_RE.finditer(text, pos, line_end)] or [pos]
+        if cuts[0] != pos and text[pos:cuts[0]].strip():
+            cuts.insert(0, pos)
+        for s, e in zip(cuts, [*cuts[1:], line_end], strict=True):
+            x = boxes[s][0] if s < len(boxes) and boxes[s] is not None else None  # type: ignore[index]
+            segments.append((s, e, x))
+        pos = line_end
+    columns: list[float] = _snap([x for s, _, x in segments
+                                  if x is not None and _BULLET_RE.match(text[s])])
+    by_column: dict[int, list[list[int]]] = {}
+    order: list[tuple[int, int]] = []
+    for s, e, x in segments:
+        col = 0
+        if x is not None and columns:
+            col = min(range(len(columns)), key=lambda k: abs(columns[k] - x)
+                      if x >= columns[k] - _SNAP else 1e9)
+        items = by_column.setdefault(col, [])
+        if _BULLET_RE.match(text[s]) or not items:
+            items.append([s, e])
+            order.append((col, len(items) - 1))
+        else:
+            items[-1].append(s)
+            items[-1].append(e)
+    out: list[ListItem] = []
+    for col in sorted(by_column):
+        for spans in by_column[col]:
+            pieces = [text[spans[k]:spans[k + 1]] for k in range(0, len(spans), 2)]
+            raw = " ".join(pieces)
+            clean = " ".join(_BULLET_RE.sub(" ", raw).replace("\ufffe", "-").split())
+            clean = clean.strip(" ;,")
+            if clean:
+                out.append(ListItem(clean, page.number, spans[0], spans[-1]))
+    return out
+
+
+def _list_region(sections: SectionMap, role: str) -> list[tuple[int, int, int]]:
+    """(page, start, end) stretches of the section with ``role``."""
+    marks = sections.headings()
+    out: list[tuple[int, int, int]] = []
+    for k, (page, offset, section) in enumerate(marks):
+        if section.role != role:
+            continue
+        nxt = next(((p, o) for p, o, s in marks[k + 1:] if s.role != role), None)
+        end = nxt[1] if nxt and nxt[0] == page else 10**9
+        out.append((page, offset, end))
+    return out
+
+
+# -- Important Questions ---------------------------------------------------------------
+
+
+def _questions(doc: SourceDocument, page: PageText) -> dict[str, str | None]:
+    """The Answers column of the Important Questions table, by question."""
+    boxes = doc.char_boxes(page.number)
+    rulings = doc.rulings(page.number)
+    found: dict[str, str | None] = {key: None for key, _ in _IMPORTANT_QUESTIONS}
+    if not boxes:
+        return found
+    xs = _snap([x for x, t, b in rulings.vertical if b - t >= _MIN_RULE])
+    if len(xs) < 3:
+        return found
+    answer = _Columns(xs[:4] if len(xs) >= 4 else xs)
+    ys = _row_edges(rulings.horizontal, xs[1:3], 0, 1e9)
+    if len(ys) < 2:
+        return found
+    for key, pattern in _IMPORTANT_QUESTIONS:
+        m = re.search(pattern, page.text, re.I)
+        if m is None or boxes[m.start()] is None:
+            continue
+        qbox = boxes[m.start()]
+        assert qbox is not None
+        row = bisect_right(ys, _centre(qbox)[1])
+        if row <= 0 or row >= len(ys):
+            continue
+        top, bottom = ys[row - 1], ys[row]
+        chars = [i for i, b in enumerate(boxes[:len(page.text)]) if b is not None
+                 and top <= _centre(b)[1] <= bottom and answer.index(_centre(b)[0]) == 1
+                 and not page.text[i].isspace()]
+        value = _cell_text(page.text, chars)[0]
+        found[key] = value or None
+    return found
+
+
+# -- entry point -------------------------------------------------------------------------
+
+
+def read_sbc(doc: SourceDocument, sections: SectionMap) -> SbcStructure:
+    """The grid, the lists and the Important Questions of an SBC (empty parts when the
+    document does not have them or gives no geometry for them)."""
+    out = SbcStructure()
+    pages = {p.number: p for p in doc.pages if p.usable}
+    grid = _GridReader(doc, sections)
+    for page in pages.values():
+        grid.read_page(page)
+    out.grid = grid.rows_out()
+    for role, target in (("sbc_not_covered", out.excluded),
+                         ("sbc_other_covered", out.other_covered)):
+        for number, start, end in _list_region(sections, role):
+            listed = pages.get(number)
+            if listed is not None:
+                target.extend(_list_items(doc, listed, start, min(end, len(listed.text))))
+    first = next(iter(pages.values()), None)
+    if first is not None:
+        out.questions = _questions(doc, first)
+    return out
+
+
+# -- what the scanner reports ------------------------------------------------------------
+
+_PENALTIES = (
+    re.compile(r"reduced\s+by\s+(\d+\s?%(?:\s+of\s+the\s+(?:total\s+)?(?:cost|allowed|"
+               r"benefit|maximum)[^.;]*?)?|\$[\d,]+(?:\.\d\d)?)(?=[.;,)]|\s+if\b|$)", re.I),
+    re.compile(r"(\$[\d,]+(?:\.\d\d)?|\d+\s?%)\s+(?:financial\s+)?penalty", re.I),
+    re.compile(r"penalty\s+of\s+(\$[\d,]+(?:\.\d\d)?|\d+\s?%[^.;]*?)(?=[.;,)]|$)", re.I),
+    re.compile(r"(benefits\s+(?:will|may|could)\s+be\s+denied|"
+               r"(?:will|may)\s+not\s+be\s+covered|you\s+(?:will\s+)?pay\s+the\s+full\s+cost)",
+               re.I),
+)
+
+
+def penalty(text: str) -> str | None:
+    """The consequence of skipping prior authorization, as the row states it."""
+    for pattern in _PENALTIES:
+        m = pattern.search(text)
+        if m:
+            return " ".join(m.group(1).split())
+    return None
+
+
+def summarize(structure: SbcStructure, findings: Sequence[Finding]
+              ) -> tuple[list[Finding], SbcInfo]:
+    """Attach grid rows to prior-authorization findings and build the SBC's report part."""
+    out: list[Finding] = []
+    with_pa: dict[int, list[Finding]] = {}
+    for f in findings:
+        if f.category == "prior_authorization":
+            k = next((k for k, row in enumerate(structure.grid) if row.holds(f.page, f.start)),
+                     None)
+            if k is not None:
+                row = structure.grid[k]
+                f = replace(f, service=row.service or row.event, penalty=penalty(row.limitations))
+                if not f.negated:
+                    with_pa.setdefault(k, []).append(f)
+        out.append(f)
+    grid = tuple(GridRowInfo(r.page, r.event, r.service, r.in_network, r.out_of_network,
+                             r.limitations, k in with_pa, penalty(r.limitations) if k in with_pa
+                             else None)
+                 for k, r in enumerate(structure.grid))
+    services = tuple(PriorAuthService(structure.grid[k].service or structure.grid[k].event or "",
+                                      fs[0].page, fs[0].quote, fs[0].penalty,
+                                      structure.grid[k].event)
+                     for k, fs in sorted(with_pa.items()))
+    info = SbcInfo(dict(structure.questions), grid,
+                   tuple(i.text for i in structure.excluded),
+                   tuple(i.text for i in structure.other_covered), services)
+    return out, info
