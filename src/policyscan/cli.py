@@ -16,7 +16,7 @@ import click
 from . import __version__
 from .errors import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, PolicyScanError
 
-FORMATS = ("terminal", "json", "jsonl", "csv")
+FORMATS = ("terminal", "json", "jsonl", "csv", "grid-csv")
 DEFAULT_TIMEOUT = 300.0  # seconds per file in a batch
 
 
@@ -81,7 +81,8 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="terminal",
-              show_default=True, help="Output format (csv: the plan-by-facts comparison).")
+              show_default=True, help="Output format (csv: one row per document, the "
+              "plan-by-facts comparison; grid-csv: one row per SBC grid row).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to this file instead of standard output.")
 @click.option("--engine", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium",

@@ -13,9 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from .extract import PageText, Rulings, SourceDocument
 from .models import Box, Finding, GridRowInfo, PriorAuthService, SbcInfo
@@ -26,11 +24,16 @@ _BULLET_RE = re.compile(f"[{_BULLETS}]")
 _MIN_RULE = 6.0  # points: shorter segments are glyph parts, not table borders
 _SNAP = 3.0  # points: rules this close are the same rule
 _PAD = 12.0  # points: a cell's border may sit this far from its text
+# A row border crosses (nearly) the whole cell; underlines of words in two neighbouring
+# cells can reach 60% of each.
+_BORDER_COVERAGE = 0.85
 _HEADER_WORDS = re.compile(r"services\s+you\s+may\s+need|what\s+you\s+will\s+pay|"
                            r"common\s+medical\s+event|limitations,?\s+exceptions", re.I)
-# The template's page footer, and page numbers: around the grid, never in it.
+# The template's page header ("Questions: Call …") and footer, and page numbers: around
+# the grid, never in it.
 _TEMPLATE_FOOTER = re.compile(r"[\[*]*\s*For more information about limitations and "
-                              r"exceptions[^\r\n]*|\bPage\s+\d+\s+of\s*\d*", re.I)
+                              r"exceptions[^\r\n]*|\bPage\s+\d+\s+of\s*\d*|"
+                              r"Questions\s*[:?]\s*Call[^\r\n]*", re.I)
 _EVENT_START = re.compile(r"^\s*If\s+(you|your\s+child)\b", re.I)
 _IMPORTANT_QUESTIONS: tuple[tuple[str, str], ...] = (
     ("overall_deductible", r"What\s+is\s+the\s+overall\s+deductible"),
@@ -78,6 +81,9 @@ class SbcStructure:
     excluded: list[ListItem] = field(default_factory=list)
     other_covered: list[ListItem] = field(default_factory=list)
     questions: dict[str, str | None] = field(default_factory=dict)
+    # Page-text offsets where a grid cell starts or ends: sentences never run from one
+    # cell into the next (cells have no full stops), so each note is its own finding.
+    breaks: dict[int, list[int]] = field(default_factory=dict)
 
 
 # -- geometry helpers ----------------------------------------------------------------
@@ -204,7 +210,7 @@ def _row_edges(horizontals: Sequence[tuple[float, float, float]], columns: Seque
     links), inside a row."""
     ys = _snap([y for _, _, y in horizontals if top - _PAD <= y <= bottom + _PAD])
     return [y for y in ys
-            if all(_coverage(horizontals, y, a, b) >= 0.6
+            if all(_coverage(horizontals, y, a, b) >= _BORDER_COVERAGE
                    for a, b in zip(columns, columns[1:], strict=False))]
 
 
@@ -323,6 +329,16 @@ class _GridReader:
                 last.cells.setdefault(col, []).extend(idx)
             else:
                 last.carried.setdefault(col, []).append((buf.page, idx))
+
+    def breaks(self) -> dict[int, list[int]]:
+        out: dict[int, set[int]] = {}
+        for buf, _ in self.rows:
+            pieces = [(buf.page, idx) for idx in buf.cells.values()]
+            pieces += [piece for carried in buf.carried.values() for piece in carried]
+            for page, idx in pieces:
+                if idx:
+                    out.setdefault(page, set()).update((min(idx), max(idx) + 1))
+        return {page: sorted(offsets) for page, offsets in out.items()}
 
     def rows_out(self) -> list[GridRow]:
         out: list[GridRow] = []
@@ -469,6 +485,7 @@ def read_sbc(doc: SourceDocument, sections: SectionMap) -> SbcStructure:
     for page in pages.values():
         grid.read_page(page)
     out.grid = grid.rows_out()
+    out.breaks = grid.breaks()
     for role, target in (("sbc_not_covered", out.excluded),
                          ("sbc_other_covered", out.other_covered)):
         for number, start, end in _list_region(sections, role):
@@ -510,8 +527,8 @@ def summarize(structure: SbcStructure, findings: Sequence[Finding]
     with_pa: dict[int, list[Finding]] = {}
     for f in findings:
         if f.category == "prior_authorization":
-            k = next((k for k, row in enumerate(structure.grid) if row.holds(f.page, f.start)),
-                     None)
+            at = f.trigger_start if f.trigger_start is not None else f.start
+            k = next((k for k, row in enumerate(structure.grid) if row.holds(f.page, at)), None)
             if k is not None:
                 row = structure.grid[k]
                 f = replace(f, service=row.service or row.event, penalty=penalty(row.limitations))

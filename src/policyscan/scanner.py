@@ -262,12 +262,18 @@ class Scanner:
                                                "to scan it"))
             return replace(base, warnings=tuple(warnings))
         sections = build_sections(doc, kind)
-        findings = self._find(doc, usable, sections, kind)
-        sbc = None
+        structure = None
         if kind == "sbc":
-            from .sbc import read_sbc, summarize
+            from .sbc import read_sbc
 
-            findings, sbc = summarize(read_sbc(doc, sections), findings)
+            structure = read_sbc(doc, sections)
+        findings = self._find(doc, usable, sections, kind,
+                              structure.breaks if structure is not None else {})
+        sbc = None
+        if structure is not None:
+            from .sbc import summarize
+
+            findings, sbc = summarize(structure, findings)
         return replace(base, findings=tuple(findings), facts=compute_facts(kind, findings),
                        plan=read_plan_info(usable, kind), warnings=tuple(warnings), sbc=sbc)
 
@@ -288,13 +294,14 @@ class Scanner:
         return out
 
     def _find(self, doc: SourceDocument, pages: list[PageText], sections: SectionMap,
-              kind: str) -> list[Finding]:
+              kind: str, cell_breaks: dict[int, list[int]]) -> list[Finding]:
         norms = [normalize(p.marked) for p in pages]
         analyses: list[TextAnalysis] = self.matchers.analyse(n.text for n in norms)
         findings: list[Finding] = []
         for page, norm, analysis in zip(pages, norms, analyses, strict=True):
-            analysis = _split_sentences(analysis, [norm.to_norm(o)
-                                                   for o in sections.breaks(page.number)])
+            cuts = sorted({norm.to_norm(o) for o in (*sections.breaks(page.number),
+                                                       *cell_breaks.get(page.number, ()))})
+            analysis = _split_sentences(analysis, cuts)
             hits = self._with_fuzzy(norm.text, analysis)
             candidates = self._candidates(page, norm, analysis, hits, sections, kind)
             starts = [s for s, _ in analysis.sentences]

@@ -28,6 +28,7 @@ FORMATTERS: dict[str, str] = {
     "json": "json:JsonFormatter",
     "jsonl": "json:JsonLinesFormatter",
     "csv": "csv:CsvFormatter",
+    "grid-csv": "csv:GridCsvFormatter",
 }
 
 

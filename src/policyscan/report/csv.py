@@ -53,3 +53,37 @@ class CsvFormatter:
         writer.writeheader()
         for doc in report.documents:
             writer.writerow(row(doc))
+
+
+GRID_COLUMNS = (
+    "path", "plan_name", "issuer", "page", "event", "service", "in_network", "out_of_network",
+    "limitations", "prior_authorization", "penalty",
+)
+
+
+class GridCsvFormatter:
+    """One row per row of each SBC's Common Medical Event grid: cost sharing and prior
+    authorization service by service, for every plan of a batch in one sheet."""
+
+    def __init__(self, stream: IO[str], **_: Any) -> None:
+        self.stream = stream
+
+    def begin(self, total: int) -> None:
+        pass
+
+    def document(self, doc: DocumentReport) -> None:
+        pass
+
+    def end(self, report: ScanReport) -> None:
+        writer = csv.DictWriter(self.stream, fieldnames=GRID_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for doc in report.documents:
+            for r in doc.sbc.grid if doc.sbc else ():
+                writer.writerow({
+                    "path": doc.path, "plan_name": doc.plan.name or "",
+                    "issuer": doc.plan.issuer or "", "page": r.page, "event": r.event or "",
+                    "service": r.service, "in_network": r.in_network,
+                    "out_of_network": r.out_of_network, "limitations": r.limitations,
+                    "prior_authorization": "yes" if r.prior_authorization else "no",
+                    "penalty": r.penalty or "",
+                })

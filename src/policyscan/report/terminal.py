@@ -36,6 +36,7 @@ from ..models import (
     NON_PLAN_KINDS,
     DocumentReport,
     Finding,
+    SbcInfo,
     ScanReport,
 )
 
@@ -417,6 +418,8 @@ class TerminalFormatter:
         self._header(doc)
         if is_scanned(doc):
             self._facts(doc)
+            if doc.sbc is not None:
+                self._sbc(doc.sbc)
             self._findings(doc)
         elif doc.findings:  # not expected, but never hide what was found
             self._findings(doc)
@@ -440,6 +443,28 @@ class TerminalFormatter:
         self._flush()
 
     # Blocks ---------------------------------------------------------------------------
+
+    def _sbc(self, sbc: SbcInfo) -> None:
+        """What an SBC says as a table: services needing approval, and the two lists."""
+        c = self.console
+        if sbc.prior_authorization_services:
+            table = Table(title="Prior authorization required for", title_justify="left",
+                          title_style="bold", box=box.SIMPLE_HEAD, header_style="bold",
+                          padding=(0, 1), pad_edge=False)
+            table.add_column("Service", overflow="fold", ratio=3)
+            table.add_column("Page", justify="right", no_wrap=True)
+            table.add_column("If not obtained", overflow="fold", ratio=2)
+            for s in sbc.prior_authorization_services:
+                table.add_row(Text(collapse(s.service)), Text(f"p{s.page}"),
+                              Text(collapse(s.penalty) if s.penalty else "—"))
+            c.print()
+            c.print(Padding(table, (0, 0, 0, 2)))
+        for label, items in (("Not covered (the plan's list)", sbc.excluded_services),
+                             ("Other covered services", sbc.other_covered_services)):
+            if items:
+                line = Text().append(f"{label}: ", style="bold")
+                line.append("; ".join(collapse(i) for i in items))
+                c.print(Padding(line, (1 if label.startswith("Not") else 0, 0, 0, 2)))
 
     def _line(self, doc: DocumentReport) -> None:
         """One document of a large batch: where it is, what it is, what it says."""
