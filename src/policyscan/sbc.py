@@ -20,7 +20,8 @@ from .models import Box, Finding, GridRowInfo, PriorAuthService, SbcInfo
 from .structure import SBC_EVENT_NAMES, SectionMap
 
 _BULLETS = "\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7\u2023\u25ba\u2043"
-_BULLET_RE = re.compile(f"[{_BULLETS}]")
+# pdfminer writes a glyph without a Unicode map as "(cid:N)"; in a list that is the bullet.
+_BULLET_RE = re.compile(f"[{_BULLETS}]|\\(cid:\\d+\\)")
 _MIN_RULE = 6.0  # points: shorter segments are glyph parts, not table borders
 _SNAP = 3.0  # points: rules this close are the same rule
 _PAD = 12.0  # points: a cell's border may sit this far from its text
@@ -142,6 +143,12 @@ def _columns_from_rules(verticals: Sequence[tuple[float, float, float]], top: fl
             xs.append(x)
             lengths.append(overlap)
     edges = _snap(xs, lengths)
+    if len(edges) > 7:
+        # Shaded cells add short side edges (pdfplumber reports every rectangle's sides):
+        # keep the borders that run longest.
+        weight = {e: sum(w for x, w in zip(xs, lengths, strict=True) if abs(x - e) <= _SNAP)
+                  for e in edges}
+        edges = sorted(sorted(edges, key=lambda e: -weight[e])[:6])
     # The template grid has five columns; some producers add one (a tier column).
     return _Columns(edges) if 5 <= len(edges) - 1 <= 6 else None
 
@@ -398,7 +405,7 @@ def _list_items(doc: SourceDocument, page: PageText, start: int, end: int) -> li
             segments.append((s, e, x))
         pos = line_end
     columns: list[float] = _snap([x for s, _, x in segments
-                                  if x is not None and _BULLET_RE.match(text[s])])
+                                  if x is not None and _BULLET_RE.match(text, s)])
     by_column: dict[int, list[list[int]]] = {}
     order: list[tuple[int, int]] = []
     for s, e, x in segments:
@@ -407,7 +414,7 @@ def _list_items(doc: SourceDocument, page: PageText, start: int, end: int) -> li
             col = min(range(len(columns)), key=lambda k: abs(columns[k] - x)
                       if x >= columns[k] - _SNAP else 1e9)
         items = by_column.setdefault(col, [])
-        if _BULLET_RE.match(text[s]) or not items:
+        if _BULLET_RE.match(text, s) or not items:
             items.append([s, e])
             order.append((col, len(items) - 1))
         else:
