@@ -22,6 +22,19 @@ class Formatter(Protocol):
     def end(self, report: ScanReport) -> None: ...
 
 
+class AtTheEnd:
+    """Base of formatters that write the whole report once, when the run is over."""
+
+    def __init__(self, stream: IO[str], **_: Any) -> None:
+        self.stream = stream
+
+    def begin(self, total: int) -> None:
+        pass
+
+    def document(self, doc: DocumentReport) -> None:
+        pass
+
+
 # format name -> "module:class"; imported only when chosen (rich costs ~100 ms).
 FORMATTERS: dict[str, str] = {
     "terminal": "terminal:TerminalFormatter",

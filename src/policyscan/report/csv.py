@@ -7,9 +7,10 @@ identity, whether each fact was found, the appeal deadline, and how the scan wen
 from __future__ import annotations
 
 import csv
-from typing import IO, Any
+from typing import Any
 
 from ..models import FACT_CATEGORIES, DocumentReport, ScanReport
+from . import AtTheEnd
 
 COLUMNS = (
     "path", "status", "kind", "plan_name", "issuer", "coverage_period", "plan_type",
@@ -38,16 +39,7 @@ def row(doc: DocumentReport) -> dict[str, Any]:
     }
 
 
-class CsvFormatter:
-    def __init__(self, stream: IO[str], **_: Any) -> None:
-        self.stream = stream
-
-    def begin(self, total: int) -> None:
-        pass
-
-    def document(self, doc: DocumentReport) -> None:
-        pass
-
+class CsvFormatter(AtTheEnd):
     def end(self, report: ScanReport) -> None:
         writer = csv.DictWriter(self.stream, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
@@ -61,18 +53,9 @@ GRID_COLUMNS = (
 )
 
 
-class GridCsvFormatter:
+class GridCsvFormatter(AtTheEnd):
     """One row per row of each SBC's Common Medical Event grid: cost sharing and prior
     authorization service by service, for every plan of a batch in one sheet."""
-
-    def __init__(self, stream: IO[str], **_: Any) -> None:
-        self.stream = stream
-
-    def begin(self, total: int) -> None:
-        pass
-
-    def document(self, doc: DocumentReport) -> None:
-        pass
 
     def end(self, report: ScanReport) -> None:
         writer = csv.DictWriter(self.stream, fieldnames=GRID_COLUMNS, lineterminator="\n")

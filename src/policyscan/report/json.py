@@ -6,19 +6,11 @@ import json
 from typing import IO, Any
 
 from ..models import DocumentReport, ScanReport
+from . import AtTheEnd
 
 
-class JsonFormatter:
+class JsonFormatter(AtTheEnd):
     """The report contract of report-format.md: one object, written at the end."""
-
-    def __init__(self, stream: IO[str], **_: Any) -> None:
-        self.stream = stream
-
-    def begin(self, total: int) -> None:
-        pass
-
-    def document(self, doc: DocumentReport) -> None:
-        pass
 
     def end(self, report: ScanReport) -> None:
         json.dump(report.to_dict(), self.stream, ensure_ascii=False, indent=2)
