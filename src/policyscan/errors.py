@@ -20,20 +20,45 @@ class UserError(PolicyScanError):
     """A mistake in how policyscan was called; shown as ``Error: …`` with exit code 2."""
 
 
-class RuleFileError(UserError):
-    """A pattern file is malformed. The message names the file, the rule and the field."""
+class FileFieldError(UserError):
+    """A data file (rules, codes, procedures) is malformed; the message names the file,
+    the item and the field, so the fix is one look away."""
 
-    def __init__(self, file: str, message: str, *, rule: str | None = None,
+    item_kind = "item"
+
+    def __init__(self, file: str, message: str, *, item: str | None = None,
                  field: str | None = None) -> None:
         where = file
-        if rule:
-            where += f": rule '{rule}'"
+        if item:
+            where += f": {self.item_kind} '{item}'"
         if field:
             where += f": field '{field}'"
         super().__init__(f"{where}: {message}")
         self.file = file
-        self.rule = rule
+        self.item = item
         self.field = field
+
+
+class RuleFileError(FileFieldError):
+    """A pattern file is malformed."""
+
+    item_kind = "rule"
+
+    def __init__(self, file: str, message: str, *, rule: str | None = None,
+                 field: str | None = None) -> None:
+        super().__init__(file, message, item=rule, field=field)
+        self.rule = rule
+
+
+class DataFileError(FileFieldError):
+    """One of policyscan's curated data files (codes, procedures) is malformed."""
+
+    item_kind = "entry"
+
+    def __init__(self, file: str, message: str, *, entry: str | None = None,
+                 field: str | None = None) -> None:
+        super().__init__(file, message, item=entry, field=field)
+        self.entry = entry
 
 
 class DocumentError(PolicyScanError):

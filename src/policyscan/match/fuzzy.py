@@ -81,3 +81,20 @@ class FuzzyMatcher:
         return RawHit(entry.rule, base + start, base + end, "fuzzy",
                       f"'{entry.phrase}' ~ '{window}' {al.score:.0f} >= {entry.threshold:.0f}",
                       al.score)
+
+
+def closest(query: str, choices: Sequence[str], *, cutoff: float, limit: int = 5,
+            loose: bool = False) -> list[tuple[int, float]]:
+    """The choices most like ``query`` as (index, similarity 0-100), best first.
+
+    For short names rather than sentences: a procedure typed by a user ("microneedeling")
+    against the names policyscan knows. Strict mode compares whole strings (a typo
+    scores high, a different word does not); ``loose`` also credits partial and
+    reordered matches, for suggesting what the user may have meant.
+    """
+    if not choices or not query:
+        return []
+    scorer = fuzz.WRatio if loose else fuzz.ratio
+    found = process.extract(query, list(choices), scorer=scorer, score_cutoff=cutoff,
+                            limit=limit)
+    return [(index, float(score)) for _, score, index in found]

@@ -13,15 +13,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ..datafile import load_yaml
 from ..errors import RuleFileError
 from .schema import Rule, build_rule
 
 VOCABULARY_FILE = "vocabulary.yaml"
-# libyaml's safe loader when PyYAML was built with it (10x faster), else the pure-Python
-# one. Both are safe loaders: tags such as !!python/object are refused.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def builtin_patterns_dir() -> Path:
@@ -49,24 +45,8 @@ class RuleSet:
         return {r.id: r for r in self.rules}
 
 
-def _load_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleFileError(str(path), f"cannot be read: {exc}") from exc
-    try:
-        return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader)
-    except yaml.YAMLError as exc:
-        where = ""
-        mark = getattr(exc, "problem_mark", None)
-        if mark is not None:
-            where = f" at line {mark.line + 1}, column {mark.column + 1}"
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise RuleFileError(str(path), f"is not valid YAML{where}: {problem}") from exc
-
-
 def _vocabulary(path: Path) -> dict[str, tuple[str, ...]]:
-    data = _load_yaml(path)
+    data = load_yaml(path, RuleFileError)
     if data is None:
         return {}
     vocab = data.get("vocabulary") if isinstance(data, dict) else None
@@ -115,7 +95,7 @@ def load_rules(extra_dirs: list[Path] | None = None, *, builtin: bool = True) ->
     filters = frozenset(FILTERS)
     for d in dirs:
         for path in _files(d):
-            data = _load_yaml(path)
+            data = load_yaml(path, RuleFileError)
             digest.update(path.read_bytes())
             files.append(str(path))
             if data is None:
