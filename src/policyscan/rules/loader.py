@@ -11,7 +11,6 @@ import hashlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from ..datafile import load_yaml
 from ..errors import RuleFileError
