@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -31,6 +32,7 @@ class _DefaultToScan(click.Group):
 
 
 if TYPE_CHECKING:
+    from .case import Case
     from .engine import BatchOptions
     from .rules.loader import RuleSet
     from .scanner import ScanOptions
@@ -109,6 +111,13 @@ def main() -> None:
               help="Skip files already in the -o JSON Lines output and append the rest.")
 @click.option("--scheduler", metavar="tcp://HOST:PORT",
               help="Run the scan on a Dask cluster (needs policyscan[dask]).")
+@click.option("--procedure", metavar="NAME",
+              help='Add an outlook for this procedure ("micro needling", "rhinoplasty" …).')
+@click.option("--denied-on", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="The date on the denial: turn appeal deadlines into calendar dates.")
+@click.option("--received-on", type=click.DateTime(formats=["%Y-%m-%d"]),
+              metavar="YYYY-MM-DD", help="The day you received the denial (default: "
+              "--denied-on).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("--color/--no-color", default=None,
               help="Force colour on or off (default: on for a terminal unless NO_COLOR).")
@@ -118,7 +127,8 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
          password: str | None, patterns: tuple[Path, ...], include: tuple[str, ...],
          exclude: tuple[str, ...], jobs: int | None, timeout: float | None,
          max_pages: int | None, max_bytes: int | None, cache_dir: Path | None,
-         no_cache: bool, resume: bool, scheduler: str | None, quiet: bool,
+         no_cache: bool, resume: bool, scheduler: str | None, procedure: str | None,
+         denied_on: datetime | None, received_on: datetime | None, quiet: bool,
          color: bool | None, verbose: bool, debug: bool) -> None:
     """Scan PDF, .txt and .md files (folders are searched for them)."""
     from .discovery import discover
@@ -129,7 +139,8 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
     rules = _load_rules(patterns)
     files, problems = discover(list(paths), include, exclude)
     options = ScanOptions(engine=engine, password=password, max_pages=max_pages,
-                          max_bytes=max_bytes, debug=debug)
+                          max_bytes=max_bytes, debug=debug,
+                          case=_case(procedure, denied_on, received_on))
     batch = _batch_options(rules, options, files, jobs=jobs, timeout=timeout,
                            cache_dir=None if no_cache else cache_dir, cache=not no_cache,
                            scheduler=scheduler)
@@ -176,6 +187,26 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
     sys.exit(EXIT_INCOMPLETE if incomplete else EXIT_OK)
 
 
+def _case(procedure: str | None, denied_on: datetime | None,
+          received_on: datetime | None) -> Case:
+    """The member's case from the options; an unknown procedure is a usage error that
+    says what policyscan knows instead."""
+    from .case import Case
+    from .procedures import find_procedure, suggest
+
+    pid = None
+    if procedure:
+        found = find_procedure(procedure)
+        if found is None:
+            close = ", ".join(p.name for p in suggest(procedure))
+            _fail(f"policyscan does not know the procedure {procedure!r}"
+                  + (f"; did you mean: {close}?" if close else "")
+                  + " (policyscan rules --procedures lists them)")
+        pid = found.id
+    return Case(pid, denied_on.date() if denied_on else None,
+                received_on.date() if received_on else None)
+
+
 def _batch_options(rules: RuleSet, options: ScanOptions, files: list[str], *,
                    jobs: int | None, timeout: float | None, cache_dir: Path | None,
                    cache: bool, scheduler: str | None) -> BatchOptions:
@@ -190,7 +221,7 @@ def _batch_options(rules: RuleSet, options: ScanOptions, files: list[str], *,
     if cache:
         report_cache = ReportCache(cache_dir or default_cache_dir(), rules.sha256, {
             "engine": options.engine, "max_pages": options.max_pages,
-            "password": bool(options.password)})
+            "password": bool(options.password), **options.case.to_options()})
     return BatchOptions(jobs=jobs or default_jobs(), timeout=timeout or None,
                         cache=report_cache, scheduler=scheduler)
 
@@ -201,8 +232,18 @@ def _batch_options(rules: RuleSet, options: ScanOptions, files: list[str], *,
               help="Run every rule's examples; exit 1 if any fails.")
 @click.option("--builtin/--no-builtin", default=True, show_default=True,
               help="Include the built-in rules.")
-def rules(patterns: tuple[Path, ...], run_tests: bool, builtin: bool) -> None:
+@click.option("--procedures", "list_procedures", is_flag=True,
+              help="List the procedures --procedure knows, with their names and codes.")
+def rules(patterns: tuple[Path, ...], run_tests: bool, builtin: bool,
+          list_procedures: bool) -> None:
     """List the loaded rules, or test them against their own examples."""
+    if list_procedures:
+        from .procedures import procedures
+
+        for p in procedures():
+            codes = f"  codes: {', '.join(p.codes)}" if p.codes else ""
+            click.echo(f"{p.name:<34} {p.family:<24} also: {', '.join(p.variants[:4])}{codes}")
+        return
     from .rules.examples import check_examples
     from .rules.loader import load_rules
 
@@ -226,6 +267,49 @@ def rules(patterns: tuple[Path, ...], run_tests: bool, builtin: bool) -> None:
     click.echo(f"{len(results) - failures} of {len(results)} rule examples pass "
                f"({len(ruleset)} rules)")
     sys.exit(1 if failures else 0)
+
+
+@main.command(name="appeal-kit")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--procedure", required=True, metavar="NAME",
+              help='The procedure that was denied ("micro needling" …).')
+@click.option("--denied-on", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="The date on the denial letter.")
+@click.option("--received-on", type=click.DateTime(formats=["%Y-%m-%d"]),
+              metavar="YYYY-MM-DD", help="The day you received it (default: --denied-on).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the kit to this Markdown file (default: standard output).")
+@click.option("--engine", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium",
+              show_default=True)
+@click.option("--password", help="Password of an encrypted PDF.")
+@patterns_option
+def appeal_kit(path: str, procedure: str, denied_on: datetime | None,
+               received_on: datetime | None, output: Path | None, engine: str,
+               password: str | None, patterns: tuple[Path, ...]) -> None:
+    """Write an appeal kit: the deadline, the plan's clauses to cite, a checklist and a
+    letter with blanks for what only you know."""
+    from .procedures import get_procedure
+    from .report.kit import render_kit
+    from .scanner import Scanner, ScanOptions
+
+    case = _case(procedure, denied_on, received_on)
+    rules = _load_rules(patterns)
+    report = Scanner(rules, ScanOptions(engine=engine, password=password, case=case)).scan(path)
+    if report.status != "ok":
+        message = report.error.message if report.error else report.status
+        click.echo(f"Error: {path} could not be scanned: {message}", err=True)
+        sys.exit(EXIT_INCOMPLETE)
+    chosen = get_procedure(case.procedure or "")
+    assert chosen is not None  # _case checked it
+    kit = render_kit(report, chosen, case.denied_on)
+    if output is None:
+        click.echo(kit)
+        return
+    try:
+        output.write_text(kit, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write the kit to {output}: {exc.strerror or exc}")
+    click.echo(f"Wrote {output}", err=True)
 
 
 @main.command(name="eval")

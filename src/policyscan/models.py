@@ -35,6 +35,7 @@ CATEGORY_LABELS: dict[str, str] = {
     "appeal_deadline": "Appeal deadline",
     "external_review": "External review",
     "experimental_exclusion": "Experimental exclusion",
+    "code": "Codes",
 }
 
 DocumentKind = Literal[
@@ -329,6 +330,10 @@ class DocumentReport:
     # Another file of the run with the same bytes; this report is a copy of its scan.
     duplicate_of: str | None = None
     sbc: SbcInfo | None = None
+    # The member's case (--procedure, --denied-on): the procedure outlook and the appeal
+    # deadlines as dates, as JSON-ready mappings (policyscan.outlook, policyscan.case).
+    outlook: dict[str, Any] | None = None
+    due_dates: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -346,6 +351,10 @@ class DocumentReport:
         if self.sbc is not None:
             out["facts"].update(self.sbc.facts_dict())
             out["sbc"] = self.sbc.to_dict()
+        if self.outlook is not None:
+            out["outlook"] = self.outlook
+        if self.due_dates:
+            out["due_dates"] = list(self.due_dates)
         if self.duplicate_of is not None:
             out["duplicate_of"] = self.duplicate_of
         return out
@@ -362,6 +371,7 @@ class DocumentReport:
             findings=tuple(Finding.from_dict(f) for f in d.get("findings", ())),
             warnings=tuple(d.get("warnings", ())), duplicate_of=d.get("duplicate_of"),
             sbc=SbcInfo.from_dict(d["sbc"], d.get("facts") or {}) if d.get("sbc") else None,
+            outlook=d.get("outlook"), due_dates=tuple(d.get("due_dates", ())),
         )
 
     @classmethod

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .case import Case
 from .classify import classify
 from .errors import DocumentError
 from .extract import PageText, SourceDocument, open_document
@@ -58,6 +59,7 @@ class ScanOptions:
     max_pages: int | None = None
     max_bytes: int | None = None
     debug: bool = False  # let unexpected exceptions through instead of reporting them
+    case: Case = Case()  # a procedure to give an outlook on, denial dates to count from
 
 
 @dataclass
@@ -274,8 +276,23 @@ class Scanner:
             from .sbc import summarize
 
             findings, sbc = summarize(structure, findings)
-        return replace(base, findings=tuple(findings), facts=compute_facts(kind, findings),
-                       plan=read_plan_info(usable, kind), warnings=tuple(warnings), sbc=sbc)
+        report = replace(base, findings=tuple(findings), facts=compute_facts(kind, findings),
+                         plan=read_plan_info(usable, kind), warnings=tuple(warnings), sbc=sbc)
+        if self.options.case:
+            report = self._apply_case(report, {p.number: p.text for p in usable})
+        return report
+
+    def _apply_case(self, report: DocumentReport, texts: dict[int, str]) -> DocumentReport:
+        from .case import due_dates
+        from .outlook import outlook
+        from .procedures import get_procedure
+
+        case = self.options.case
+        view = None
+        procedure = get_procedure(case.procedure) if case.procedure else None
+        if procedure is not None:
+            view = outlook(procedure, report, texts).to_dict()
+        return replace(report, outlook=view, due_dates=tuple(due_dates(report, texts, case)))
 
     @staticmethod
     def _page_warnings(doc: SourceDocument) -> list[str]:
@@ -308,6 +325,7 @@ class Scanner:
             for cand in self._merge(candidates):
                 context = _context(norm.text, cand.start, cand.end, analysis.sentences, starts)
                 findings.append(self._finding(doc, page, norm, cand, context))
+            findings.extend(self._codes(doc, page, norm, analysis.sentences, starts))
         findings.sort(key=lambda f: (f.page, f.start, f.category))
         return findings
 
@@ -401,6 +419,33 @@ class Scanner:
             if current is not None:
                 merged.append(current)
         return merged
+
+    @staticmethod
+    def _codes(doc: SourceDocument, page: PageText, norm: NormalizedText,
+               sentences: Sequence[tuple[int, int]], starts: list[int]) -> list[Finding]:
+        """Procedure and diagnosis codes of the curated table (category ``code``)."""
+        from .codes import find_codes
+
+        out: list[Finding] = []
+        for hit in find_codes(page.text):
+            entry = hit.entry
+            boxes = doc.boxes(page.number, hit.start, hit.end)
+            why = (f"{hit.system} {hit.code}: {entry.descriptor} (curated table"
+                   f"{'; sources ' + ', '.join(entry.sources) if entry.sources else ''})")
+            if hit.signal:
+                why += f"; a {hit.signal} signal"
+            if not entry.verified:
+                why += "; UNVERIFIED"
+            ns, ne = norm.to_norm(hit.start), norm.to_norm(hit.end)
+            out.append(Finding(
+                category="code", rule=f"code.{hit.system.lower()}", page=page.number,
+                quote=page.text[hit.start:hit.end],
+                context=_context(norm.text, ns, ne, sentences, starts), section=None,
+                start=hit.start, end=hit.end, bbox=_union(boxes), score=1.0 if hit.context_ok
+                else 0.8, method="code", negated=False, explanation=why,
+                trigger_start=hit.start, trigger_end=hit.end, boxes=tuple(boxes),
+                plan_term=False))
+        return out
 
     def _finding(self, doc: SourceDocument, page: PageText, norm: NormalizedText,
                  c: _Candidate, context: str) -> Finding:

@@ -18,7 +18,7 @@ import contextlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePath
 from typing import IO, Any, cast
 
@@ -51,6 +51,13 @@ MAX_FINDINGS_PER_CATEGORY = 12
 CONTEXT_SIDE_CHARS = 160
 # A supporting quote in the facts block is a reminder, not the finding itself.
 FACT_QUOTE_CHARS = 80
+OUTLOOK_LABELS = {
+    "named_exclusion": "Named in an exclusion",
+    "cosmetic_exclusion": "Falls under the cosmetic exclusion",
+    "exception_available": "Exception available",
+    "prior_authorization": "Prior authorization",
+    "not_addressed": "Not addressed",
+}
 # Batches larger than this print one line per document, then the comparison matrix.
 COMPACT_AFTER = 5
 # How many supporting findings a "Yes" cites.
@@ -418,6 +425,10 @@ class TerminalFormatter:
         self._header(doc)
         if is_scanned(doc):
             self._facts(doc)
+            if doc.outlook is not None:
+                self._outlook(doc.outlook)
+            if doc.due_dates:
+                self._due_dates(doc.due_dates)
             if doc.sbc is not None:
                 self._sbc(doc.sbc)
             self._findings(doc)
@@ -443,6 +454,48 @@ class TerminalFormatter:
         self._flush()
 
     # Blocks ---------------------------------------------------------------------------
+
+    def _outlook(self, view: Mapping[str, Any]) -> None:
+        """The procedure outlook: what this document says about it, with its own words."""
+        c = self.console
+        name = view["procedure"]["name"]
+        c.print()
+        c.print(Text(f"{name}: what this document says", style="bold"))
+        if view.get("note"):
+            c.print(Padding(Text(collapse(view["note"]), style="yellow"), (0, 0, 0, 2)))
+        for status in view["statuses"]:
+            label = OUTLOOK_LABELS.get(status["kind"], status["kind"])
+            line = Text().append(f"{label}: ", style="bold")
+            line.append(collapse(status["note"]))
+            c.print(Padding(line, (0, 0, 0, 2)))
+            for e in status["evidence"][:MAX_CITED]:
+                quote = Text(f"p{e['page']}  ", style=DIM)
+                _append_quote(quote, shorten(collapse(e["quote"]), 160), color=self.color)
+                c.print(Padding(quote, (0, 0, 0, 4)))
+            if status.get("more"):
+                c.print(Padding(Text(f"… and {status['more']} more", style=DIM), (0, 0, 0, 4)))
+        if not view["statuses"]:
+            c.print(Padding(Text("nothing to say from this document", style=DIM),
+                            (0, 0, 0, 2)))
+
+    def _due_dates(self, dates: Sequence[Mapping[str, Any]]) -> None:
+        """Appeal deadlines as calendar dates, each with where it comes from."""
+        c = self.console
+        c.print()
+        c.print(Text("Deadlines as dates", style="bold"))
+        for d in dates:
+            line = Text().append(f"{d['action'].replace('_', ' ')}: ", style="bold")
+            line.append(d["label"])
+            where = (f" (this document, p{d['page']})" if d["basis"] == "document"
+                     else " (federal default: this document states none)")
+            line.append(where, style=DIM if d["basis"] == "document" else "yellow")
+            c.print(Padding(line, (0, 0, 0, 2)))
+            detail = f"counted from {d['start']}; {d['citation']}"
+            c.print(Padding(Text(detail, style=DIM), (0, 0, 0, 4)))
+            if d.get("advice"):
+                c.print(Padding(Text(d["advice"], style="yellow"), (0, 0, 0, 4)))
+        if dates:
+            c.print(Padding(Text(dates[0]["caveat"], style="italic"), (0, 0, 0, 2)))
 
     def _sbc(self, sbc: SbcInfo) -> None:
         """What an SBC says as a table: services needing approval, and the two lists."""
@@ -593,10 +646,9 @@ class TerminalFormatter:
                            key=lambda f: (f.page, f.start))
             if group:
                 self._group(category, group)
-        known = set(CATEGORIES)
-        extra = [f for f in doc.findings if f.category not in known]
-        if extra:  # a category this formatter does not know: still show it
-            self._group("other", extra)
+        extra = sorted({f.category for f in doc.findings} - set(CATEGORIES))
+        for category in extra:  # codes, and any category a user's rules add
+            self._group(category, [f for f in doc.findings if f.category == category])
 
     def _group(self, category: str, group: Sequence[Finding]) -> None:
         c = self.console

@@ -1,0 +1,178 @@
+"""The appeal kit: a Markdown document a patient can work from.
+
+Everything in it comes from the scanned document (quotes with pages), the curated
+procedure and code tables, and the deadline rules; what only the patient knows is left as
+a blank to fill. It states no coverage the document does not give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from ..codes import code_table
+from ..dates import describe
+from ..models import DocumentReport
+from ..procedures import Procedure
+
+NOTICE = ("This kit is not legal or medical advice. The plan documents and your denial letter "
+          "control; state law may give you more rights. Check every date and quote against "
+          "your own documents.")
+_BLANK = "[________]"
+_CLAUSES = ("named_exclusion", "cosmetic_exclusion", "exception_available",
+            "prior_authorization")
+
+
+def _md(text: str) -> str:
+    """Document text inside Markdown: one line, and no accidental formatting."""
+    flat = " ".join(text.split())
+    for ch in ("\\", "*", "_", "`", "[", "]", "<", ">", "#", "|"):
+        flat = flat.replace(ch, "\\" + ch)
+    return flat
+
+
+def _quote(e: Mapping[str, Any]) -> str:
+    return f"> \"{_md(e['quote'])}\" (page {e['page']})"
+
+
+def _deadlines(dates: Sequence[Mapping[str, Any]]) -> list[str]:
+    if not dates:
+        return ["No appeal deadline could be computed: give the date on your denial with "
+                "`--denied-on YYYY-MM-DD` (and `--received-on` if you received it later). "
+                "Federal rules give most plans at least 180 days from the day you receive a "
+                "denial to file an internal appeal."]
+    out = []
+    for d in dates:
+        source = (f"as this document states it (page {d['page']})" if d["basis"] == "document"
+                  else "the federal default for this kind of plan; the document states none")
+        citation = d["citation"][:1].upper() + d["citation"][1:]
+        out.append(f"- **{d['action'].replace('_', ' ').capitalize()}:** {d['label']}, "
+                   f"{source}. Counted from {d['start']}. {citation}")
+        if d.get("advice"):
+            out.append(f"  - {d['advice']}")
+    out.append("")
+    out.append(f"_{dates[0]['caveat']}_")
+    return out
+
+
+def _clauses(outlook: Mapping[str, Any]) -> list[str]:
+    out: list[str] = []
+    statuses = {s["kind"]: s for s in outlook.get("statuses", ())}
+    titles = {
+        "named_exclusion": "What the plan excludes",
+        "cosmetic_exclusion": "The cosmetic exclusion",
+        "exception_available": "The exception to cite",
+        "prior_authorization": "Prior authorization",
+    }
+    for kind in _CLAUSES:
+        status = statuses.get(kind)
+        if status is None:
+            continue
+        out += [f"### {titles[kind]}", "", _md(status["note"]), ""]
+        out += [_quote(e) for e in status["evidence"]]
+        out.append("")
+    if "not_addressed" in statuses:
+        out += ["### What the document does not say", "", _md(statuses["not_addressed"]["note"]),
+                ""]
+    return out
+
+
+def _codes(procedure: Procedure) -> list[str]:
+    table = {e.code: e for e in code_table().entries}
+    lines = []
+    for code in procedure.codes:
+        entry = table.get(code)
+        if entry is not None:
+            mark = "" if entry.verified else " (unverified)"
+            lines.append(f"- {entry.system} {code}: {_md(entry.descriptor)}{mark}")
+    lines.append("- Diagnosis codes that show why the treatment is needed (for example a scar "
+                 "code with the injury or burn it follows), rather than Z41.1 (\"encounter for "
+                 "cosmetic surgery\"), if that is what your records support.")
+    return lines
+
+
+def render_kit(report: DocumentReport, procedure: Procedure,
+               denied_on: date | None = None) -> str:
+    """The whole kit as Markdown."""
+    outlook = report.outlook or {"statuses": []}
+    plan = report.plan.name or report.path
+    first = next((d for d in report.due_dates if d["action"] == "internal_appeal"), None)
+    cite = [e for s in outlook.get("statuses", ()) if s["kind"] == "exception_available"
+            for e in s["evidence"]][:2]
+    lines = [
+        f"# Appeal kit: {_md(procedure.name)}",
+        "",
+        f"_{NOTICE}_",
+        "",
+        f"Document: `{_md(report.path)}` ({report.kind.replace('_', ' ')}, "
+        f"{report.pages} pages){' · plan: ' + _md(plan) if report.plan.name else ''}",
+        "",
+        "## Your deadline",
+        "",
+        *_deadlines(report.due_dates),
+        "",
+        "## The plan's own words to cite",
+        "",
+        *(_clauses(outlook) or ["The document states nothing about this procedure or its "
+                                "family that policyscan could find.", ""]),
+        "## Checklist",
+        "",
+        "- [ ] A letter of medical necessity from your treating doctor: the diagnosis, why "
+        "the treatment is needed (function it restores, symptoms it treats), what was tried "
+        "before and how long.",
+        "- [ ] Your medical records for the condition (visit notes, prior treatments).",
+        "- [ ] Photographs, dated, if the condition is visible.",
+        "- [ ] Diagnostic results (tests, imaging, measurements) that support the need.",
+        "- [ ] A second opinion, if your doctor's letter is disputed.",
+        "- [ ] The denial letter, and the plan pages quoted above.",
+        "- [ ] The codes to ask your provider about:",
+        *("  " + line for line in _codes(procedure)),
+        *(["- [ ] Medically necessary when (from policies we know of; your plan decides): "
+           + "; ".join(_md(c.when) for c in procedure.usually_medically_necessary_when)]
+          if procedure.usually_medically_necessary_when else []),
+        "",
+        "## Letter",
+        "",
+        f"{_BLANK} (your name)  ",
+        f"Member ID: {_BLANK}  ·  Claim or reference number: {_BLANK}  ",
+        f"Date: {_BLANK}",
+        "",
+        f"To: {_md(report.plan.issuer) if report.plan.issuer else _BLANK} — Appeals",
+        "",
+        f"Re: Appeal of the denial of {_md(procedure.name)} dated "
+        f"{describe(denied_on) if denied_on else _BLANK}",
+        "",
+        f"I am appealing the decision to deny coverage of {_md(procedure.name)} for "
+        f"{_BLANK} (the condition). My doctor, {_BLANK}, has explained in the enclosed "
+        "letter why this treatment is medically necessary for me.",
+        "",
+    ]
+    if cite:
+        lines.append("The plan itself provides for this. It states:")
+        lines.append("")
+        lines += [_quote(e) for e in cite]
+        lines.append("")
+        lines.append(f"My treatment falls within this because {_BLANK}.")
+    else:
+        lines.append(f"The treatment is needed because {_BLANK}.")
+    lines += [
+        "",
+        "I ask you to reverse the denial. Please send me copies of every document, rule and "
+        "guideline used in the decision, free of charge, and tell me the name and "
+        "qualifications of the reviewer.",
+        "",
+        (f"I am filing within the time the plan allows ({first['label']})."
+         if first else f"I am filing within the time the plan allows ({_BLANK})."),
+        "",
+        "Sincerely,  ",
+        f"{_BLANK}",
+        "",
+        "Enclosures: letter of medical necessity; medical records; photographs; denial letter.",
+        "",
+        "---",
+        "",
+        f"_{NOTICE}_",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,120 @@
+"""The member's case end to end: --procedure, --denied-on/--received-on, appeal-kit, and
+codes as findings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policyscan.cli import main
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_policies"
+DENIAL = SAMPLES / "denial_letter_microneedling.pdf"
+CERTIFICATE = SAMPLES / "certificate_northwind_excerpt.pdf"
+SBC = SAMPLES / "sbc_bluebird_bronze_hmo.pdf"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def doc_of(*args: str) -> dict:
+    code, out, _ = run(*args, "--format", "json", "--no-cache")
+    assert code == 0, out
+    return json.loads(out)["documents"][0]
+
+
+def test_procedure_outlook_is_in_the_json_report() -> None:
+    doc = doc_of(str(CERTIFICATE), "--procedure", "microneedling")
+    outlook = doc["outlook"]
+    assert outlook["procedure"]["id"] == "micro-needling"
+    kinds = [s["kind"] for s in outlook["statuses"]]
+    assert "cosmetic_exclusion" in kinds and "exception_available" in kinds
+    for status in outlook["statuses"]:  # every piece of evidence is a quote with its page
+        for e in status["evidence"]:
+            assert e["page"] >= 1 and e["quote"].strip()
+
+
+def test_a_typo_in_the_procedure_is_forgiven() -> None:
+    doc = doc_of(str(CERTIFICATE), "--procedure", "rhinoplastee")
+    assert doc["outlook"]["procedure"]["id"] == "rhinoplasty"
+
+
+def test_unknown_procedure_is_a_usage_error() -> None:
+    code, _, err = run(str(CERTIFICATE), "--procedure", "xylophone therapy")
+    assert code == 2
+    assert "does not know the procedure 'xylophone therapy'" in err
+
+
+def test_denied_on_turns_the_stated_deadline_into_a_date() -> None:
+    # 180 days from Mon 2025-03-03 is Sat 2025-08-30: no roll-forward, advice to file on Friday.
+    doc = doc_of(str(CERTIFICATE), "--denied-on", "2025-03-03")
+    internal = [d for d in doc["due_dates"] if d["action"] == "internal_appeal"]
+    assert internal and internal[0]["date"] == "2025-08-30"
+    assert internal[0]["basis"] == "document" and internal[0]["page"] >= 1
+    assert "Friday, August 29, 2025" in internal[0]["advice"]
+
+
+def test_sbc_without_a_deadline_gets_the_federal_default_labelled_as_such() -> None:
+    doc = doc_of(str(SBC), "--denied-on", "2025-03-03")
+    assert doc["facts"]["appeal_deadline"] is None  # never invented as a plan term
+    defaults = [d for d in doc["due_dates"] if d["basis"] == "federal default"]
+    assert defaults and all(d["page"] is None and d["quote"] is None for d in defaults)
+
+
+def test_received_on_moves_a_receipt_anchored_deadline() -> None:
+    doc = doc_of(str(CERTIFICATE), "--denied-on", "2025-03-03", "--received-on", "2025-03-10")
+    internal = next(d for d in doc["due_dates"] if d["action"] == "internal_appeal")
+    assert internal["start"] == "2025-03-10"
+
+
+def test_terminal_shows_the_outlook_and_the_dates() -> None:
+    code, out, _ = run(str(DENIAL), "--procedure", "micro needling", "--denied-on",
+                       "2025-03-03", "--no-cache", "--no-color")
+    assert code == 0
+    assert "Micro needling: what this document says" in out
+    assert "Deadlines as dates" in out and "August 30, 2025" in out
+
+
+def test_appeal_kit_is_markdown_with_deadline_clauses_checklist_and_letter(
+        tmp_path: Path) -> None:
+    kit = tmp_path / "kit.md"
+    code, _, err = run("appeal-kit", str(DENIAL), "--procedure", "micro needling",
+                       "--denied-on", "2025-03-03", "-o", str(kit))
+    assert code == 0, err
+    text = kit.read_text(encoding="utf-8")
+    for heading in ("# Appeal kit: Micro needling", "## Your deadline",
+                    "## The plan's own words to cite", "## Checklist", "## Letter"):
+        assert heading in text
+    assert "Saturday, August 30, 2025" in text
+    assert "letter of medical necessity" in text.lower()
+    assert "[________]" in text  # blanks for what only the patient knows
+    assert text.count("not legal or medical advice") == 2  # at the top and the bottom
+
+
+def test_appeal_kit_of_an_unreadable_file_says_so(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"not a pdf at all")
+    code, _, err = run("appeal-kit", str(bad), "--procedure", "micro needling")
+    assert code == 3 and "could not be scanned" in err
+
+
+def test_codes_in_a_document_are_findings_of_their_own_category() -> None:
+    doc = doc_of(str(DENIAL))
+    codes = [f for f in doc["findings"] if f["category"] == "code"]
+    assert {f["quote"] for f in codes} >= {"L90.5"}
+    assert all(f["method"] == "code" and "curated table" in f["explanation"] for f in codes)
+    # Codes never change the eight categories' facts.
+    assert set(doc["facts"]) >= {"cosmetic_exclusion", "appeal_deadline"}
+
+
+@pytest.mark.corpus
+def test_kaiser_medicare_eoc_deadline_as_a_date(corpus: Path) -> None:
+    doc = doc_of(str(corpus / "eoc_kaiser_medicare_advantage_group_hmo_fcps_2026.pdf"),
+                 "--denied-on", "2025-03-03")
+    internal = next(d for d in doc["due_dates"] if d["action"] == "internal_appeal")
+    assert (internal["value"], internal["date"]) == (65, "2025-05-07")
