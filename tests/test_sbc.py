@@ -687,9 +687,6 @@ def test_grid_without_rules_wrapped_service(engine: str, drawn: Callable[[str, L
          "Preauthorization is required. $250 penalty if not obtained.")]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: without rules, an event name wrapped in its cell "
-                   "('If you have outpatient' / 'surgery') is recognised one line late: the "
-                   "group's first row keeps the previous group's event")
 @pytest.mark.parametrize("engine", ENGINES)
 def test_grid_without_rules_wrapped_event(engine: str, drawn: Callable[[str, Layout], Path],
                                           scan: Callable[[Path, str], DocumentReport]
@@ -845,8 +842,6 @@ def test_merged_limitations_cell_belongs_to_every_row_it_spans(
 # The template's page number ("6 of 10") leading the page after the grid.
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a bare page number ('2 of 2', no 'Page') at the "
-                   "top of the page after the grid is added to the grid's last row")
 @pytest.mark.parametrize("engine", ENGINES)
 def test_page_number_after_the_grid_is_not_a_cell(
         engine: str, drawn: Callable[[str, Layout], Path],
@@ -954,14 +949,7 @@ EVENTS_FAIL = {f"{HEALTHFIRST}:pdfplumber": PLUMBER_GRID, f"{CMS}:pdfplumber": P
 ORDER_FAIL = {**EVENTS_FAIL, f"{HIGHMARK}:pdfplumber": PLUMBER_GRID,
               f"{KAISER}:pdfplumber": PLUMBER_GRID}
 ATTACHED_FAIL = {f"{CMS}:pdfplumber": PLUMBER_GRID}
-SECTION_FAIL = {
-    f"{UHC}:pdfium": "BUG: the section of a grid finding (from text order) is not its grid "
-                     "row's event on this SBC",
-    f"{UHC}:pdfplumber": "BUG: the section of a grid finding (from text order) is not its "
-                         "grid row's event on this SBC",
-    f"{HIGHMARK}:pdfplumber": PLUMBER_GRID, f"{KAISER}:pdfplumber": PLUMBER_GRID,
-    f"{CMS}:pdfplumber": PLUMBER_GRID,
-}
+SECTION_FAIL: dict[str, str] = {}
 QUESTIONS_FAIL = {
     f"{HIGHMARK}:pdfium": "BUG: Important Questions continued on page 2 are not read",
     f"{KAISER}:pdfium": "BUG (pdfium): the header band of Important Questions joins the first "
@@ -1140,9 +1128,7 @@ def test_corpus_merged_limitations_cells(name: str, engine: str,
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize(("name", "engine"), corpus_cases({
-    f"{HIGHMARK}:pdfium": "BUG: the page number ('6 of 10') leading the page after the grid "
-                          "is added to the grid's last row"}))
+@pytest.mark.parametrize(("name", "engine"), corpus_cases())
 def test_corpus_no_page_number_in_grid_cells(name: str, engine: str,
                                              corpus_report: Callable[[str, str],
                                                                      DocumentReport]) -> None:

@@ -39,10 +39,12 @@ _SIGNALS: tuple[tuple[str, float, re.Pattern[str]], ...] = tuple(
                       r"pre-?authorization) (request )?form\b|\bform\)"),
         ("form", 1.5, r"please (complete|fill out|print)|\bsignature\b.{0,40}\bdate\b|"
                       r"patient name\s*:|member id\s*(#|number)?\s*:"),
+        # Not "plan document" alone: the SBC template itself says "see your plan document".
         ("plan_document", 5.0, r"evidence of coverage|certificate of (coverage|insurance)|"
                                r"health care certificate|benefit booklet|"
-                               r"summary plan description|plan document|"
-                               r"combined evidence of coverage"),
+                               r"summary plan description|combined evidence of coverage|"
+                               r"member handbook|benefit handbook|plan brochure|"
+                               r"booklet-certificate|subscriber agreement|member contract"),
         ("plan_document", 1.0, r"\b(deductible|coinsurance|copayment|out-of-pocket)\b"),
     )
 )

@@ -34,7 +34,8 @@ _HEADER_WORDS = re.compile(r"services\s+you\s+may\s+need|what\s+you\s+will\s+pay
 # the grid, never in it.
 _TEMPLATE_FOOTER = re.compile(r"[\[*]*\s*For more information about limitations and "
                               r"exceptions[^\r\n]*|\bPage\s+\d+\s+of\s*\d*|"
-                              r"Questions\s*[:?]\s*Call[^\r\n]*", re.I)
+                              r"Questions\s*[:?]\s*Call[^\r\n]*|"
+                              r"^[ \t]*\d+\s+of\s+\d+[ \t]*\r?$", re.I | re.M)
 _EVENT_START = re.compile(r"^\s*If\s+(you|your\s+child)\b", re.I)
 _IMPORTANT_QUESTIONS: tuple[tuple[str, str], ...] = (
     ("overall_deductible", r"What\s+is\s+the\s+overall\s+deductible"),
@@ -533,14 +534,19 @@ def summarize(structure: SbcStructure, findings: Sequence[Finding]
     out: list[Finding] = []
     with_pa: dict[int, list[Finding]] = {}
     for f in findings:
-        if f.category == "prior_authorization":
-            at = f.trigger_start if f.trigger_start is not None else f.start
-            k = next((k for k, row in enumerate(structure.grid) if row.holds(f.page, at)), None)
-            if k is not None:
-                row = structure.grid[k]
-                f = replace(f, service=row.service or row.event, penalty=penalty(row.limitations))
+        at = f.trigger_start if f.trigger_start is not None else f.start
+        rows = [k for k, row in enumerate(structure.grid) if row.holds(f.page, at)]
+        if rows:
+            row = structure.grid[rows[0]]
+            # A grid finding stands in its row: the row's event is its section, whatever
+            # order the producer wrote the cells in.
+            f = replace(f, section=row.event or f.section)
+            if f.category == "prior_authorization":
+                f = replace(f, service=row.service or row.event,
+                            penalty=None if f.negated else penalty(row.limitations))
                 if not f.negated:
-                    with_pa.setdefault(k, []).append(f)
+                    for k in rows:  # a note in a merged cell applies to every row it spans
+                        with_pa.setdefault(k, []).append(f)
         out.append(f)
     grid = tuple(GridRowInfo(r.page, r.event, r.service, r.in_network, r.out_of_network,
                              r.limitations, k in with_pa, penalty(r.limitations) if k in with_pa

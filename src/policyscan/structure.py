@@ -65,18 +65,18 @@ _SBC_ANCHOR_RE = re.compile(
 # The ten Common Medical Event rows of the SBC grid (fixed template text); the row a
 # passage stands in becomes its section. Keyed by words that survive line wrapping.
 SBC_EVENT_NAMES: tuple[tuple[str, str], ...] = (
-    (r"visit\s+a\s+health\s+care", "If you visit a health care provider's office or clinic"),
+    # Keys are the first words after "If you": an event cell often wraps after three.
+    (r"visit\s+a\b", "If you visit a health care provider's office or clinic"),
     (r"have\s+a\s+test", "If you have a test"),
     (r"need\s+drugs", "If you need drugs to treat your illness or condition"),
-    (r"have\s+outpatient\s+surgery", "If you have outpatient surgery"),
-    (r"need\s+immediate\s+medical", "If you need immediate medical attention"),
-    (r"have\s+a\s+hospital\s+stay", "If you have a hospital stay"),
-    (r"need\s+mental\s+health", "If you need mental health, behavioral health, or substance "
-                                 "abuse services"),
+    (r"have\s+outpatient", "If you have outpatient surgery"),
+    (r"need\s+immediate", "If you need immediate medical attention"),
+    (r"have\s+a\s+hospital", "If you have a hospital stay"),
+    (r"need\s+mental", "If you need mental health, behavioral health, or substance abuse "
+                       "services"),
     (r"are\s+pregnant", "If you are pregnant"),
-    (r"need\s+help\s+recovering", "If you need help recovering or have other special health "
-                                   "needs"),
-    (r"needs\s+dental\s+or\s+eye", "If your child needs dental or eye care"),
+    (r"need\s+help", "If you need help recovering or have other special health needs"),
+    (r"needs\s+dental|needs\s+eye", "If your child needs dental or eye care"),
 )
 _SBC_EVENTS = re.compile(
     r"(?m)^[ \t]*If\s+(?:you|your\s+child)\s+(?:"
