@@ -657,8 +657,6 @@ def test_grid_without_rules_one_line_cells(engine: str, drawn: Callable[[str, La
         ("Imaging", "$250"), ("Delivery facility services", None)]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: without rules, the second line of the grid's "
-                   "header ('(You will pay the least)') is read as a grid row")
 @pytest.mark.parametrize("engine", ENGINES)
 def test_grid_without_rules_wrapped_header(engine: str, drawn: Callable[[str, Layout], Path],
                                            scan: Callable[[Path, str], DocumentReport]
@@ -823,9 +821,6 @@ MERGED_NOTE = ("Copayments do not apply to tests for mental health. Precertifica
                "required.")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a Limitations cell merged over several rows is "
-                   "cut line by line among them; the rows after the first lose the note (and "
-                   "its prior authorization), and the quote is cut mid-sentence")
 @pytest.mark.parametrize("engine", ENGINES)
 def test_merged_limitations_cell_belongs_to_every_row_it_spans(
         engine: str, drawn: Callable[[str, Layout], Path],
@@ -942,13 +937,13 @@ def corpus_case(name: str, engine: str, failing: dict[str, str] | None = None) -
 
 PLUMBER_GRID = ("BUG (pdfplumber): the grid's columns and row borders are misread on this "
                 "SBC (shaded cells' edges)")
-ROWS_FAIL = {f"{HIGHMARK}:pdfplumber": PLUMBER_GRID, f"{CMS}:pdfplumber": PLUMBER_GRID,
+ROWS_FAIL = {f"{KAISER}:pdfplumber": PLUMBER_GRID, f"{CMS}:pdfplumber": PLUMBER_GRID,
              f"{HEALTHFIRST}:pdfplumber": "BUG (pdfplumber): the grid's header row is read as "
                                           "a grid row (no service, 'Important Information')"}
 EVENTS_FAIL = {f"{HEALTHFIRST}:pdfplumber": PLUMBER_GRID, f"{CMS}:pdfplumber": PLUMBER_GRID}
 ORDER_FAIL = {**EVENTS_FAIL, f"{HIGHMARK}:pdfplumber": PLUMBER_GRID,
               f"{KAISER}:pdfplumber": PLUMBER_GRID}
-ATTACHED_FAIL = {f"{CMS}:pdfplumber": PLUMBER_GRID}
+ATTACHED_FAIL = {f"{HEALTHFIRST}:pdfplumber": PLUMBER_GRID, f"{CMS}:pdfplumber": PLUMBER_GRID}
 SECTION_FAIL: dict[str, str] = {}
 QUESTIONS_FAIL = {
     f"{HIGHMARK}:pdfium": "BUG: Important Questions continued on page 2 are not read",
@@ -1106,8 +1101,8 @@ MERGED_CELLS = {
     HIGHMARK: [("test", 2), ("recovering", ("Rehabilitation services", "Habilitation services"))],
     CMS: [("test", 2), ("drugs", 4)],
 }
-MERGED_FAIL = {f"{n}:{e}": "BUG: a Limitations cell merged over several rows is cut line by "
-               "line among them" for n in MERGED_CELLS for e in ENGINES}
+MERGED_FAIL = {f"{n}:pdfplumber": "BUG (pdfplumber): a Limitations cell merged over several "
+               "rows is cut line by line among them" for n in MERGED_CELLS}
 
 
 @pytest.mark.corpus

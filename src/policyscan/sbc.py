@@ -29,7 +29,10 @@ _PAD = 12.0  # points: a cell's border may sit this far from its text
 # cells can reach 60% of each.
 _BORDER_COVERAGE = 0.85
 _HEADER_WORDS = re.compile(r"services\s+you\s+may\s+need|what\s+you\s+will\s+pay|"
-                           r"common\s+medical\s+event|limitations,?\s+exceptions", re.I)
+                           r"common\s+medical\s+event|limitations,?\s+exceptions|"
+                           r"you\s+will\s+pay\s+the\s+(least|most)|important\s+information$|"
+                           r"^information$",
+                           re.I)
 # The template's page header ("Questions: Call …") and footer, and page numbers: around
 # the grid, never in it.
 _TEMPLATE_FOOTER = re.compile(r"[\[*]*\s*For more information about limitations and "
@@ -110,17 +113,39 @@ def _centre(box: Box) -> tuple[float, float]:
     return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
 
 
-def _cell_text(text: str, indexes: Sequence[int]) -> tuple[str, list[tuple[int, int]]]:
-    """The characters at ``indexes`` as text (a space where they were not adjacent) and
-    the runs of adjacent offsets."""
+def _cell_text(text: str, indexes: Sequence[int],
+               boxes: Sequence[Box | None] = ()) -> tuple[str, list[tuple[int, int]]]:
+    """The characters at ``indexes`` as text (a space where they were not adjacent, or
+    where the page leaves a gap the text layer has no space for: "Long-termcare") and the
+    runs of adjacent offsets."""
     runs: list[tuple[int, int]] = []
     for i in sorted(indexes):
         if runs and i <= runs[-1][1] + 1:
             runs[-1] = (runs[-1][0], i + 1)
         else:
             runs.append((i, i + 1))
-    out = " ".join(text[s:e] for s, e in runs)
+    pieces = []
+    for s, e in runs:
+        piece = text[s:e]
+        if boxes:
+            piece = _spaced(piece, s, boxes)
+        pieces.append(piece)
+    out = " ".join(pieces)
     return " ".join(out.replace("\ufffe", "-").split()), runs
+
+
+def _spaced(piece: str, start: int, boxes: Sequence[Box | None]) -> str:
+    out = []
+    for k, ch in enumerate(piece):
+        i = start + k
+        if k and not ch.isspace() and not piece[k - 1].isspace() and i < len(boxes):
+            a, b = boxes[i - 1], boxes[i]
+            # A gap wider than a third of the glyph height, on the same line, is a space.
+            if a is not None and b is not None and abs(a[1] - b[1]) < 2 and \
+                    b[0] - a[2] > (b[3] - b[1]) / 3:
+                out.append(" ")
+        out.append(ch)
+    return "".join(out)
 
 
 # -- the grid --------------------------------------------------------------------------
@@ -283,11 +308,16 @@ class _GridReader:
         row_edges = _row_edges(rulings.horizontal, columns.edges[1:4], top, bottom)
         # With rules, the table is what they enclose: running headers and footers are not.
         low, high = (row_edges[0], row_edges[-1]) if len(row_edges) >= 2 else (top, bottom)
-        # The event cell spans several service rows; its own borders say which.
+        # The event cell spans several service rows, and a Limitations cell may too:
+        # their own borders say which rows they belong to.
+        limit_col = len(columns.edges) - 2
         event_edges = _row_edges(rulings.horizontal, columns.edges[0:3], top, bottom)
+        limit_edges = _row_edges(rulings.horizontal, columns.edges[limit_col:limit_col + 2],
+                                 top, bottom) if row_edges else []
         rows: dict[int, _RowBuf] = {}
         row_y: dict[int, float] = {}
         blocks: dict[int, list[int]] = {}
+        limits: dict[int, list[int]] = {}
         for i in chars:
             box = boxes[i]
             assert box is not None
@@ -298,18 +328,38 @@ class _GridReader:
             if col == 0 and event_edges:
                 blocks.setdefault(bisect_right(event_edges, cy), []).append(i)
                 continue
-            # Without horizontal rules each text line is a piece of a row; pieces without
-            # a service of their own join the row above (_add_row).
-            row = bisect_right(row_edges, cy) if row_edges else int(box[1] // 2)
+            if col == limit_col and limit_edges:
+                limits.setdefault(bisect_right(limit_edges, cy), []).append(i)
+                continue
+            # Without horizontal rules each text line is a piece of a row; _add_row joins
+            # the pieces that do not start a service of their own to the row above.
+            row = bisect_right(row_edges, cy) if row_edges else round(cy)
             rows.setdefault(row, _RowBuf(page.number)).cells.setdefault(col, []).append(i)
             row_y.setdefault(row, cy)
+        for block, idx in limits.items():
+            # Every row the Limitations cell spans gets its whole text; a cell beside no
+            # row of its own (the rest of a row split by the page break) is a row piece.
+            spanned = [k for k in rows if bisect_right(limit_edges, row_y[k]) == block]
+            if not spanned:
+                first = boxes[idx[0]]
+                assert first is not None
+                key = bisect_right(row_edges, _centre(first)[1])
+                rows[key] = _RowBuf(page.number)
+                row_y[key] = _centre(first)[1]
+                spanned = [key]
+            for k in spanned:
+                rows[k].cells[limit_col] = list(idx)
         events = {b: _canonical_event(_cell_text(page.text, idx)[0])
                   for b, idx in blocks.items()}
+        first_on_page = True
         for key in sorted(rows):
             event = events.get(bisect_right(event_edges, row_y[key])) if event_edges else None
-            self._add_row(page, rows[key], event)
+            self._add_row(page, rows[key], event, ruled=bool(row_edges),
+                          first_on_page=first_on_page)
+            first_on_page = False
 
-    def _add_row(self, page: PageText, buf: _RowBuf, event: str | None) -> None:
+    def _add_row(self, page: PageText, buf: _RowBuf, event: str | None, *, ruled: bool,
+                 first_on_page: bool) -> None:
         cells = {c: _cell_text(page.text, idx)[0] for c, idx in buf.cells.items()}
         if any(_HEADER_WORDS.search(v) for v in cells.values()):
             return
@@ -325,7 +375,14 @@ class _GridReader:
                 self.event_text += " " + event_text
             self.event = _canonical_event(self.event_text) or self.event
         last = self.rows[-1][0] if self.rows else None
-        if cells.get(1) or last is None:
+        service = cells.get(1, "")
+        if last is not None and service:
+            if not ruled and not service[:1].isupper():
+                service = ""  # a wrapped service name ("injury or illness") goes on
+            elif (first_on_page and buf.page != last.page and not cells.get(2)
+                  and not cells.get(3) and not _EVENT_START.search(cells.get(0, ""))):
+                service = ""  # a service name split by the page break goes on
+        if service or last is None:
             self.rows.append((buf, self.event))
             return
         # No service of its own: the row above goes on (a wrapped line without rules, or
