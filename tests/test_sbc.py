@@ -591,9 +591,6 @@ def test_three_column_box_items_sharing_text_lines(
                                                 "Infertility treatment"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: in a multi-column list box, a wrapped item's "
-                   "second line that shares a text line with bulleted items of other columns "
-                   "is glued to the item on its left (_list_items cuts lines only at bullets)")
 @pytest.mark.parametrize("engine", ENGINES)
 def test_three_column_box_item_wrapped_beside_other_columns(
         engine: str, drawn: Callable[[str, Layout], Path],
@@ -885,9 +882,6 @@ def test_important_questions_continued_on_page_two(
     assert {k: v for k, v in questions.items() if v is not None} == ANSWERS
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: with a ruled grid on the same page, the grid's "
-                   "vertical rules are taken for the Important Questions' columns: the answers "
-                   "are fragments of the questions")
 @pytest.mark.parametrize("engine", ENGINES)
 def test_important_questions_above_the_grid_on_one_page(
         engine: str, drawn: Callable[[str, Layout], Path],
@@ -897,11 +891,7 @@ def test_important_questions_above_the_grid_on_one_page(
     assert {k: v for k, v in questions.items() if v is not None} == ANSWERS
 
 
-@pytest.mark.parametrize("engine", [
-    pytest.param("pdfium", marks=pytest.mark.xfail(
-        strict=True, reason="BUG (pdfium): a header row drawn as a filled band with no rule "
-        "under it joins the first question's row: its answer starts with 'Answers'")),
-    "pdfplumber"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_important_questions_header_band_without_rule(
         engine: str, drawn: Callable[[str, Layout], Path],
         scan: Callable[[Path, str], DocumentReport]) -> None:
@@ -947,8 +937,6 @@ ATTACHED_FAIL = {f"{HEALTHFIRST}:pdfplumber": PLUMBER_GRID, f"{CMS}:pdfplumber":
 SECTION_FAIL: dict[str, str] = {}
 QUESTIONS_FAIL = {
     f"{HIGHMARK}:pdfium": "BUG: Important Questions continued on page 2 are not read",
-    f"{KAISER}:pdfium": "BUG (pdfium): the header band of Important Questions joins the first "
-                        "answer ('Answers $…')",
     **{f"{n}:pdfplumber": "BUG (pdfplumber): Important Questions answers are fragments of the "
                           "questions or missing" for n in CORPUS_SBCS},
 }

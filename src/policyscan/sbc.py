@@ -443,51 +443,53 @@ def _list_items(doc: SourceDocument, page: PageText, start: int, end: int) -> li
     """Items of a bulleted list in ``page.text[start:end]``, in reading order.
 
     In a box of several columns the items of a row share a text line ("• Acupuncture •
-    Hearing aids • Routine foot care"); a line with no bullet continues the item above it
-    in its column. Items are returned column by column, as printed.
+    Hearing aids • Routine foot care"), and an item wrapped in its column shares a line
+    with the other columns' items. With geometry every character goes to the column its
+    x position is in; a bullet starts an item there, anything else continues that
+    column's item. Items are returned column by column, as printed.
     """
     text = page.text
     first = _BULLET_RE.search(text, start, end)
     if first is None:
         return []
     boxes = doc.char_boxes(page.number)
-    segments: list[tuple[int, int, float | None]] = []  # (start, end, x of the bullet)
-    pos = first.start()
-    for line in text[pos:end].splitlines(keepends=True):
-        line_end = pos + len(line)
-        cuts = [m.start() for m in _BULLET_RE.finditer(text, pos, line_end)] or [pos]
-        if cuts[0] != pos and text[pos:cuts[0]].strip():
-            cuts.insert(0, pos)
-        for s, e in zip(cuts, [*cuts[1:], line_end], strict=True):
-            x = boxes[s][0] if s < len(boxes) and boxes[s] is not None else None  # type: ignore[index]
-            segments.append((s, e, x))
-        pos = line_end
-    columns: list[float] = _snap([x for s, _, x in segments
-                                  if x is not None and _BULLET_RE.match(text, s)])
+    bullets = {m.start(): m.end() for m in _BULLET_RE.finditer(text, first.start(), end)}
+    xs = [b[0] for i in bullets if i < len(boxes) and (b := boxes[i]) is not None]
+    columns = _snap(xs) if xs else [0.0]
     by_column: dict[int, list[list[int]]] = {}
-    order: list[tuple[int, int]] = []
-    for s, e, x in segments:
-        col = 0
-        if x is not None and columns:
-            col = min(range(len(columns)), key=lambda k: abs(columns[k] - x)
-                      if x >= columns[k] - _SNAP else 1e9)
-        items = by_column.setdefault(col, [])
-        if _BULLET_RE.match(text, s) or not items:
-            items.append([s, e])
-            order.append((col, len(items) - 1))
-        else:
-            items[-1].append(s)
-            items[-1].append(e)
+    i = first.start()
+    while i < end:
+        if i in bullets:
+            box = boxes[i] if i < len(boxes) else None
+            col = _list_column(columns, box[0] if box is not None else None, by_column)
+            by_column.setdefault(col, []).append([])
+            i = bullets[i]
+            continue
+        if not text[i].isspace():
+            box = boxes[i] if i < len(boxes) else None
+            col = _list_column(columns, box[0] if box is not None else None, by_column)
+            items = by_column.setdefault(col, [])
+            if not items:
+                items.append([])
+            items[-1].append(i)
+        i += 1
     out: list[ListItem] = []
     for col in sorted(by_column):
-        for spans in by_column[col]:
-            pieces = [text[spans[k]:spans[k + 1]] for k in range(0, len(spans), 2)]
-            raw = " ".join(pieces)
-            clean = " ".join(_BULLET_RE.sub(" ", raw).replace("\ufffe", "-").split())
-            clean = clean.strip(" ;,")
+        for idx in by_column[col]:
+            clean = _cell_text(text, idx, boxes)[0].strip(" ;,") if idx else ""
             if clean:
-                out.append(ListItem(clean, page.number, spans[0], spans[-1]))
+                out.append(ListItem(clean, page.number, min(idx), max(idx) + 1))
     return out
+
+
+def _list_column(columns: Sequence[float], x: float | None,
+                 by_column: dict[int, list[list[int]]]) -> int:
+    """The column whose bullets stand at or left of ``x`` (the last one used without
+    geometry, so text input reads as one column)."""
+    if x is None:
+        return max(by_column, default=0)
+    k = bisect_right(columns, x + _SNAP) - 1
+    return max(k, 0)
 
 
 def _list_region(sections: SectionMap, role: str) -> list[tuple[int, int, int]]:
@@ -506,36 +508,58 @@ def _list_region(sections: SectionMap, role: str) -> list[tuple[int, int, int]]:
 # -- Important Questions ---------------------------------------------------------------
 
 
-def _questions(doc: SourceDocument, page: PageText) -> dict[str, str | None]:
-    """The Answers column of the Important Questions table, by question."""
-    boxes = doc.char_boxes(page.number)
-    rulings = doc.rulings(page.number)
+def _questions(doc: SourceDocument, sections: SectionMap,
+               pages: Sequence[PageText]) -> dict[str, str | None]:
+    """The Answers column of the Important Questions table, by question; the table may
+    go on to the next page, and shares its pages with the grid's own rules."""
     found: dict[str, str | None] = {key: None for key, _ in _IMPORTANT_QUESTIONS}
-    if not boxes:
-        return found
-    xs = _snap([x for x, t, b in rulings.vertical if b - t >= _MIN_RULE])
-    if len(xs) < 3:
-        return found
-    answer = _Columns(xs[:4] if len(xs) >= 4 else xs)
-    ys = _row_edges(rulings.horizontal, xs[1:3], 0, 1e9)
-    if len(ys) < 2:
-        return found
-    for key, pattern in _IMPORTANT_QUESTIONS:
-        m = re.search(pattern, page.text, re.I)
-        if m is None or boxes[m.start()] is None:
+    for page in pages[:2]:
+        region = _role_span(sections, page, "sbc_questions")
+        if region is None:
             continue
-        qbox = boxes[m.start()]
-        assert qbox is not None
-        row = bisect_right(ys, _centre(qbox)[1])
-        if row <= 0 or row >= len(ys):
+        boxes = doc.char_boxes(page.number)
+        chars = [i for i in range(region[0], min(region[1], len(boxes)))
+                 if boxes[i] is not None and not page.text[i].isspace()]
+        if not chars:
             continue
-        top, bottom = ys[row - 1], ys[row]
-        chars = [i for i, b in enumerate(boxes[:len(page.text)]) if b is not None
-                 and top <= _centre(b)[1] <= bottom and answer.index(_centre(b)[0]) == 1
-                 and not page.text[i].isspace()]
-        value = _cell_text(page.text, chars)[0]
-        found[key] = value or None
+        top = min(b[1] for b in (boxes[i] for i in chars) if b is not None) - _PAD
+        bottom = max(b[3] for b in (boxes[i] for i in chars) if b is not None) + _PAD
+        rulings = doc.rulings(page.number)
+        xs = _snap([x for x, t, b in rulings.vertical
+                    if b - t >= _MIN_RULE and min(b, bottom) - max(t, top) > 0])
+        if len(xs) < 3:
+            continue
+        answer = _Columns(xs[:4] if len(xs) >= 4 else xs)
+        ys = _row_edges(rulings.horizontal, xs[1:3], top, bottom)
+        for key, pattern in _IMPORTANT_QUESTIONS:
+            m = re.compile(pattern, re.I).search(page.text, region[0], region[1])
+            if found[key] or m is None or boxes[m.start()] is None:
+                continue
+            qbox = boxes[m.start()]
+            assert qbox is not None
+            row = bisect_right(ys, _centre(qbox)[1])
+            low = ys[row - 1] if row > 0 else top
+            high = ys[row] if row < len(ys) else bottom
+            cell = [i for i in chars if (b := boxes[i]) is not None
+                    and low <= _centre(b)[1] <= high and answer.index(_centre(b)[0]) == 1]
+            value = _cell_text(page.text, cell, boxes)[0]
+            # A header band drawn without a rule under it joins the first row.
+            value = re.sub(r"^Answers\s+", "", value)
+            found[key] = value or None
     return found
+
+
+def _role_span(sections: SectionMap, page: PageText, role: str) -> tuple[int, int] | None:
+    """Text offsets of ``page`` inside the section with ``role``."""
+    start = 0 if sections.at(page.number, 0).role == role else None
+    for p, offset, section in sections.headings():
+        if p != page.number:
+            continue
+        if section.role == role and start is None:
+            start = offset
+        elif section.role != role and start is not None and offset > start:
+            return start, offset
+    return (start, len(page.text)) if start is not None else None
 
 
 # -- entry point -------------------------------------------------------------------------
@@ -557,9 +581,7 @@ def read_sbc(doc: SourceDocument, sections: SectionMap) -> SbcStructure:
             listed = pages.get(number)
             if listed is not None:
                 target.extend(_list_items(doc, listed, start, min(end, len(listed.text))))
-    first = next(iter(pages.values()), None)
-    if first is not None:
-        out.questions = _questions(doc, first)
+    out.questions = _questions(doc, sections, list(pages.values()))
     return out
 
 
