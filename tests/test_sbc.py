@@ -870,8 +870,6 @@ def test_important_questions_alone_on_page_one(engine: str,
     assert {k: v for k, v in questions.items() if v is not None} == ANSWERS
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Important Questions are read on page 1 only; rows "
-                   "continued on page 2 (network, referral) come out null")
 @pytest.mark.parametrize("engine", ENGINES)
 def test_important_questions_continued_on_page_two(
         engine: str, drawn: Callable[[str, Layout], Path],
@@ -936,7 +934,6 @@ ORDER_FAIL = {**EVENTS_FAIL, f"{HIGHMARK}:pdfplumber": PLUMBER_GRID,
 ATTACHED_FAIL = {f"{HEALTHFIRST}:pdfplumber": PLUMBER_GRID, f"{CMS}:pdfplumber": PLUMBER_GRID}
 SECTION_FAIL: dict[str, str] = {}
 QUESTIONS_FAIL = {
-    f"{HIGHMARK}:pdfium": "BUG: Important Questions continued on page 2 are not read",
     **{f"{n}:pdfplumber": "BUG (pdfplumber): Important Questions answers are fragments of the "
                           "questions or missing" for n in CORPUS_SBCS},
 }

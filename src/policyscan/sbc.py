@@ -518,8 +518,9 @@ def _questions(doc: SourceDocument, sections: SectionMap,
         if region is None:
             continue
         boxes = doc.char_boxes(page.number)
+        skip = {i for m in _TEMPLATE_FOOTER.finditer(page.text) for i in range(*m.span())}
         chars = [i for i in range(region[0], min(region[1], len(boxes)))
-                 if boxes[i] is not None and not page.text[i].isspace()]
+                 if boxes[i] is not None and not page.text[i].isspace() and i not in skip]
         if not chars:
             continue
         top = min(b[1] for b in (boxes[i] for i in chars) if b is not None) - _PAD
@@ -529,7 +530,7 @@ def _questions(doc: SourceDocument, sections: SectionMap,
                     if b - t >= _MIN_RULE and min(b, bottom) - max(t, top) > 0])
         if len(xs) < 3:
             continue
-        answer = _Columns(xs[:4] if len(xs) >= 4 else xs)
+        columns = _Columns(xs)
         ys = _row_edges(rulings.horizontal, xs[1:3], top, bottom)
         for key, pattern in _IMPORTANT_QUESTIONS:
             m = re.compile(pattern, re.I).search(page.text, region[0], region[1])
@@ -540,8 +541,14 @@ def _questions(doc: SourceDocument, sections: SectionMap,
             row = bisect_right(ys, _centre(qbox)[1])
             low = ys[row - 1] if row > 0 else top
             high = ys[row] if row < len(ys) else bottom
+            # The answer is the column right of the question's (a page may lack the
+            # table's outer border, so columns are counted from the question).
+            qcol = columns.index(_centre(qbox)[0])
+            if qcol is None:
+                continue
             cell = [i for i in chars if (b := boxes[i]) is not None
-                    and low <= _centre(b)[1] <= high and answer.index(_centre(b)[0]) == 1]
+                    and low <= _centre(b)[1] <= high
+                    and columns.index(_centre(b)[0]) == qcol + 1]
             value = _cell_text(page.text, cell, boxes)[0]
             # A header band drawn without a rule under it joins the first row.
             value = re.sub(r"^Answers\s+", "", value)
