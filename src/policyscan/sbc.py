@@ -541,14 +541,18 @@ def _questions(doc: SourceDocument, sections: SectionMap,
             row = bisect_right(ys, _centre(qbox)[1])
             low = ys[row - 1] if row > 0 else top
             high = ys[row] if row < len(ys) else bottom
-            # The answer is the column right of the question's (a page may lack the
-            # table's outer border, so columns are counted from the question).
-            qcol = columns.index(_centre(qbox)[0])
+            # The column borders are those crossing the question's own line (the grid
+            # below has others), and the answer is the column right of the question's.
+            qy = _centre(qbox)[1]
+            row_columns = _Columns(_snap([x for x, t, b in rulings.vertical
+                                          if b - t >= _MIN_RULE and t <= qy <= b])) \
+                if any(t <= qy <= b for _, t, b in rulings.vertical) else columns
+            qcol = row_columns.index(_centre(qbox)[0])
             if qcol is None:
                 continue
             cell = [i for i in chars if (b := boxes[i]) is not None
                     and low <= _centre(b)[1] <= high
-                    and columns.index(_centre(b)[0]) == qcol + 1]
+                    and row_columns.index(_centre(b)[0]) == qcol + 1]
             value = _cell_text(page.text, cell, boxes)[0]
             # A header band drawn without a rule under it joins the first row.
             value = re.sub(r"^Answers\s+", "", value)
