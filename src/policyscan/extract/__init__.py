@@ -98,6 +98,8 @@ class SourceDocument:
     metadata: dict[str, str]
     page_count: int  # pages in the file (``pages`` may hold fewer with --max-pages)
     box_source: BoxSource | None = None
+    _geometry: dict[int, tuple[list[Box | None], Rulings]] = field(default_factory=dict,
+                                                                   repr=False)
 
     def boxes(self, page: int, start: int, end: int) -> list[Box]:
         """Line boxes of ``text[start:end]`` on ``page`` (1-based); empty for text files."""
@@ -106,13 +108,18 @@ class SourceDocument:
         return self.box_source.boxes(page, start, end)
 
     def char_boxes(self, page: int) -> list[Box | None]:
-        """Per-character boxes of a page: table geometry for the SBC grid and lists."""
-        return self.box_source.char_boxes(page) if self.box_source is not None else []
+        """Per-character boxes of a page: table geometry for the SBC grid and lists.
+        Kept once read: the grid, the lists and the questions read the same pages."""
+        if page not in self._geometry:
+            self._geometry[page] = (
+                self.box_source.char_boxes(page) if self.box_source is not None else [],
+                self.box_source.rulings(page) if self.box_source is not None
+                else Rulings((), ()))
+        return self._geometry[page][0]
 
     def rulings(self, page: int) -> Rulings:
-        if self.box_source is None:
-            return Rulings((), ())
-        return self.box_source.rulings(page)
+        self.char_boxes(page)
+        return self._geometry[page][1]
 
     def close(self) -> None:
         if self.box_source is not None:
