@@ -8,14 +8,16 @@ stronger signal is a plan document; anything else is "other".
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
 from .extract import SourceDocument
 
 # (kind, weight, pattern). Weights are relative; a title or first-page hit counts triple.
+# Patterns are lower case and run on lower-cased text (faster than re.IGNORECASE).
 _SIGNALS: tuple[tuple[str, float, re.Pattern[str]], ...] = tuple(
-    (kind, weight, re.compile(pattern, re.I)) for kind, weight, pattern in (
+    (kind, weight, re.compile(pattern)) for kind, weight, pattern in (
         ("sbc", 6.0, r"summary of benefits and coverage\s*:?\s*what this plan covers"),
         ("sbc", 2.0, r"summary of benefits and coverage"),
         ("sbc", 1.5, r"services your plan generally does not cover"),
@@ -50,6 +52,7 @@ _SIGNALS: tuple[tuple[str, float, re.Pattern[str]], ...] = tuple(
 )
 _FRONT_PAGES = 2  # pages whose text counts as "front matter"
 _FRONT_CHARS = 8000
+_READ_CHARS = 100_000
 _BODY_CAP = 6.0  # body hits of one signal stop counting after this much weight
 
 
@@ -63,17 +66,25 @@ class KindDecision:
         return ", ".join(f"{k} {v:.1f}" for k, v in ranked[:3]) or "no signals"
 
 
-def _hits(pattern: re.Pattern[str], text: str) -> int:
-    return sum(1 for _ in pattern.finditer(text))
+def _hits(pattern: re.Pattern[str], text: str, limit: int) -> int:
+    """Matches of ``pattern``, counted up to ``limit`` (more would not change the score)."""
+    n = 0
+    for _ in pattern.finditer(text):
+        n += 1
+        if n >= limit:
+            break
+    return n
 
 
 def classify_text(front: str, body: str, names: str) -> KindDecision:
     """Kind from the title/file name (``names``), the front pages and the rest."""
+    front, body, names = front.lower(), body.lower(), names.lower()
     scores: dict[str, float] = {}
     for kind, weight, pattern in _SIGNALS:
-        score = 3 * weight * min(_hits(pattern, names), 1)
-        score += 3 * weight * min(_hits(pattern, front), 2)
-        score += min(weight * _hits(pattern, body) * 0.25, _BODY_CAP)
+        score = 3 * weight * _hits(pattern, names, 1)
+        score += 3 * weight * _hits(pattern, front, 2)
+        score += min(weight * _hits(pattern, body, math.ceil(_BODY_CAP / (weight * 0.25)))
+                     * 0.25, _BODY_CAP)
         if score:
             scores[kind] = scores.get(kind, 0.0) + score
     if not scores:
@@ -90,7 +101,8 @@ def classify(doc: SourceDocument) -> KindDecision:
     stem = doc.path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
     names = title + " " + re.sub(r"[_\-.]+", " ", stem)
     # Signals are phrases: compare them with whitespace collapsed, whatever the line breaks.
-    text = " ".join(" ".join(p.text.split()) for p in doc.pages if p.usable)
+    # The body is read up to a bound: a document says what it is long before 100k characters.
+    text = " ".join(" ".join(p.text.split()) for p in doc.pages if p.usable)[:_READ_CHARS]
     pages = [p for p in doc.pages if p.usable][:_FRONT_PAGES]
     # Front matter is the first pages, but never more than a few thousand characters: a
     # text file without form feeds is one long "page".

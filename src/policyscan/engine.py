@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -60,7 +62,12 @@ class _InProcess:
 def _hash(path: str, max_bytes: int | None) -> tuple[str | None, ScanError | None]:
     """The file's SHA-256, or why it cannot be read (checked before any worker sees it)."""
     try:
-        size = os.stat(path).st_size
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO or a device would block or never end when read.
+            return None, ScanError("unreadable", f"{path} is not a regular file (a pipe, "
+                                   "socket or device); skipped")
+        size = info.st_size
         if max_bytes is not None and size > max_bytes:
             return None, ScanError("too_large", f"{path} is {size:,} bytes, over the "
                                    f"--max-bytes limit of {max_bytes:,}; raise the limit to "
@@ -103,17 +110,39 @@ class _InOrder:
         self.resumed = resumed
         self.on_done = on_done
         self._next = 0
+        self.finding_counts: Counter[str] = Counter()
+        # A formatter that writes each document as it goes (JSON Lines, the terminal)
+        # needs only facts at the end; the parent then keeps no findings, so its memory
+        # stays flat however many files a batch has.
+        self.slim = not getattr(formatter, "needs_findings_at_end", True)
+        self.keep: set[int] = set()  # originals whose copies are still to be made
 
     def put(self, index: int, report: DocumentReport) -> None:
         self.reports[index] = report
+        self.finding_counts.update(f.category for f in report.findings)
         if self.on_done is not None and index not in self.resumed:
             self.on_done(report)
         while self._next < len(self.reports) and self.reports[self._next] is not None:
+            ready = self.reports[self._next]
+            assert ready is not None
             if self._next not in self.resumed:  # already in the output being resumed
-                ready = self.reports[self._next]
-                assert ready is not None
                 self.formatter.document(ready)
+            if self.slim and self._next not in self.keep:
+                self.reports[self._next] = _slimmed(ready)
             self._next += 1
+
+    def keep_only(self, keep: set[int]) -> None:
+        """Stop keeping whole the reports no copy needs any more."""
+        self.keep = keep
+        if self.slim:
+            for i in range(self._next):
+                done = self.reports[i]
+                if done is not None and i not in keep:
+                    self.reports[i] = _slimmed(done)
+
+
+def _slimmed(doc: DocumentReport) -> DocumentReport:
+    return replace(doc, findings=(), outlook=None, due_dates=())
 
 
 def run_batch(files: list[str], problems: list[tuple[str, ScanError]], rules: RuleSet,
@@ -131,7 +160,12 @@ def run_batch(files: list[str], problems: list[tuple[str, ScanError]], rules: Ru
     tasks: list[Task] = []
     for i, path in enumerate(files, start=len(problems)):
         if i in resumed:
-            order.put(i, batch.resumed[path])
+            done = batch.resumed[path]
+            if done.sha256 and done.duplicate_of is None:
+                # A later copy of it is still a copy, as in an uninterrupted run.
+                first_of.setdefault(done.sha256, i)
+                order.keep.add(i)
+            order.put(i, done)
             continue
         sha, unreadable = _hash(path, options.max_bytes)
         if unreadable is not None:
@@ -142,12 +176,14 @@ def run_batch(files: list[str], problems: list[tuple[str, ScanError]], rules: Ru
             copies.setdefault(first_of[sha], []).append(i)
             continue
         first_of[sha] = i
+        order.keep.add(i)  # until the end of the listing, any later file may copy it
         cached = batch.cache.get(sha, path) if batch.cache else None
         if cached is not None:
             _deliver(order, names, copies, i, cached)
         else:
             tasks.append((i, path))
 
+    order.keep_only(set(copies))  # every copy is known now
     scanner = Scanner(rules, options)
     if tasks:
         for i, done in _backend(scanner, batch, len(tasks)).run(tasks):
@@ -166,7 +202,8 @@ def run_batch(files: list[str], problems: list[tuple[str, ScanError]], rules: Ru
     documents = tuple(r for r in order.reports if r is not None)
     report = ScanReport(documents, PatternSetInfo(len(rules), rules.sha256), __version__,
                         now_utc(), summary_extra=({"cache_hits": batch.cache.hits}
-                                                  if batch.cache else {}))
+                                                  if batch.cache else {}),
+                        finding_counts=dict(order.finding_counts) if order.slim else None)
     formatter.end(report)
     return report
 

@@ -397,6 +397,9 @@ class ScanReport:
     version: str
     generated_at: str
     summary_extra: dict[str, Any] = field(default_factory=dict)
+    # Findings by category, when the documents were slimmed after streaming (a large
+    # batch keeps only what its final summary needs).
+    finding_counts: dict[str, int] | None = None
 
     def summary(self) -> dict[str, Any]:
         counts = {s: 0 for s in STATUSES}
@@ -405,6 +408,8 @@ class ScanReport:
             counts[doc.status] = counts.get(doc.status, 0) + 1
             for f in doc.findings:
                 by_category[f.category] = by_category.get(f.category, 0) + 1
+        if self.finding_counts is not None:
+            by_category = dict(self.finding_counts)
         return {"documents": len(self.documents), **counts, "findings": by_category,
                 **self.summary_extra}
 

@@ -122,6 +122,7 @@ class WorkerPool:
         try:
             task_id, report = w.conn.recv()
         except (EOFError, OSError):
+            w.process.join(timeout=1)  # reap it, so its exit code is known
             code = w.process.exitcode
             how = (f"signal {-code}" if isinstance(code, int) and code < 0
                    else f"exit code {code}")

@@ -172,7 +172,6 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
     if _TABLE_ROW.search(text):
         return None  # a benefit-table row ("… Not covered Not covered", "$30 copay")
     ends_sentence = raw.rstrip().rstrip("\"'”’)").endswith((".", ";", ","))
-    role = heading_role(text)
     by_font = False
     level = 0.0
     if body is not None and ln.size:
@@ -180,6 +179,9 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
             by_font, level = True, ln.size
         elif ln.bold and ln.size >= body - 0.5:
             by_font, level = True, ln.size - 0.5
+    if not by_font and (ends_sentence or len(text.split()) > 8 or not text[:1].isupper()):
+        return None  # body text: neither set as a heading nor shaped like one
+    role = heading_role(text)
     if by_font and (text[:1].islower() or (ends_sentence and (len(text.split()) > 6
                                                             or ln.size == level + 0.5))):
         return None  # a bold sentence or the bold end of one, not a heading

@@ -31,6 +31,7 @@ _BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
 # whole; a long one reopens the pages it needs.
 _OPEN_PAGES = 48
 _SPACES = re.compile(r"\s+")
+_WORD_RUN = re.compile(r"\S+")
 # Paths thinner than this (points) are ruling lines, not shapes.
 _RULE_THICKNESS = 3.0
 
@@ -154,10 +155,34 @@ class _PdfiumBoxes:
         frame = self.frames[page]
         if page in self.remapped:
             return []  # text index is not char index here; no geometry rather than wrong
-        out: list[Box | None] = []
-        for i in range(tp.count_chars()):
-            left, bottom, right, top = tp.get_charbox(i, loose=True)
-            out.append(frame.box(left, bottom, right, top) if right > left else None)
+        # Two raw calls per word (its first and last glyph), not one per character: this
+        # runs over every page of an SBC's tables. Letters in between are spread evenly,
+        # which is all column and row assignment needs.
+        rect = pdfium_c.FS_RECTF()
+        ref = ctypes.byref(rect)
+        get = pdfium_c.FPDFText_GetLooseCharBox
+        raw = tp.raw
+
+        def box(i: int) -> Box | None:
+            get(raw, i, ref)
+            if rect.right <= rect.left:
+                return None
+            return frame.box(rect.left, rect.bottom, rect.right, rect.top)
+
+        text = tp.get_text_range()
+        out: list[Box | None] = [None] * len(text)
+        for m in _WORD_RUN.finditer(text):
+            s, e = m.start(), m.end()
+            first, last = box(s), box(e - 1)
+            if first is None or last is None or e - s < 3 or abs(first[1] - last[1]) > 1 \
+                    or last[0] < first[0]:
+                for i in range(s, e):  # short, broken or wrapped: glyph by glyph
+                    out[i] = box(i)
+                continue
+            step = (last[2] - first[0]) / (e - s)
+            for k in range(e - s):
+                x0 = first[0] + step * k
+                out[s + k] = (x0, first[1], x0 + step, first[3])
         return out
 
     def rulings(self, page: int) -> Rulings:

@@ -24,6 +24,8 @@ class JsonLinesFormatter:
     document object of the report contract.
     """
 
+    needs_findings_at_end = False
+
     def __init__(self, stream: IO[str], **_: Any) -> None:
         self.stream = stream
 

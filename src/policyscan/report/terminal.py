@@ -397,6 +397,9 @@ def make_console(stream: IO[str], *, color: bool, width: int | None) -> Console:
 class TerminalFormatter:
     """The human-readable report (see the module docstring)."""
 
+    # Each document is printed as it comes; the closing summary reads facts only.
+    needs_findings_at_end = False
+
     def __init__(self, stream: IO[str], *, color: bool | None = None,
                  width: int | None = None, verbose: bool = False, **_: Any) -> None:
         self.stream = stream
