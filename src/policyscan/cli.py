@@ -110,7 +110,8 @@ def main() -> None:
 @click.option("--resume", is_flag=True,
               help="Skip files already in the -o JSON Lines output and append the rest.")
 @click.option("--scheduler", metavar="tcp://HOST:PORT",
-              help="Run the scan on a Dask cluster (needs policyscan[dask]).")
+              help="Run the scan on a Dask cluster (needs policyscan[dask]; see "
+                   "docs/cluster.md).")
 @click.option("--procedure", metavar="NAME",
               help='Add an outlook for this procedure ("micro needling", "rhinoplasty" …).')
 @click.option("--denied-on", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
@@ -144,6 +145,16 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
     batch = _batch_options(rules, options, files, jobs=jobs, timeout=timeout,
                            cache_dir=None if no_cache else cache_dir, cache=not no_cache,
                            scheduler=scheduler)
+    if scheduler:
+        from .distributed import check_scheduler
+
+        if jobs:
+            click.echo("Note: --jobs is ignored with --scheduler: the cluster's workers scan "
+                       "(docs/cluster.md)", err=True)
+        try:
+            check_scheduler(scheduler)
+        except PolicyScanError as exc:
+            _fail(str(exc))
     if resume:
         if output is None or fmt != "jsonl":
             _fail("--resume needs --format jsonl and -o FILE: it continues that file")
