@@ -8,6 +8,7 @@ matching internals.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import import_module
 from typing import IO, Any, Protocol
 
@@ -42,6 +43,8 @@ FORMATTERS: dict[str, str] = {
     "jsonl": "json:JsonLinesFormatter",
     "csv": "csv:CsvFormatter",
     "grid-csv": "csv:GridCsvFormatter",
+    "markdown": "markdown:MarkdownFormatter",
+    "html": "html:HtmlFormatter",
 }
 
 
@@ -50,3 +53,30 @@ def make_formatter(name: str, stream: IO[str], **options: Any) -> Formatter:
     factory = getattr(import_module(f"{__name__}.{module}"), cls)
     formatter: Formatter = factory(stream, **options)
     return formatter
+
+
+class Tee:
+    """Several outputs from one run: forwards begin, each document and end to every
+    formatter, in order (``--html r.html --json r.json`` plus the terminal report).
+
+    The run keeps every document's findings to the end if any formatter needs them.
+    """
+
+    def __init__(self, formatters: Sequence[Formatter]) -> None:
+        self.formatters = tuple(formatters)
+
+    @property
+    def needs_findings_at_end(self) -> bool:
+        return any(getattr(f, "needs_findings_at_end", True) for f in self.formatters)
+
+    def begin(self, total: int) -> None:
+        for f in self.formatters:
+            f.begin(total)
+
+    def document(self, doc: DocumentReport) -> None:
+        for f in self.formatters:
+            f.document(doc)
+
+    def end(self, report: ScanReport) -> None:
+        for f in self.formatters:
+            f.end(report)
