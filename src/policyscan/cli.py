@@ -17,7 +17,7 @@ import click
 from . import __version__
 from .errors import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, PolicyScanError
 
-FORMATS = ("terminal", "json", "jsonl", "csv", "grid-csv")
+FORMATS = ("terminal", "json", "jsonl", "csv", "grid-csv", "markdown", "html")
 DEFAULT_TIMEOUT = 300.0  # seconds per file in a batch
 
 
@@ -56,6 +56,26 @@ def _positive(ctx: click.Context, param: click.Parameter, value: int | None) -> 
     if value is not None and value <= 0:
         raise click.BadParameter("must be a positive number")
     return value
+
+
+def output_options(command: Any) -> Any:
+    """The report files and annotated PDFs written from the same run as ``--format``."""
+    file_type = click.Path(path_type=Path, dir_okay=False)
+    for name, what in reversed((("html", "a self-contained HTML report"),
+                                ("json", "the JSON report"),
+                                ("jsonl", "JSON Lines (a document a line)"),
+                                ("csv", "the plan-by-facts CSV"),
+                                ("markdown", "a Markdown report"))):
+        command = click.option(f"--{name}", f"{name}_file", type=file_type, metavar="FILE",
+                               help=f"Also write {what} to FILE.")(command)
+    command = click.option(
+        "--annotate-dir", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
+        help="Write a copy of each PDF with its findings highlighted into DIR "
+             "(NAME.annotated.pdf).")(command)
+    command = click.option(
+        "--annotate", type=file_type, metavar="OUT.pdf",
+        help="Write a copy of the one input PDF with its findings highlighted.")(command)
+    return command
 
 
 patterns_option = click.option(
@@ -124,17 +144,19 @@ def main() -> None:
               help="Force colour on or off (default: on for a terminal unless NO_COLOR).")
 @click.option("-v", "--verbose", is_flag=True, help="Show every finding in the terminal.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+@output_options
 def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
          password: str | None, patterns: tuple[Path, ...], include: tuple[str, ...],
          exclude: tuple[str, ...], jobs: int | None, timeout: float | None,
          max_pages: int | None, max_bytes: int | None, cache_dir: Path | None,
          no_cache: bool, resume: bool, scheduler: str | None, procedure: str | None,
          denied_on: datetime | None, received_on: datetime | None, quiet: bool,
-         color: bool | None, verbose: bool, debug: bool) -> None:
+         color: bool | None, verbose: bool, debug: bool, **outputs: Any) -> None:
     """Scan PDF, .txt and .md files (folders are searched for them)."""
     from .discovery import discover
     from .engine import run_batch
     from .report import make_formatter
+    from .report.outputs import Outputs, check_outputs, open_outputs
     from .scanner import ScanOptions
 
     rules = _load_rules(patterns)
@@ -155,6 +177,11 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
             check_scheduler(scheduler)
         except PolicyScanError as exc:
             _fail(str(exc))
+    extra = Outputs.from_options(outputs)
+    try:
+        check_outputs(extra, files, problems, output)
+    except PolicyScanError as exc:
+        _fail(str(exc))
     if resume:
         if output is None or fmt != "jsonl":
             _fail("--resume needs --format jsonl and -o FILE: it continues that file")
@@ -175,15 +202,17 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
     show_progress = (not quiet and sys.stderr.isatty()
                      and not (fmt == "terminal" and output is None and sys.stdout.isatty()))
     try:
-        formatter = make_formatter(fmt, stream, **fmt_options)
-        if show_progress and len(files) + len(problems) > 1:
-            from .report.progress import ProgressBar
+        with open_outputs(make_formatter(fmt, stream, **fmt_options), extra, files=files,
+                          password=password, engine=engine, verbose=verbose, quiet=quiet,
+                          note=lambda message: click.echo(message, err=True)) as formatter:
+            if show_progress and len(files) + len(problems) > 1:
+                from .report.progress import ProgressBar
 
-            with ProgressBar(len(files) + len(problems), sys.stderr) as bar:
-                batch.on_done = bar.advance
+                with ProgressBar(len(files) + len(problems), sys.stderr) as bar:
+                    batch.on_done = bar.advance
+                    report = run_batch(files, problems, rules, options, batch, formatter)
+            else:
                 report = run_batch(files, problems, rules, options, batch, formatter)
-        else:
-            report = run_batch(files, problems, rules, options, batch, formatter)
     except PolicyScanError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:

@@ -1,0 +1,129 @@
+"""Several outputs from one scan: the command line's output options turned into formatters.
+
+``policyscan plans/ --html r.html --json r.json --annotate-dir marked/`` scans once; the
+terminal report (or ``--format`` to ``-o``), each report file and the annotated PDFs are
+all fed from that one run through a ``Tee``. Everything that can be checked before the
+scan is checked here first (a usage error costs nothing): ``--annotate`` takes exactly
+one input PDF, no output may be an input file, no two outputs may be the same file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import UserError
+from ..models import ScanError
+from . import Formatter, Tee, make_formatter
+
+# option (without "--") -> format written to that file
+FILE_OPTIONS: dict[str, str] = {
+    "html": "html",
+    "json": "json",
+    "jsonl": "jsonl",
+    "csv": "csv",
+    "markdown": "markdown",
+}
+
+
+@dataclass
+class Outputs:
+    """The output options of one run (each None when not given)."""
+
+    files: dict[str, Path] = field(default_factory=dict)  # format -> file
+    annotate: Path | None = None  # one input PDF -> this annotated copy
+    annotate_dir: Path | None = None  # each input PDF -> a copy in this folder
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> Outputs:
+        """From the command's keyword arguments (``html_file``, ``annotate_dir`` …)."""
+        return cls({fmt: Path(options[f"{name}_file"]) for name, fmt in FILE_OPTIONS.items()
+                    if options.get(f"{name}_file") is not None},
+                   options.get("annotate"), options.get("annotate_dir"))
+
+    def __bool__(self) -> bool:
+        return bool(self.files or self.annotate or self.annotate_dir)
+
+
+def _same(a: Path | str, b: Path | str) -> bool:
+    """The same file (an existing one by inode, else by absolute path)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def check_outputs(outputs: Outputs, files: Sequence[str],
+                  problems: Sequence[tuple[str, ScanError]], main_output: Path | None) -> None:
+    """Raise ``UserError`` for output options that cannot work, before anything is read."""
+    from .annotate import is_pdf
+
+    if outputs.annotate is not None and outputs.annotate_dir is not None:
+        raise UserError("use --annotate OUT.pdf for one PDF or --annotate-dir DIR for "
+                        "several, not both")
+    inputs = [*files, *(name for name, _ in problems)]
+    if outputs.annotate is not None:
+        if len(inputs) != 1:
+            raise UserError(f"--annotate OUT.pdf takes exactly one input PDF, and {len(inputs)} "
+                            "files were given; use --annotate-dir DIR to annotate several")
+        if files and not is_pdf(files[0]):
+            raise UserError(f"--annotate: {files[0]} is not a PDF; only PDFs can be "
+                            "annotated")
+    if outputs.annotate_dir is not None and outputs.annotate_dir.exists() \
+            and not outputs.annotate_dir.is_dir():
+        raise UserError(f"--annotate-dir {outputs.annotate_dir} is a file, not a folder")
+    targets: list[tuple[str, Path]] = [(f"--{fmt}", path) for fmt, path in outputs.files.items()]
+    if outputs.annotate is not None:
+        targets.append(("--annotate", outputs.annotate))
+    for option, target in targets:
+        for name in files:
+            if _same(target, name):
+                raise UserError(f"{option} {target} is one of the files being scanned; "
+                                "choose another file name (the inputs are never overwritten)")
+    if main_output is not None:
+        targets.append(("-o", main_output))
+    for i, (option, target) in enumerate(targets):
+        for other, second in targets[i + 1:]:
+            if _same(target, second):
+                raise UserError(f"{option} and {other} both write to {target}; give each "
+                                "output its own file")
+
+
+@contextmanager
+def open_outputs(main: Formatter, outputs: Outputs, *, files: Sequence[str],
+                 password: str | None, engine: str, verbose: bool, quiet: bool,
+                 note: Callable[[str], None]) -> Iterator[Formatter]:
+    """The formatter to run the scan with: ``main`` alone, or a ``Tee`` of ``main``, a
+    formatter per report file and the annotator. Files are closed on the way out."""
+    if not outputs:
+        yield main
+        return
+    with ExitStack() as stack:
+        formatters: list[Formatter] = [main]
+        for fmt, path in outputs.files.items():
+            try:
+                stream = stack.enter_context(open(path, "w", encoding="utf-8"))
+            except OSError as exc:
+                raise UserError(f"cannot write the {fmt} report to {path}: "
+                                f"{exc.strerror or exc}") from exc
+            formatters.append(make_formatter(fmt, stream, verbose=verbose, color=False))
+        if outputs.annotate is not None or outputs.annotate_dir is not None:
+            from .annotate import Annotator
+
+            if outputs.annotate_dir is not None:
+                try:
+                    outputs.annotate_dir.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise UserError(f"cannot create --annotate-dir {outputs.annotate_dir}: "
+                                    f"{exc.strerror or exc}") from exc
+            elif outputs.annotate is not None and not outputs.annotate.parent.is_dir():
+                raise UserError(f"cannot write --annotate {outputs.annotate}: the folder "
+                                f"{outputs.annotate.parent} does not exist")
+            formatters.append(Annotator(out_file=outputs.annotate, out_dir=outputs.annotate_dir,
+                                        inputs=files, password=password, engine=engine,
+                                        note=note, quiet=quiet))
+        yield Tee(formatters)
