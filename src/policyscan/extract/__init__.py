@@ -58,6 +58,7 @@ class PageText:
     width: float | None = None
     height: float | None = None
     problem: str | None = None  # None (usable) | "no_text" | "garbled"
+    ocr: bool = False  # the text was read from the page image by OCR (extract/ocr.py)
     text: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -98,6 +99,7 @@ class SourceDocument:
     metadata: dict[str, str]
     page_count: int  # pages in the file (``pages`` may hold fewer with --max-pages)
     box_source: BoxSource | None = None
+    ocr_note: str | None = None  # None (not tried) | "ran" | "unavailable: why"
     _geometry: dict[int, tuple[list[Box | None], Rulings]] = field(default_factory=dict,
                                                                    repr=False)
 
@@ -140,6 +142,9 @@ def _read(path: Path, max_bytes: int | None) -> bytes:
         )
     try:
         return path.read_bytes()
+    except IsADirectoryError as exc:
+        raise DocumentError("unreadable", f"{path} is a folder, not a file; give the folder "
+                            "to scan the files in it") from exc
     except PermissionError as exc:
         raise DocumentError(
             "unreadable", f"permission denied reading {path}; check the file's permissions"
@@ -156,8 +161,10 @@ def open_document(
     password: str | None = None,
     max_pages: int | None = None,
     max_bytes: int | None = None,
+    ocr: str = "off",
 ) -> Iterator[SourceDocument]:
-    """Open ``path`` and yield its pages; raises ``DocumentError`` for unreadable input."""
+    """Open ``path`` and yield its pages; raises ``DocumentError`` for unreadable input.
+    ``ocr`` ("auto", "on", "off"): read pages without usable text with tesseract."""
     p = Path(path)
     data = _read(p, max_bytes)
     digest = hashlib.sha256(data).hexdigest()
@@ -167,6 +174,9 @@ def open_document(
 
         doc = read_text_document(str(path), data, digest, kind, max_pages=max_pages)
     elif kind.kind == "pdf":
+        from .limits import check_streams
+
+        check_streams(data, str(path))  # a decompression bomb is refused before parsing
         if engine == "pdfplumber":
             from .plumber import read_pdf
         elif engine == "pdfium":
@@ -178,6 +188,14 @@ def open_document(
         raise DocumentError("not_a_pdf" if kind.what else "corrupt", kind.describe(p))
     for page in doc.pages:
         page.problem = judge_page(page.text, page.problem)
+    if ocr != "off":
+        from .ocr import ocr_document
+
+        try:
+            ocr_document(doc, data, password=password, mode=ocr)
+        except BaseException:
+            doc.close()
+            raise
     try:
         yield doc
     finally:

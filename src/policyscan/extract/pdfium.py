@@ -9,9 +9,12 @@ Unicode map), offsets are translated through pdfium's own index map.
 from __future__ import annotations
 
 import ctypes
+import math
 import re
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -19,6 +22,7 @@ import pypdfium2.raw as pdfium_c
 from ..errors import DocumentError
 from ..models import Box
 from . import Line, PageText, Rulings, SourceDocument
+from .limits import check_page_text
 from .quality import MIN_VISIBLE_CHARS
 from .sniff import FileType
 
@@ -36,8 +40,18 @@ _WORD_RUN = re.compile(r"\S+")
 _RULE_THICKNESS = 3.0
 
 
-def _error_for(exc: Exception, path: str, password: str | None) -> DocumentError:
+# pdfium refuses a document without pages and reports whatever error came before it;
+# the raw file tells: a page count of 0 and no page object.
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+_COUNT_ZERO = re.compile(rb"/Count\s+0(?![0-9])")
+
+
+def _error_for(exc: Exception, path: str, password: str | None,
+               data: bytes = b"") -> DocumentError:
     text = str(exc).lower()
+    if _COUNT_ZERO.search(data) and not _PAGE_OBJECT.search(data):
+        return DocumentError("corrupt", f"{path} is a PDF with no pages: there is nothing "
+                             "to scan")
     if "password" in text:
         if password:
             return DocumentError("encrypted", f"{path} is encrypted and the password given "
@@ -216,7 +230,7 @@ def read_pdf(path: str, data: bytes, sha256: str, kind: FileType, *,
     try:
         pdf = pdfium.PdfDocument(data, password=password)
     except pdfium.PdfiumError as exc:
-        raise _error_for(exc, path, password) from exc
+        raise _error_for(exc, path, password, data) from exc
     pages: list[PageText] = []
     boxes = _PdfiumBoxes(pdf)  # owns the document from here on
     try:
@@ -228,6 +242,7 @@ def read_pdf(path: str, data: bytes, sha256: str, kind: FileType, *,
             page = pdf[index]
             textpage = page.get_textpage()
             boxes.keep(index + 1, page, textpage)
+            check_page_text(textpage.count_chars(), index + 1, path)
             width, height = page.get_size()  # as displayed (rotation applied)
             cx0, cy0, cx1, cy1 = page.get_cropbox()
             boxes.frames[index + 1] = _Frame(page.get_rotation() % 360, cx0, cy0,
@@ -245,9 +260,41 @@ def read_pdf(path: str, data: bytes, sha256: str, kind: FileType, *,
         raise
     except (pdfium.PdfiumError, ctypes.ArgumentError, OSError) as exc:
         boxes.close()
+        if "load page" in str(exc).lower():  # a page tree that loops or runs too deep
+            raise DocumentError("corrupt", f"{path}: page {len(pages) + 1} cannot be "
+                                "loaded (the file's page tree is broken, loops or is nested "
+                                "too deeply); the file is damaged: re-download it or re-save "
+                                "it with a PDF tool") from exc
         raise DocumentError("corrupt", f"{path} could not be read past page "
                             f"{len(pages) + 1}: {exc}") from exc
     return SourceDocument(
         path=path, sha256=sha256, file_type=kind, engine="pdfium", pages=pages,
         metadata=metadata, page_count=total, box_source=boxes,
     )
+
+
+def render_pages(data: bytes, numbers: list[int], *, password: str | None, dpi: float,
+                 max_pixels: int) -> Iterator[tuple[int, Any, float]]:
+    """Render pages (1-based numbers) as displayed, in greyscale, for OCR: yields
+    ``(number, PIL image, pixels per point)``. A page too large for ``dpi`` within
+    ``max_pixels`` is rendered at the resolution that fits."""
+    try:
+        pdf = pdfium.PdfDocument(data, password=password)
+    except pdfium.PdfiumError as exc:
+        raise _error_for(exc, "the document", password) from exc
+    try:
+        for number in numbers:
+            page = pdf[number - 1]
+            try:
+                width, height = page.get_size()
+                if width <= 0 or height <= 0:
+                    continue
+                scale = dpi / 72
+                if width * height * scale * scale > max_pixels:
+                    scale = math.sqrt(max_pixels / (width * height))
+                image = page.render(scale=scale, grayscale=True).to_pil()
+            finally:
+                page.close()
+            yield number, image, scale
+    finally:
+        pdf.close()

@@ -9,6 +9,7 @@ phrase matching in SBC grids. Pages are closed as soon as they are read: pdfplum
 
 from __future__ import annotations
 
+import contextlib
 import io
 from array import array
 from typing import Any
@@ -19,6 +20,7 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 from ..errors import DocumentError
 from ..models import Box
 from . import Line, PageText, Rulings, SourceDocument
+from .limits import check_page_text
 from .quality import MIN_VISIBLE_CHARS
 from .sniff import FileType
 
@@ -160,6 +162,7 @@ def read_pdf(path: str, data: bytes, sha256: str, kind: FileType, *,
                 textmap = page.get_textmap(**_options(page))
                 chars = [c for _, c in textmap.tuples]
                 text = "".join(t for t, _ in textmap.tuples)
+                check_page_text(len(text), index + 1, path)
                 flat = array("f")
                 for ch in chars:
                     flat.extend((ch["x0"], ch["top"], ch["x1"], ch["bottom"]) if ch else _NO_BOX)
@@ -175,9 +178,13 @@ def read_pdf(path: str, data: bytes, sha256: str, kind: FileType, *,
     except DocumentError:
         raise
     except Exception as exc:  # pdfminer raises many unrelated types on damaged files
+        why = ("objects nested too deeply or referring to themselves; try the default engine"
+               if isinstance(exc, RecursionError) or "recursion" in str(exc) else str(exc))
         raise DocumentError("corrupt", f"{path} could not be read past page "
-                            f"{len(pages) + 1} by pdfplumber: {exc}") from exc
+                            f"{len(pages) + 1} by pdfplumber: {why}") from exc
     finally:
-        pdf.close()
+        # Closing walks the page tree again, and raises again on a file that broke it.
+        with contextlib.suppress(Exception):
+            pdf.close()
     return SourceDocument(path=path, sha256=sha256, file_type=kind, engine="pdfplumber",
                           pages=pages, metadata=metadata, page_count=total, box_source=boxes)
