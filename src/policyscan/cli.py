@@ -17,6 +17,7 @@ import click
 from . import __version__
 from .errors import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, PolicyScanError
 
+OCR_MODES = ("auto", "on", "off")  # extract/ocr.py; spelled out so --help imports nothing
 FORMATS = ("terminal", "json", "jsonl", "csv", "grid-csv", "markdown", "html")
 DEFAULT_TIMEOUT = 300.0  # seconds per file in a batch
 
@@ -110,6 +111,9 @@ def main() -> None:
 @click.option("--engine", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium",
               show_default=True, help="PDF text engine. pdfplumber is ~40x slower.")
 @click.option("--password", help="Password of encrypted PDFs.")
+@click.option("--ocr", "ocr", type=click.Choice(OCR_MODES), default="auto", show_default=True,
+              help="Read pages without usable text (scans, broken fonts) with tesseract: "
+                   "auto does when it is installed.")
 @patterns_option
 @click.option("--include", multiple=True, metavar="GLOB",
               help="In folders, scan only files matching this glob (repeatable).")
@@ -151,7 +155,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
          max_pages: int | None, max_bytes: int | None, cache_dir: Path | None,
          no_cache: bool, resume: bool, scheduler: str | None, procedure: str | None,
          denied_on: datetime | None, received_on: datetime | None, quiet: bool,
-         color: bool | None, verbose: bool, debug: bool, **outputs: Any) -> None:
+         color: bool | None, verbose: bool, debug: bool, ocr: str, **outputs: Any) -> None:
     """Scan PDF, .txt and .md files (folders are searched for them)."""
     from .discovery import discover
     from .engine import run_batch
@@ -163,7 +167,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
     files, problems = discover(list(paths), include, exclude)
     options = ScanOptions(engine=engine, password=password, max_pages=max_pages,
                           max_bytes=max_bytes, debug=debug,
-                          case=_case(procedure, denied_on, received_on))
+                          case=_case(procedure, denied_on, received_on), ocr=_ocr_mode(ocr))
     batch = _batch_options(rules, options, files, jobs=jobs, timeout=timeout,
                            cache_dir=None if no_cache else cache_dir, cache=not no_cache,
                            scheduler=scheduler)
@@ -227,6 +231,19 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
     sys.exit(EXIT_INCOMPLETE if incomplete else EXIT_OK)
 
 
+def _ocr_mode(mode: str) -> str:
+    """The mode to scan with, "on" or "off": auto is on when tesseract can run; on
+    without it is a usage error that says how to install it."""
+    if mode == "off":
+        return "off"
+    from .extract.ocr import unavailable
+
+    why = unavailable()
+    if why is not None and mode == "on":
+        _fail(f"--ocr on: {why}")
+    return "off" if why is not None else "on"
+
+
 def _case(procedure: str | None, denied_on: datetime | None,
           received_on: datetime | None) -> Case:
     """The member's case from the options; an unknown procedure is a usage error that
@@ -261,7 +278,8 @@ def _batch_options(rules: RuleSet, options: ScanOptions, files: list[str], *,
     if cache:
         report_cache = ReportCache(cache_dir or default_cache_dir(), rules.sha256, {
             "engine": options.engine, "max_pages": options.max_pages,
-            "password": bool(options.password), **options.case.to_options()})
+            "password": bool(options.password), **options.case.to_options(),
+            **({"ocr": options.ocr} if options.ocr != "off" else {})})
     return BatchOptions(jobs=jobs or default_jobs(), timeout=timeout or None,
                         cache=report_cache, scheduler=scheduler)
 
@@ -366,9 +384,12 @@ def appeal_kit(path: str, procedure: str, denied_on: datetime | None,
               help="Fail (exit 1) below this must_find recall (0..1).")
 @click.option("--max-traps", type=click.IntRange(min=0),
               help="Fail (exit 1) above this many trap hits.")
+@click.option("--ocr", "ocr", type=click.Choice(OCR_MODES), default="off", show_default=True,
+              help="OCR pages without usable text (off: gold files expect a scan to need "
+                   "OCR).")
 def eval_command(corpus: Path, gold: Path | None, engine: str, patterns: tuple[Path, ...],
                  verbose: bool, min_facts: float | None, min_recall: float | None,
-                 max_traps: int | None) -> None:
+                 max_traps: int | None, ocr: str) -> None:
     """Score scans of CORPUS against hand-checked gold files (gold-format.md)."""
     from .evaluate import GoldFileError, load_gold_dir, score_reports
     from .scanner import Scanner, ScanOptions
@@ -378,7 +399,7 @@ def eval_command(corpus: Path, gold: Path | None, engine: str, patterns: tuple[P
         gold_files = load_gold_dir(gold or corpus / "gold")
     except GoldFileError as exc:
         _fail(str(exc))
-    scanner = Scanner(rules, ScanOptions(engine=engine))
+    scanner = Scanner(rules, ScanOptions(engine=engine, ocr=_ocr_mode(ocr)))
     reports = []
     for g in gold_files:
         path = corpus / g.document

@@ -49,6 +49,7 @@ _COST_CELL = re.compile(
     r"\bcoinsurance\b",
     re.I,
 )
+_VISIBLE = re.compile(r"\S")
 _TRIM = " \t\r\n\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7\u2023\u25ba*-\u2013\u2014"
 
 
@@ -59,6 +60,10 @@ class ScanOptions:
     max_pages: int | None = None
     max_bytes: int | None = None
     debug: bool = False  # let unexpected exceptions through instead of reporting them
+    # OCR pages without usable text with tesseract: "on", "auto" (when it is installed) or
+    # "off". Off here, so a library scan does the same wherever it runs; the command line
+    # defaults to auto.
+    ocr: str = "off"
     case: Case = Case()  # a procedure to give an outlook on, denial dates to count from
 
 
@@ -166,7 +171,9 @@ def _context(text: str, start: int, end: int, sentences: Sequence[tuple[int, int
     if hi < after:
         cut = text.rfind(" ", end, hi)
         hi = cut if cut > 0 else hi
-    text_lo, text_hi = text[lo:hi].strip(), hi < len(text.rstrip())
+    # More text after the cut? (A search from ``hi``, not a strip of the whole page per
+    # finding.)
+    text_lo, text_hi = text[lo:hi].strip(), _VISIBLE.search(text, hi) is not None
     return ("… " if lo > 0 else "") + text_lo + (" …" if text_hi else "")
 
 
@@ -175,6 +182,21 @@ def _union(boxes: list[Box]) -> Box | None:
         return None
     return (min(b[0] for b in boxes), min(b[1] for b in boxes),
             max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _needs_ocr_message(doc: SourceDocument) -> str:
+    """Why a PDF without usable text could not be scanned, and what would read it."""
+    what = "no page has a usable text layer (scanned images or a broken font map)"
+    note = doc.ocr_note or ""
+    if note == "ran":
+        return f"{what}, and OCR found no readable text on them either"
+    if note.startswith("unavailable: "):
+        return f"{what}; OCR could not run: {note.removeprefix('unavailable: ')}"
+    from .extract.ocr import INSTALL_HINT, unavailable
+
+    if unavailable() is None:
+        return f"{what}; OCR it to scan it: run with --ocr on"
+    return f"{what}; OCR it to scan it ({INSTALL_HINT}; then run with --ocr on)"
 
 
 def _method_text(hit: RawHit) -> str:
@@ -218,7 +240,8 @@ class Scanner:
             with open_document(path, engine=self.options.engine,
                                password=self.options.password,
                                max_pages=self.options.max_pages,
-                               max_bytes=self.options.max_bytes) as doc:
+                               max_bytes=self.options.max_bytes,
+                               ocr=self.options.ocr) as doc:
                 report = self.scan_document(doc)
         except DocumentError as exc:
             report = DocumentReport.failed(name, ScanError(exc.type, exc.message))
@@ -259,9 +282,7 @@ class Scanner:
             if doc.file_type.kind == "pdf":
                 facts = compute_facts(kind, []) if kind == "form" else base.facts.unknown()
                 return replace(base, status="needs_ocr", facts=facts, warnings=tuple(warnings),
-                               error=ScanError("unreadable", "no page has a usable text layer "
-                                               "(scanned images or a broken font map); OCR it "
-                                               "to scan it"))
+                               error=ScanError("unreadable", _needs_ocr_message(doc)))
             return replace(base, warnings=tuple(warnings))
         sections = build_sections(doc, kind)
         structure = None
@@ -305,6 +326,10 @@ class Scanner:
                 out.append(f"page{'s' if len(pages) > 1 else ''} {listed}: {what}; not "
                            "scanned. OCR the document to include "
                            f"{'them' if len(pages) > 1 else 'it'}")
+        read = [p.number for p in doc.pages if p.ocr]
+        if read:
+            listed = ", ".join(map(str, read[:20])) + (" …" if len(read) > 20 else "")
+            out.append(f"page{'s' if len(read) > 1 else ''} {listed}: text from OCR")
         note = doc.metadata.get("encoding_note")
         if note:
             out.append(f"text file {note}")
@@ -334,11 +359,27 @@ class Scanner:
         if not self._fuzzy.phrases:
             return hits
         exact = {(h.rule, h.start // 40) for h in hits}
+        # Per rule, hit starts in order and the furthest end reached so far: a fuzzy hit
+        # overlaps one when a hit starting before its end reaches past its start (a
+        # lookup, not a pass over every hit: a hostile page can hold a million hits).
+        spans: dict[str, tuple[list[int], list[int]]] = {}
+        for h in sorted(hits, key=lambda h: h.start):
+            starts, reach = spans.setdefault(h.rule, ([], []))
+            starts.append(h.start)
+            reach.append(max(h.end, reach[-1]) if reach else h.end)
+        # Fuzzy hits taken so far, per rule: disjoint, so kept sorted their ends are too.
+        taken: dict[str, tuple[list[int], list[int]]] = {}
         for fh in self._fuzzy.find(text, analysis.sentences):
-            overlaps = any(h.rule == fh.rule and h.start < fh.end and fh.start < h.end
-                           for h in hits)
+            starts, reach = spans.get(fh.rule, ([], []))
+            k = bisect_left(starts, fh.end)
+            t_starts, t_ends = taken.setdefault(fh.rule, ([], []))
+            j = bisect_left(t_starts, fh.end)
+            overlaps = (k > 0 and reach[k - 1] > fh.start) or (j > 0 and
+                                                                 t_ends[j - 1] > fh.start)
             if not overlaps and (fh.rule, fh.start // 40) not in exact:
                 hits.append(fh)
+                t_starts.insert(j, fh.start)
+                t_ends.insert(j, fh.end)
         return hits
 
     def _candidates(self, page: PageText, norm: NormalizedText, analysis: TextAnalysis,
