@@ -494,3 +494,34 @@ def test_booklet_highlights_the_cosmetic_exclusion_and_the_deadline(
 
     assert highlighted(99, "cosmetic_exclusion", "texture or look of your skin")
     assert highlighted(5, "appeal_deadline", "180 calendar days")
+
+
+@pytest.mark.parametrize("rotation", [0, 90])
+def test_pdfplumber_boxes_on_a_cropped_page(rotation: int, tmp_path: Path, rules: Any) -> None:
+    """pdfplumber measures from the media box, pdfium from the crop box: the annotator
+    takes the frame of the engine that produced the boxes."""
+    writer = pypdf.PdfWriter(clone_from=CERTIFICATE)
+    for page in writer.pages:
+        page.rotate(rotation)
+        page.cropbox = pypdf.generic.RectangleObject([30, 40, 590, 760])
+    source = tmp_path / "cropped.pdf"
+    writer.write(source)
+    plumber = Scanner(rules, ScanOptions(engine="pdfplumber")).scan(source)
+    pdfium = Scanner(rules, ScanOptions()).scan(source)
+    assert plumber.status == "ok" and plumber.findings
+    rects = []
+    for engine, report in (("pdfplumber", plumber), ("pdfium", pdfium)):
+        out = tmp_path / f"{engine}.pdf"
+        annotate_pdf(source, out, report.findings, engine=engine)
+        found = highlights(out)
+        rects.append({(f.page, " ".join(f.quote.split())): [float(v) for v in a["/Rect"]]
+                      for page, fs in by_page(report.findings).items()
+                      for f, a in zip(fs, found[page], strict=True)})
+    common = set(rects[0]) & set(rects[1])
+    # Upright, most quotes are the same; turned, pdfplumber reads the text in another
+    # order and only the headings' quotes agree.
+    assert len(common) >= (5 if rotation == 0 else 1)
+    # The same passage, read by either engine, is highlighted in the same place (the
+    # engines' glyph boxes differ by a few points: font height against glyph outline).
+    for key in common:
+        assert rects[0][key] == pytest.approx(rects[1][key], abs=4), key

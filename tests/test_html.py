@@ -356,3 +356,17 @@ def test_an_empty_run_still_renders() -> None:
 
     html = render_html(ScanReport((), PatternSetInfo(0, ""), "0", "2026-01-01T00:00:00Z"))
     assert "No documents were scanned." in html and DISCLAIMER in html
+
+
+def test_outlook_and_due_dates_when_asked_for(tmp_path: Path) -> None:
+    page = tmp_path / "case.html"
+    result = run(str(SAMPLES / "certificate_northwind_excerpt.pdf"), "--no-cache", "-q",
+                 "--format", "json", "--procedure", "micro needling", "--denied-on",
+                 "2025-03-03", "--html", str(page))
+    assert result.exit_code == 0, result.output
+    dom = Dom(page.read_text(encoding="utf-8"))
+    outlook = dom.find("section", "outlook")
+    assert outlook and "what this document says" in " ".join(outlook[0].text)
+    due = dom.find("section", "due-dates")
+    assert due and "Deadlines as dates" in " ".join(due[0].text)
+    assert "2025" in " ".join(due[0].text)
