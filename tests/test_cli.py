@@ -18,7 +18,7 @@ from pdfs import image_only_pdf
 import policyscan
 from policyscan.cli import main
 from policyscan.models import CATEGORIES, DOCUMENT_KINDS, FACT_CATEGORIES, STATUSES
-from policyscan.report.terminal import DISCLAIMER
+from policyscan.report.wording import DISCLAIMER
 from policyscan.rules.loader import RuleSet
 
 EXIT_OK, EXIT_FAILED_THRESHOLD, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3

@@ -26,7 +26,7 @@ from policyscan.models import CATEGORIES, ScanReport
 from policyscan.report import Tee, make_formatter
 from policyscan.report.colors import CATEGORY_COLORS, OTHER_COLOR, category_hex
 from policyscan.report.html import render_html
-from policyscan.report.terminal import DISCLAIMER
+from policyscan.report.wording import DISCLAIMER
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_policies"

@@ -16,7 +16,7 @@ from pdfs import text_pdf
 
 from policyscan.cli import main
 from policyscan.report.markdown import md_code, md_escape
-from policyscan.report.terminal import DISCLAIMER
+from policyscan.report.wording import DISCLAIMER
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_policies"

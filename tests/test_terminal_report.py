@@ -25,13 +25,8 @@ from policyscan.models import (
     ScanReport,
 )
 from policyscan.report import make_formatter
-from policyscan.report.terminal import (
-    DISCLAIMER,
-    MIN_WIDTH,
-    TerminalFormatter,
-    locate_quote,
-    quote_in_context,
-)
+from policyscan.report.terminal import MIN_WIDTH, TerminalFormatter, quote_in_context
+from policyscan.report.wording import DISCLAIMER, locate_quote
 
 ESC = "\x1b["
 

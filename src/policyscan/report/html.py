@@ -24,7 +24,6 @@ from typing import IO, Any
 from ..models import CATEGORY_LABELS, NON_PLAN_KINDS, DocumentReport, ScanReport
 from . import AtTheEnd
 from .colors import category_hex
-from .terminal import DISCLAIMER, KIND_LABELS, STATUS_LABELS, collapse, is_scanned
 from .views import (
     answers,
     base_name,
@@ -35,6 +34,7 @@ from .views import (
     groups,
     outlook_statuses,
 )
+from .wording import DISCLAIMER, KIND_LABELS, STATUS_LABELS, collapse, is_scanned
 
 TEMPLATE = "report.html.j2"
 

@@ -19,7 +19,6 @@ import re
 from typing import IO, Any
 
 from ..models import DocumentReport, ScanReport
-from .terminal import DISCLAIMER, KIND_LABELS, STATUS_LABELS, collapse, is_scanned
 from .views import (
     answers,
     base_name,
@@ -28,6 +27,7 @@ from .views import (
     groups,
     outlook_statuses,
 )
+from .wording import DISCLAIMER, KIND_LABELS, STATUS_LABELS, collapse, is_scanned
 
 # Findings listed per category before "… and N more" (all with verbose=True).
 MAX_PER_CATEGORY = 12

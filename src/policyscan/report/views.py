@@ -22,15 +22,13 @@ from ..models import (
     Finding,
     ScanReport,
 )
-from .terminal import (
+from .wording import (
     KIND_SHORT,
     MAX_CITED,
     OUTLOOK_LABELS,
     QUESTIONS,
     SHORT_HEADERS,
     STATUS_LABELS,
-    _trim_left,
-    _trim_right,
     collapse,
     deadline_text,
     is_scanned,
@@ -38,6 +36,8 @@ from .terminal import (
     negating,
     page_list,
     supporting,
+    trim_left,
+    trim_right,
 )
 
 # Characters of context on each side of a quote: a sentence or so.
@@ -128,7 +128,7 @@ def context_parts(f: Finding, side: int | None = CONTEXT_CHARS) -> ContextParts:
     before, middle, after = context[:span[0]], context[span[0]:span[1]], context[span[1]:]
     if side is not None:
         had_start, had_end = before.startswith("…"), after.endswith("…")
-        before, after = _trim_left(before, side), _trim_right(after, side)
+        before, after = trim_left(before, side), trim_right(after, side)
         if had_start and not before.startswith("…"):
             before = "… " + before
         if had_end and not after.endswith("…"):
