@@ -197,6 +197,19 @@ def self_reference_pdf() -> bytes:
     ])
 
 
+def reference_loop_pdf() -> bytes:
+    """A page whose resources are an object that is a reference to itself (found by
+    bench/fuzz.py: pdfminer followed it forever)."""
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources 5 0 R >>",
+        stream(_text_ops("Prior authorization is required for all surgery in this plan.")),
+        b"5 0 R",
+    ])
+
+
 def garbage_font_pdf() -> bytes:
     """Readable-looking prose whose font maps every letter to a private-use code point
     (no ToUnicode, a custom /Differences encoding): the text layer is garbage."""

@@ -91,6 +91,24 @@ def test_the_pdfplumber_engine_survives_them_too(name: str, bad: dict[str, Path]
         assert "--debug" not in report.error.message, report.error.message
 
 
+def test_a_reference_loop_ends_quickly_with_either_engine(tmp_path: Path) -> None:
+    """Regression (bench/fuzz.py): pdfminer spun forever on ``5 0 obj 5 0 R endobj``."""
+    from badinputs import reference_loop_pdf
+
+    path = tmp_path / "loop.pdf"
+    path.write_bytes(reference_loop_pdf())
+    for engine in ("pdfplumber", "pdfium"):
+        try:
+            result = _child_scan(path, engine=engine, timeout=60)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"{engine}: a reference loop hangs the scan")
+        report = result["report"]
+        assert report["status"] in ("ok", "failed"), report
+        if report["status"] == "failed":
+            assert report["error"]["type"] == "corrupt"
+            assert "reference loop" in report["error"]["message"]
+
+
 def test_the_password_pdf_opens_with_its_password(bad: dict[str, Path]) -> None:
     locked = cli_run(bad["password.pdf"], "--format", "json", "--no-cache", "--ocr", "off")
     assert locked.returncode == 3
@@ -145,7 +163,7 @@ def test_a_chmod_000_file_is_unreadable(bad: dict[str, Path], scanner: Scanner) 
 # -- memory and time ----------------------------------------------------------------------
 
 
-def _child_scan(path: Path, **options: Any) -> dict[str, Any]:
+def _child_scan(path: Path, timeout: float = 300, **options: Any) -> dict[str, Any]:
     """Scan ``path`` in a fresh process; its report and its peak memory (MB).
 
     The peak is the process's own high-water mark (VmHWM): ``ru_maxrss`` would carry over
@@ -162,7 +180,7 @@ def _child_scan(path: Path, **options: Any) -> dict[str, Any]:
                                                    .read()).group(1)) / 1024}}))
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=300, check=False)
+                          timeout=timeout, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     result: dict[str, Any] = json.loads(done.stdout)
     return result

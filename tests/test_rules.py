@@ -118,6 +118,16 @@ BAD_RULES = [
     # an unknown @vocabulary list
     (("    source: a test\n", "    source: a test\n    negated_by: [\"@no_such_list\"]\n"),
      "negated_by", "@no_such_list"),
+    # a list or a mapping where a name belongs (found by bench/fuzz.py: a TypeError before)
+    (("category: prior_authorization", "category: [prior_authorization]"), "category",
+     "must be one of"),
+    (("    source: a test\n", "    source: a test\n    quote: {mode: match}\n"), "quote",
+     "must be one of"),
+    (("    source: a test\n", "    source: a test\n    extract: [deadline]\n"), "extract",
+     "must be one of"),
+    # field names that are not all strings
+    (("    source: a test\n", "    source: a test\n    1: one\n    zz: two\n"), "1",
+     "not a rule field"),
 ]
 
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 from array import array
 from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.pdftypes import PDFObjRef
 
 from ..errors import DocumentError
 from ..models import Box
@@ -34,6 +37,34 @@ _ROTATED_OPTIONS: dict[int, dict[str, Any]] = {
     270: {"line_dir_rotated": "ltr", "char_dir_rotated": "btt"},
 }
 _NO_BOX = (-1.0, -1.0, -1.0, -1.0)
+# References followed from one to the next before a chain counts as a loop.
+_MAX_REFERENCE_CHAIN = 64
+
+
+def _guard_reference_loops() -> None:
+    """pdfminer resolves a reference with ``while isinstance(x, PDFObjRef): x =
+    x.resolve()``, so an object that refers to itself (``7 0 obj 7 0 R endobj``) or a
+    ring of them spins forever. ``resolve`` here follows the whole chain, up to a bound,
+    and calls a longer one what it is; that loop then never turns twice."""
+    original = PDFObjRef.resolve
+    if getattr(original, "policyscan_guard", False):
+        return
+
+    def resolve(self: PDFObjRef, default: object = None) -> Any:
+        obj = original(self, default)
+        for _ in range(_MAX_REFERENCE_CHAIN):
+            if not isinstance(obj, PDFObjRef):
+                return obj
+            obj = original(obj, default)
+        raise PDFSyntaxError(f"object {self.objid} is a reference loop")
+
+    resolve.policyscan_guard = True  # type: ignore[attr-defined]
+    PDFObjRef.resolve = resolve  # type: ignore[method-assign]
+
+
+_guard_reference_loops()
+# pdfminer logs every repair of a damaged file as a warning; the report says what matters.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
 class _CharBoxes:

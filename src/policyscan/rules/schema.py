@@ -152,7 +152,7 @@ class _Fields:
             raise self.fail("context", "must be a mapping")
         unknown = set(value) - _CONTEXT_FIELDS
         if unknown:
-            raise self.fail("context", f"unknown key(s) {', '.join(sorted(unknown))}; "
+            raise self.fail("context", f"unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
                                        f"allowed: {', '.join(sorted(_CONTEXT_FIELDS))}")
         roles: dict[str, tuple[str, ...]] = {}
         for key in ("sections", "not_sections"):
@@ -183,7 +183,7 @@ class _Fields:
             raise self.fail("examples", "is required: {match: [...], no_match: [...]}")
         unknown = set(value) - {"match", "no_match"}
         if unknown:
-            raise self.fail("examples", f"unknown key(s) {', '.join(sorted(unknown))}")
+            raise self.fail("examples", f"unknown key(s) {', '.join(sorted(map(str, unknown)))}")
         match = value.get("match") or []
         no_match = value.get("no_match") or []
         for key, items in (("match", match), ("no_match", no_match)):
@@ -198,6 +198,12 @@ class _Fields:
         return Examples(tuple(match), tuple(no_match))
 
 
+def _one_of(value: Any, allowed: Any) -> bool:
+    """``value in allowed`` for a string; a list or mapping where a name belongs is a
+    mistake to report, not a TypeError (it cannot be hashed)."""
+    return isinstance(value, str) and value in allowed
+
+
 def build_rule(file: str, raw: Any, *, default_category: str | None,
                vocabulary: dict[str, tuple[str, ...]], filters: frozenset[str]) -> Rule:
     if not isinstance(raw, dict):
@@ -209,10 +215,10 @@ def build_rule(file: str, raw: Any, *, default_category: str | None,
                            f"(like 'cosmetic.sbc-list-item'), not {rule_id!r}")
     unknown = set(raw) - _ALLOWED_FIELDS
     if unknown:
-        raise f.fail(sorted(unknown)[0], f"is not a rule field; allowed: "
+        raise f.fail(sorted(map(str, unknown))[0], f"is not a rule field; allowed: "
                                          f"{', '.join(sorted(_ALLOWED_FIELDS))}")
     category = raw.get("category", default_category)
-    if category not in CATEGORIES and category not in EXTRA_CATEGORIES:
+    if not _one_of(category, CATEGORIES) and not _one_of(category, EXTRA_CATEGORIES):
         raise f.fail("category", f"must be one of {', '.join(CATEGORIES)}; got {category!r}")
     score = raw.get("score")
     if not isinstance(score, (int, float)) or isinstance(score, bool) or not 0 < score <= 1:
@@ -234,13 +240,13 @@ def build_rule(file: str, raw: Any, *, default_category: str | None,
     if bad:
         raise f.fail("unless", f"unknown filter(s) {bad}; known: {', '.join(sorted(filters))}")
     extract = raw.get("extract")
-    if extract is not None and extract not in EXTRACTORS:
+    if extract is not None and not _one_of(extract, EXTRACTORS):
         raise f.fail("extract", f"must be one of {', '.join(sorted(EXTRACTORS))}")
     if category == "appeal_deadline" and extract != "deadline":
         raise f.fail("extract", "appeal_deadline rules must say 'extract: deadline' so each "
                                 "finding carries its value, unit, action and anchor")
     quote = raw.get("quote", "sentence")
-    if quote not in QUOTE_MODES:
+    if not _one_of(quote, QUOTE_MODES):
         raise f.fail("quote", f"must be one of {', '.join(sorted(QUOTE_MODES))}")
     facts = raw.get("facts", True)
     if not isinstance(facts, bool):
