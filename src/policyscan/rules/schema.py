@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..errors import RuleFileError
 from ..models import CATEGORIES
@@ -198,7 +198,7 @@ class _Fields:
         return Examples(tuple(match), tuple(no_match))
 
 
-def _one_of(value: Any, allowed: Any) -> bool:
+def _one_of(value: Any, allowed: Any) -> TypeGuard[str]:
     """``value in allowed`` for a string; a list or mapping where a name belongs is a
     mistake to report, not a TypeError (it cannot be hashed)."""
     return isinstance(value, str) and value in allowed
