@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .errors import DataFileError, FileFieldError
+from .errors import DataFileError, FileFieldError, brief
 
 __all__ = ["DataFileError", "Fields", "data_path", "load_yaml"]
 
@@ -65,14 +65,14 @@ class Fields:
                 raise self.fail(name, "is required")
             return None
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(name, f"must be a non-empty string, not {value!r}")
+            raise self.fail(name, f"must be a non-empty string, not {brief(value)}")
         return " ".join(value.split())
 
     def choice(self, name: str, allowed: tuple[str | None, ...]) -> str | None:
         value = self.raw.get(name)
         if value not in allowed:
             shown = ", ".join("null" if a is None else a for a in allowed)
-            raise self.fail(name, f"must be one of {shown}; got {value!r}")
+            raise self.fail(name, f"must be one of {shown}; got {brief(value)}")
         return value
 
     def strings(self, name: str, *, required: bool = False) -> tuple[str, ...]:
@@ -86,7 +86,7 @@ class Fields:
         out: list[str] = []
         for item in value:
             if not isinstance(item, str) or not item.strip():
-                raise self.fail(name, f"has an entry that is not a non-empty string: {item!r}")
+                raise self.fail(name, f"has an entry that is not a non-empty string: {brief(item)}")
             out.append(" ".join(item.split()))
         if required and not out:
             raise self.fail(name, "must not be empty")

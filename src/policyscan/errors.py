@@ -7,9 +7,25 @@ at its edge. A ``DocumentError`` concerns one input file and becomes that file's
 
 from __future__ import annotations
 
+import reprlib
+from typing import Any
+
 EXIT_OK = 0  # every document was scanned
 EXIT_USAGE = 2  # bad arguments or a bad pattern file: nothing was scanned
 EXIT_INCOMPLETE = 3  # some document could not be scanned (needs_ocr, failed, timeout)
+
+
+_BRIEF = reprlib.Repr()
+_BRIEF.maxlevel = 3
+_BRIEF.maxlist = _BRIEF.maxtuple = _BRIEF.maxdict = _BRIEF.maxset = 6
+_BRIEF.maxstring = _BRIEF.maxother = 80
+
+
+def brief(value: Any) -> str:
+    """A bounded ``repr`` for error messages: a value read from a file may be a YAML
+    alias bomb (lists nested by reference, billions of items when written out) or a
+    megabyte of text, and a message must not try to spell it all."""
+    return _BRIEF.repr(value)
 
 
 class PolicyScanError(Exception):

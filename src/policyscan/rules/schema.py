@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
-from ..errors import RuleFileError
+from ..errors import RuleFileError, brief
 from ..models import CATEGORIES
 
 # Section roles a rule may require or refuse; assigned by ``policyscan.structure``.
@@ -88,7 +88,8 @@ class _Fields:
     def __init__(self, file: str, raw: dict[str, Any], vocabulary: dict[str, tuple[str, ...]]):
         self.file = file
         self.raw = raw
-        self.rule = str(raw.get("id") or "?")
+        rule_id = raw.get("id") or "?"
+        self.rule = rule_id if isinstance(rule_id, str) else brief(rule_id)
         self.vocabulary = vocabulary
 
     def fail(self, name: str, message: str) -> RuleFileError:
@@ -101,7 +102,7 @@ class _Fields:
                 raise self.fail(name, "is required")
             return default
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(name, f"must be a non-empty string, not {value!r}")
+            raise self.fail(name, f"must be a non-empty string, not {brief(value)}")
         return value.strip()
 
     def phrases(self, name: str, value: Any = None, *, from_raw: bool = True) -> tuple[str, ...]:
@@ -115,11 +116,11 @@ class _Fields:
         out: list[str] = []
         for item in value:
             if not isinstance(item, str) or not item.strip():
-                raise self.fail(name, f"has an entry that is not a non-empty string: {item!r}")
+                raise self.fail(name, f"has an entry that is not a non-empty string: {brief(item)}")
             if item.startswith("@"):
                 if item[1:] not in self.vocabulary:
                     known = ", ".join(sorted(self.vocabulary)) or "none"
-                    raise self.fail(name, f"refers to unknown vocabulary {item!r} "
+                    raise self.fail(name, f"refers to unknown vocabulary {brief(item)} "
                                           f"(known: {known})")
                 out.extend(self.vocabulary[item[1:]])
             else:
@@ -140,7 +141,7 @@ class _Fields:
             for spec in pattern:
                 if not isinstance(spec, dict) or not spec:
                     raise self.fail("patterns", f"pattern {i + 1} has a token spec that is "
-                                                f"not a mapping: {spec!r}")
+                                                f"not a mapping: {brief(spec)}")
             out.append(tuple(pattern))
         return tuple(out)
 
@@ -212,17 +213,17 @@ def build_rule(file: str, raw: Any, *, default_category: str | None,
     rule_id = f.text("id")
     if not _ID.match(rule_id):
         raise f.fail("id", "must be lower-case letters, digits, '.', '-' or '_' "
-                           f"(like 'cosmetic.sbc-list-item'), not {rule_id!r}")
+                           f"(like 'cosmetic.sbc-list-item'), not {brief(rule_id)}")
     unknown = set(raw) - _ALLOWED_FIELDS
     if unknown:
         raise f.fail(sorted(map(str, unknown))[0], f"is not a rule field; allowed: "
                                          f"{', '.join(sorted(_ALLOWED_FIELDS))}")
     category = raw.get("category", default_category)
     if not _one_of(category, CATEGORIES) and not _one_of(category, EXTRA_CATEGORIES):
-        raise f.fail("category", f"must be one of {', '.join(CATEGORIES)}; got {category!r}")
+        raise f.fail("category", f"must be one of {', '.join(CATEGORIES)}; got {brief(category)}")
     score = raw.get("score")
     if not isinstance(score, (int, float)) or isinstance(score, bool) or not 0 < score <= 1:
-        raise f.fail("score", f"must be a number in (0, 1], not {score!r}")
+        raise f.fail("score", f"must be a number in (0, 1], not {brief(score)}")
     phrases = f.phrases("phrases")
     patterns = f.patterns()
     fuzzy = f.phrases("fuzzy")
@@ -234,7 +235,7 @@ def build_rule(file: str, raw: Any, *, default_category: str | None,
         raise f.fail("phrases", "a rule needs at least one of phrases, patterns or fuzzy")
     threshold = raw.get("fuzzy_threshold", 90)
     if not isinstance(threshold, (int, float)) or not 70 <= threshold <= 100:
-        raise f.fail("fuzzy_threshold", f"must be a number from 70 to 100, not {threshold!r}")
+        raise f.fail("fuzzy_threshold", f"must be a number from 70 to 100, not {brief(threshold)}")
     unless = f.phrases("unless")
     bad = [u for u in unless if u not in filters]
     if bad:
