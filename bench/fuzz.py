@@ -294,7 +294,8 @@ def pattern_file(draw: Any, real: list[str]) -> tuple[str, str]:
             lines[i] = " " * draw(st.integers(0, 8)) + lines[i].lstrip()
         elif op == "char" and lines[i]:
             j = draw(st.integers(0, len(lines[i]) - 1))
-            lines[i] = lines[i][:j] + draw(st.characters()) + lines[i][j + 1:]
+            lines[i] = lines[i][:j] + draw(st.characters(exclude_categories=["Cs"])) \
+                + lines[i][j + 1:]
         else:
             lines.insert(i, draw(st.sampled_from([
                 "  - !!python/object/apply:os.system ['echo pwned']",
