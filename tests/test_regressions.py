@@ -163,3 +163,26 @@ def test_a_defined_term_set_as_a_heading_is_quoted_with_its_definition(
     (finding,) = [f for f in report.findings if f.category == "medical_necessity"]
     assert "accepted standards of medicine" in " ".join(finding.quote.split())
     assert "Network" not in finding.quote
+
+
+@pytest.mark.parametrize("sentences, exact", [(12, True), (200, False)])
+def test_a_page_of_one_sentence_repeated_keeps_its_first_findings_and_says_so(
+        scanner: Scanner, monkeypatch: pytest.MonkeyPatch, sentences: int, exact: bool) -> None:
+    # A 10 MB line repeating a matching sentence once produced 268,000 findings (19 s,
+    # 833 MB); a page now keeps its first findings and warns how many it dropped.
+    import policyscan.scanner as scanner_module
+
+    monkeypatch.setattr(scanner_module, "MAX_FINDINGS_PER_PAGE", 10)
+    report = scanner.scan_text("Cosmetic surgery is not covered by this plan. " * sentences)
+    assert len(report.findings) == 10
+    assert [f.start for f in report.findings] == sorted(f.start for f in report.findings)
+    assert report.findings[0].start == 0  # the first ones, in page order
+    many = f"{sentences}" if exact else "more than 10"
+    assert f"page 1: {many} matches; only the first 10 are reported" in report.warnings
+    assert report.facts.values["cosmetic_exclusion"] is True
+
+
+def test_an_ordinary_page_carries_no_cap_warning(scanner: Scanner) -> None:
+    report = scanner.scan_text("Cosmetic surgery is not covered by this plan. " * 3)
+    assert len(report.findings) == 3
+    assert not any("matches; only the first" in w for w in report.warnings)

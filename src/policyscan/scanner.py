@@ -33,6 +33,10 @@ from .rules.schema import Rule
 from .structure import SectionMap, build_sections
 
 MAX_QUOTE = 320  # characters; longer sentences are cut to the clause around the hit
+# Findings kept per page. A dense real page (an SBC grid, a code list) has a few hundred at
+# most; a page that is one sentence repeated a hundred thousand times would otherwise cost
+# minutes and gigabytes, and its readers would learn nothing from the rest.
+MAX_FINDINGS_PER_PAGE = 1000
 # How far back a cut quote may start: table rows run on without full stops, and the
 # words just before the hit are the cell it belongs to.
 QUOTE_LEAD = 90
@@ -291,7 +295,7 @@ class Scanner:
 
             structure = read_sbc(doc, sections)
         findings = self._find(doc, usable, sections, kind,
-                              structure.breaks if structure is not None else {})
+                              structure.breaks if structure is not None else {}, warnings)
         sbc = None
         if structure is not None:
             from .sbc import summarize
@@ -336,7 +340,8 @@ class Scanner:
         return out
 
     def _find(self, doc: SourceDocument, pages: list[PageText], sections: SectionMap,
-              kind: str, cell_breaks: dict[int, list[int]]) -> list[Finding]:
+              kind: str, cell_breaks: dict[int, list[int]],
+              warnings: list[str]) -> list[Finding]:
         norms = [normalize(p.marked) for p in pages]
         analyses: list[TextAnalysis] = self.matchers.analyse(n.text for n in norms)
         findings: list[Finding] = []
@@ -345,12 +350,24 @@ class Scanner:
                                                        *cell_breaks.get(page.number, ()))})
             analysis = _split_sentences(analysis, cuts)
             hits = self._with_fuzzy(norm.text, analysis)
-            candidates = self._candidates(page, norm, analysis, hits, sections, kind)
+            # Candidates beyond a few per finding kept only cost time: passages merge, but
+            # rarely more than three rules into one.
+            candidates = self._candidates(page, norm, analysis, hits, sections, kind,
+                                          limit=4 * MAX_FINDINGS_PER_PAGE)
             starts = [s for s, _ in analysis.sentences]
-            for cand in self._merge(candidates):
+            merged = sorted(self._merge(candidates), key=lambda c: c.start)
+            for cand in merged[:MAX_FINDINGS_PER_PAGE]:
                 context = _context(norm.text, cand.start, cand.end, analysis.sentences, starts)
                 findings.append(self._finding(doc, page, norm, cand, context))
-            findings.extend(self._codes(doc, page, norm, analysis.sentences, starts))
+            room = max(0, MAX_FINDINGS_PER_PAGE - len(merged))
+            codes, more_codes = self._codes(doc, page, norm, analysis.sentences, starts, room)
+            findings.extend(codes)
+            found = len(merged) + len(codes) + more_codes
+            if len(candidates) >= 4 * MAX_FINDINGS_PER_PAGE or found > MAX_FINDINGS_PER_PAGE:
+                many = (f"{found:,}" if len(candidates) < 4 * MAX_FINDINGS_PER_PAGE
+                        else f"more than {MAX_FINDINGS_PER_PAGE:,}")
+                warnings.append(f"page {page.number}: {many} matches; only the first "
+                                f"{MAX_FINDINGS_PER_PAGE:,} are reported")
         findings.sort(key=lambda f: (f.page, f.start, f.category))
         return findings
 
@@ -383,10 +400,15 @@ class Scanner:
         return hits
 
     def _candidates(self, page: PageText, norm: NormalizedText, analysis: TextAnalysis,
-                    hits: list[RawHit], sections: SectionMap, kind: str) -> list[_Candidate]:
+                    hits: list[RawHit], sections: SectionMap, kind: str,
+                    limit: int) -> list[_Candidate]:
+        """Hits that pass their rule's context, filters and deadline reading, in page
+        order, at most ``limit`` of them."""
         starts = [s for s, _ in analysis.sentences]
         out: list[_Candidate] = []
-        for hit in hits:
+        for hit in sorted(hits, key=lambda h: h.start):
+            if len(out) >= limit:
+                break
             rule = self._by_id[hit.rule]
             raw_start = norm.to_raw(hit.start)
             if sections.in_toc(page.number, raw_start):
@@ -463,12 +485,15 @@ class Scanner:
 
     @staticmethod
     def _codes(doc: SourceDocument, page: PageText, norm: NormalizedText,
-               sentences: Sequence[tuple[int, int]], starts: list[int]) -> list[Finding]:
-        """Procedure and diagnosis codes of the curated table (category ``code``)."""
+               sentences: Sequence[tuple[int, int]], starts: list[int],
+               limit: int) -> tuple[list[Finding], int]:
+        """Procedure and diagnosis codes of the curated table (category ``code``): the
+        first ``limit`` as findings, and how many more there were."""
         from .codes import find_codes
 
+        hits = find_codes(page.text)
         out: list[Finding] = []
-        for hit in find_codes(page.text):
+        for hit in hits[:limit]:
             entry = hit.entry
             boxes = doc.boxes(page.number, hit.start, hit.end)
             why = (f"{hit.system} {hit.code}: {entry.descriptor} (curated table"
@@ -486,7 +511,7 @@ class Scanner:
                 else 0.8, method="code", negated=False, explanation=why,
                 trigger_start=hit.start, trigger_end=hit.end, boxes=tuple(boxes),
                 plan_term=False))
-        return out
+        return out, max(0, len(hits) - limit)
 
     def _finding(self, doc: SourceDocument, page: PageText, norm: NormalizedText,
                  c: _Candidate, context: str) -> Finding:
