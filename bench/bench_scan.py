@@ -229,7 +229,8 @@ def measure(row: Row, runs: int, *, with_plumber: Path | None = None) -> Row:
 
 def scan_row(exe: Path, pdf: Path, pages: int | None, target: float | None) -> Row:
     return Row(name=f"scan {pdf.name}", pages=pages, wall_target=target,
-               argv=[str(exe), "scan", str(pdf), "--format", "json", "-o", os.devnull])
+               argv=[str(exe), "scan", str(pdf), "--no-cache", "--format", "json",
+                        "-o", os.devnull])
 
 
 def pdf_pages(pdf: Path) -> int | None:

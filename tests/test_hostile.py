@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -338,3 +339,42 @@ def test_report_passes_through_as_a_document_report(bad: dict[str, Path],
     assert isinstance(report, DocumentReport)
     assert report.path == str(bad["bomb.pdf"])
     assert all(v is None for v in report.facts.values.values())
+
+
+def _pdf_with_streams(payloads: list[bytes]) -> bytes:
+    """Bytes shaped like a PDF's stream objects (enough for the stream check)."""
+    out = [b"%PDF-1.7\n"]
+    for i, payload in enumerate(payloads, 1):
+        out.append(b"%d 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\r\n"
+                   % (i, len(payload)) + payload + b"\nendstream\nendobj\n")
+    return b"".join(out)
+
+
+def test_small_streams_whose_bounds_could_pass_the_total_are_inflated_exactly() -> None:
+    # Streams are bounded by deflate's best ratio instead of inflated when they are small;
+    # once their bounds together could pass the limit, the true sizes decide.
+    from policyscan.errors import DocumentError
+
+    zeros = zlib.compress(b"\0" * (1 << 20), 9)  # ~1 KB that inflates to 1 MB
+    data = _pdf_with_streams([zeros] * 40)
+    assert 40 * len(zeros) * 1032 > 81 << 19  # the bounds pass 40.5 MB; the truth, 40 MB, not
+    limits.check_streams(data, "x.pdf", max_stream=8 << 20, max_total=81 << 19)
+    with pytest.raises(DocumentError, match="together inflate"):
+        limits.check_streams(data, "x.pdf", max_stream=8 << 20, max_total=32 << 20)
+
+
+def test_a_small_chained_stream_is_inflated_not_bounded() -> None:
+    # Two deflate layers escape the single-layer bound: 2 MB from a few hundred bytes.
+    from policyscan.errors import DocumentError
+
+    twice = zlib.compress(zlib.compress(b"\0" * (2 << 20), 9), 9)
+    assert len(twice) * 1032 < 1 << 20
+    data = _pdf_with_streams([twice])
+    with pytest.raises(DocumentError, match="a compressed stream that inflates"):
+        limits.check_streams(data, "x.pdf", max_stream=1 << 20, max_total=1 << 30)
+
+
+def test_stream_keywords_inside_words_and_endstream_are_not_streams() -> None:
+    payload = zlib.compress(b"BT (upstream mainstream) Tj ET")
+    data = _pdf_with_streams([payload]) + b"% mainstream\n"
+    assert [data[s:e] for s, e in limits._zlib_streams(data)] == [payload + b"\n"]
