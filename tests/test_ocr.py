@@ -271,3 +271,35 @@ def test_doc_note_says_when_ocr_could_not_run(no_tesseract: str, scanned: Path) 
         assert isinstance(doc, SourceDocument)
         assert doc.ocr_note is not None and doc.ocr_note.startswith("unavailable")
         assert all(not p.usable for p in doc.pages)
+
+
+def test_ocr_auto_on_a_document_with_text_neither_imports_nor_runs_tesseract(
+        tmp_path: Path) -> None:
+    # Deciding --ocr auto once imported pytesseract and asked tesseract its languages:
+    # ~80 ms on every scan, most of them documents with a text layer.
+    import subprocess
+    import sys
+
+    probe = ("import sys\n"
+             "from policyscan import cli\n"
+             "try:\n"
+             f"    cli.main([{str(BLUEBIRD)!r}, '--no-cache', '--format', 'json', '-o',"
+             f" {str(tmp_path / 'r.json')!r}])\n"
+             "except SystemExit as exc:\n"
+             "    assert exc.code == 0, exc.code\n"
+             "print('pytesseract' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.strip() == "False", done.stderr
+    assert '"status": "ok"' in (tmp_path / "r.json").read_text()
+
+
+def test_ocr_auto_with_a_broken_tesseract_says_why_on_the_scanned_document(
+        monkeypatch: pytest.MonkeyPatch, scanned: Path) -> None:
+    why = "tesseract does not run (exit 127)"
+    monkeypatch.setattr(ocr, "installed", lambda: True)
+    monkeypatch.setattr(ocr, "unavailable", lambda: why)
+    result = CliRunner().invoke(cli.main, [str(scanned), "--format", "json", "--no-cache"])
+    assert result.exit_code == 3
+    assert '"needs_ocr"' in result.stdout and "OCR could not run" in result.stdout
+    assert why in result.stdout

@@ -16,6 +16,7 @@ such pages stay ``needs_ocr``.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import shutil
 from array import array
 from dataclasses import dataclass, replace
@@ -39,6 +40,14 @@ MIN_CONFIDENCE = 30
 INSTALL_HINT = ("install OCR to read it: apt-get install tesseract-ocr tesseract-ocr-eng, "
                 "then pip install 'policyscan[ocr]'")
 _NO_BOX = (-1.0, -1.0, -1.0, -1.0)
+
+
+def installed() -> bool:
+    """pytesseract and the tesseract program are both present. Cheap (no import, no
+    subprocess), so deciding ``--ocr auto`` costs nothing on documents that have text;
+    ``unavailable`` checks that they actually run, once a page needs them."""
+    return (importlib.util.find_spec("pytesseract") is not None
+            and shutil.which("tesseract") is not None)
 
 
 @functools.cache
