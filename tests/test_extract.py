@@ -327,3 +327,20 @@ def test_findings_are_ordered_by_page_and_position(
         path: Path, sample_report: Callable[[Path, str], DocumentReport]) -> None:
     findings = sample_report(path, "pdfium").findings
     assert [(f.page, f.start) for f in findings] == sorted((f.page, f.start) for f in findings)
+
+
+def test_flat_boxes_join_characters_into_one_box_per_line() -> None:
+    from array import array
+
+    from policyscan.extract.flatboxes import NO_BOX, char_boxes, line_boxes
+
+    # "ab" on one line, a character without a box, "c" on the next line (touching it by
+    # half a point, as pdfplumber's full-height boxes do), "d" wrapped back to the left.
+    arr = array("f", [10, 100, 15, 110, 15, 100, 20, 110, *NO_BOX,
+                      10, 109.5, 15, 119.5, 30, 120, 35, 130])
+    assert char_boxes(arr)[2] is None and char_boxes(arr)[0] == (10, 100, 15, 110)
+    assert line_boxes(arr, 0, 4, slack=1.0) == [(10, 100, 20, 110), (10, 109.5, 15, 119.5)]
+    # Without slack the half-point overlap counts as the same line.
+    assert line_boxes(arr, 0, 4, slack=0.0) == [(10, 100, 20, 119.5)]
+    assert line_boxes(arr, 1, 99, slack=1.0) == [(15, 100, 20, 110), (10, 109.5, 15, 119.5),
+                                                 (30, 120, 35, 130)]

@@ -24,6 +24,7 @@ from typing import Any
 
 from ..models import Box
 from . import Line, Rulings, SourceDocument
+from .flatboxes import NO_BOX, char_boxes, line_boxes
 from .quality import judge_page
 
 OCR_MODES = ("auto", "on", "off")
@@ -39,7 +40,6 @@ PAGE_TIMEOUT = 120
 MIN_CONFIDENCE = 30
 INSTALL_HINT = ("install OCR to read it: apt-get install tesseract-ocr tesseract-ocr-eng, "
                 "then pip install 'policyscan[ocr]'")
-_NO_BOX = (-1.0, -1.0, -1.0, -1.0)
 
 
 def installed() -> bool:
@@ -99,13 +99,13 @@ def page_from_words(data: dict[str, list[Any]], scale: float) -> OcrPage:
     for key in sorted(rows):
         if parts:
             parts.append("\n")
-            boxes.extend(_NO_BOX)
+            boxes.extend(NO_BOX)
             pos += 1
         start = pos
         for k, (word, (x0, top, x1, bottom)) in enumerate(rows[key]):
             if k:
                 parts.append(" ")
-                boxes.extend(_NO_BOX)
+                boxes.extend(NO_BOX)
                 pos += 1
             step = (x1 - x0) / len(word)  # letters spread evenly over the word's box
             for j in range(len(word)):
@@ -137,26 +137,14 @@ class OcrBoxes:
         arr = self.pages.get(page)
         if arr is None:
             return self.base.char_boxes(page) if self.base is not None else []
-        return [None if arr[i] < 0 else (arr[i], arr[i + 1], arr[i + 2], arr[i + 3])
-                for i in range(0, len(arr), 4)]
+        return char_boxes(arr)
 
     def boxes(self, page: int, start: int, end: int) -> list[Box]:
         arr = self.pages.get(page)
         if arr is None:
             return self.base.boxes(page, start, end) if self.base is not None else []
-        out: list[list[float]] = []
-        for i in range(start, min(end, len(arr) // 4)):
-            x0, top, x1, bottom = arr[4 * i: 4 * i + 4]
-            if x0 < 0:
-                continue
-            last = out[-1] if out else None
-            # The same line while the glyph overlaps the current box vertically.
-            if last and top < last[3] and bottom > last[1] and x0 >= last[0] - 1:
-                last[1], last[2], last[3] = min(last[1], top), max(last[2], x1), \
-                    max(last[3], bottom)
-            else:
-                out.append([x0, top, x1, bottom])
-        return [(b[0], b[1], b[2], b[3]) for b in out]
+        # OCR word boxes are tight: any vertical overlap is the same line.
+        return line_boxes(arr, start, end, slack=0.0)
 
     def rulings(self, page: int) -> Rulings:
         return self.base.rulings(page) if self.base is not None else Rulings((), ())

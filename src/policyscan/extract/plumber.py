@@ -23,6 +23,7 @@ from pdfminer.pdftypes import PDFObjRef
 from ..errors import DocumentError
 from ..models import Box
 from . import Line, PageText, Rulings, SourceDocument
+from .flatboxes import NO_BOX, char_boxes, line_boxes
 from .limits import check_page_text
 from .quality import MIN_VISIBLE_CHARS
 from .sniff import FileType
@@ -36,7 +37,6 @@ _ROTATED_OPTIONS: dict[int, dict[str, Any]] = {
     180: {"line_dir_rotated": "btt", "char_dir_rotated": "rtl"},
     270: {"line_dir_rotated": "ltr", "char_dir_rotated": "btt"},
 }
-_NO_BOX = (-1.0, -1.0, -1.0, -1.0)
 # References followed from one to the next before a chain counts as a loop.
 _MAX_REFERENCE_CHAIN = 64
 
@@ -81,32 +81,15 @@ class _CharBoxes:
 
     def char_boxes(self, page: int) -> list[Box | None]:
         arr = self._pages.get(page)
-        if arr is None:
-            return []
-        return [None if arr[i] < 0 else (arr[i], arr[i + 1], arr[i + 2], arr[i + 3])
-                for i in range(0, len(arr), 4)]
+        return [] if arr is None else char_boxes(arr)
 
     def rulings(self, page: int) -> Rulings:
         return self._rulings.get(page, Rulings((), ()))
 
     def boxes(self, page: int, start: int, end: int) -> list[Box]:
         arr = self._pages.get(page)
-        if arr is None:
-            return []
-        out: list[list[float]] = []
-        for i in range(start, min(end, len(arr) // 4)):
-            x0, top, x1, bottom = arr[4 * i: 4 * i + 4]
-            if x0 < 0:
-                continue
-            last = out[-1] if out else None
-            # A new line starts when the glyph no longer overlaps the current line vertically.
-            if last and top < last[3] - 1 and bottom > last[1] + 1 and x0 >= last[0] - 1:
-                last[1] = min(last[1], top)
-                last[2] = max(last[2], x1)
-                last[3] = max(last[3], bottom)
-            else:
-                out.append([x0, top, x1, bottom])
-        return [(b[0], b[1], b[2], b[3]) for b in out]
+        # pdfplumber's boxes are the fonts' full heights: neighbouring lines touch.
+        return [] if arr is None else line_boxes(arr, start, end, slack=1.0)
 
     def close(self) -> None:
         self._pages.clear()
@@ -196,7 +179,7 @@ def read_pdf(path: str, data: bytes, sha256: str, kind: FileType, *,
                 check_page_text(len(text), index + 1, path)
                 flat = array("f")
                 for ch in chars:
-                    flat.extend((ch["x0"], ch["top"], ch["x1"], ch["bottom"]) if ch else _NO_BOX)
+                    flat.extend((ch["x0"], ch["top"], ch["x1"], ch["bottom"]) if ch else NO_BOX)
                 boxes.add(index + 1, flat, _rulings(page))
                 visible = sum(1 for ch in text if not ch.isspace())
                 problem = None
