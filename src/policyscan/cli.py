@@ -232,8 +232,8 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
 
 
 def _ocr_mode(mode: str) -> str:
-    """The mode to scan with, "on" or "off": auto is on when tesseract can run; on
-    without it is a usage error that says how to install it."""
+    """The mode to scan with, "on" or "off": auto is on when tesseract is installed;
+    on without a working tesseract is a usage error that says how to install it."""
     if mode == "off":
         return "off"
     from .extract.ocr import installed, unavailable
