@@ -61,10 +61,6 @@ class KindDecision:
     kind: str
     scores: dict[str, float]
 
-    def explain(self) -> str:
-        ranked = sorted(self.scores.items(), key=lambda kv: -kv[1])
-        return ", ".join(f"{k} {v:.1f}" for k, v in ranked[:3]) or "no signals"
-
 
 def _hits(pattern: re.Pattern[str], text: str, limit: int) -> int:
     """Matches of ``pattern``, counted up to ``limit`` (more would not change the score)."""

@@ -101,7 +101,7 @@ def _entry(file: str, raw: Any, *, is_range: bool) -> CodeEntry:
     if bad:
         raise f.fail("sources", f"must be domain.md source keys like 'S116c', not {bad}")
     return CodeEntry(
-        code=code, system=system, descriptor=str(f.text("descriptor")),
+        code=code, system=system, descriptor=f.text("descriptor"),
         signal=f.choice("signal", SIGNALS), sources=sources,
         verified=f.flag("verified", default=False), note=f.text("note", required=False),
         regex=regex,

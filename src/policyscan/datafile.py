@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import yaml
 
@@ -42,14 +42,18 @@ def load_yaml(path: Path, error: type[FileFieldError] = DataFileError) -> Any:
 
 
 class Fields:
-    """Reads one entry's mapping, raising errors that say where the problem is."""
+    """Reads one entry's mapping, raising errors that say where the problem is.
+
+    The pattern-file reader (``rules.schema``) is this class with rule errors and
+    vocabulary references on top.
+    """
 
     def __init__(self, file: str, raw: dict[str, Any], entry: str) -> None:
         self.file = file
         self.raw = raw
         self.entry = entry
 
-    def fail(self, name: str | None, message: str) -> DataFileError:
+    def fail(self, name: str | None, message: str) -> FileFieldError:
         return DataFileError(self.file, message, entry=self.entry, field=name)
 
     def only(self, allowed: frozenset[str]) -> None:
@@ -58,7 +62,14 @@ class Fields:
             raise self.fail(unknown[0], f"is not a field here; allowed: "
                                         f"{', '.join(sorted(allowed))}")
 
+    @overload
+    def text(self, name: str, *, required: Literal[True] = ...) -> str: ...
+
+    @overload
+    def text(self, name: str, *, required: bool) -> str | None: ...
+
     def text(self, name: str, *, required: bool = True) -> str | None:
+        """A non-empty string, its whitespace runs collapsed (None when optional and absent)."""
         value = self.raw.get(name)
         if value is None:
             if required:
@@ -67,6 +78,15 @@ class Fields:
         if not isinstance(value, str) or not value.strip():
             raise self.fail(name, f"must be a non-empty string, not {brief(value)}")
         return " ".join(value.split())
+
+    def items(self, name: str, value: Any) -> list[str]:
+        """``value`` checked to be a list of non-empty strings (``name`` for errors)."""
+        if not isinstance(value, list):
+            raise self.fail(name, "must be a list of strings")
+        for item in value:
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail(name, f"has an entry that is not a non-empty string: {brief(item)}")
+        return value
 
     def choice(self, name: str, allowed: tuple[str | None, ...]) -> str | None:
         value = self.raw.get(name)
@@ -81,13 +101,7 @@ class Fields:
             if required:
                 raise self.fail(name, "is required (a list of strings)")
             return ()
-        if not isinstance(value, list):
-            raise self.fail(name, "must be a list of strings")
-        out: list[str] = []
-        for item in value:
-            if not isinstance(item, str) or not item.strip():
-                raise self.fail(name, f"has an entry that is not a non-empty string: {brief(item)}")
-            out.append(" ".join(item.split()))
+        out = [" ".join(item.split()) for item in self.items(name, value)]
         if required and not out:
             raise self.fail(name, "must not be empty")
         return tuple(dict.fromkeys(out))

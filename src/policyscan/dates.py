@@ -18,13 +18,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, get_args
 
 from .models import Deadline
 
 Basis = Literal["document", "federal default"]
 Regime = Literal["aca", "medicare_advantage", "medicare_ab", "medicaid"]
-REGIMES: tuple[str, ...] = ("aca", "medicare_advantage", "medicare_ab", "medicaid")
+REGIMES: tuple[str, ...] = get_args(Regime)
 
 # Shown with every computed date (domain.md F.3, "Presentation", item 5).
 CAVEAT = ("The denial letter and the plan document control. Count from the day you actually "

@@ -32,8 +32,6 @@ from .procedures import Mention, Procedure, mentions, names_any, procedures
 
 Kind = Literal["named_exclusion", "cosmetic_exclusion", "exception_available",
                "prior_authorization", "not_addressed"]
-KINDS: tuple[str, ...] = ("named_exclusion", "cosmetic_exclusion", "exception_available",
-                          "prior_authorization", "not_addressed")
 
 MAX_EVIDENCE = 5  # quotes per status; the rest are counted in ``Status.more``
 MAX_GENERAL_PA = 3

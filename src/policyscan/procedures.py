@@ -159,10 +159,10 @@ def _procedure(file: str, raw: Any, families: dict[str, tuple[str, ...]],
         raise DataFileError(file, f"each procedure must be a mapping, not {type(raw).__name__}")
     f = Fields(file, raw, str(raw.get("id") or "?"))
     f.only(_FIELDS)
-    pid = str(f.text("id"))
+    pid = f.text("id")
     if not _ID.match(pid):
         raise f.fail("id", f"must be lower-case letters, digits and '-', not {pid!r}")
-    family = str(f.text("family"))
+    family = f.text("family")
     if family not in families:
         raise f.fail("family", f"unknown family {family!r}; known: {', '.join(families)}")
     service = f.strings("service_categories", required=True)
@@ -178,7 +178,7 @@ def _procedure(file: str, raw: Any, families: dict[str, tuple[str, ...]],
     if not isinstance(raw.get("cosmetic_default"), bool):
         raise f.fail("cosmetic_default", "is required: true or false")
     return Procedure(
-        id=pid, name=str(f.text("name")), variants=f.strings("variants", required=True),
+        id=pid, name=f.text("name"), variants=f.strings("variants", required=True),
         family=family,
         family_terms=tuple(dict.fromkeys(families[family] + f.strings("family_terms"))),
         cosmetic_default=raw["cosmetic_default"],

@@ -104,7 +104,6 @@ class SpacyMatchers:
         self.nlp = _blank()
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.tokens = Matcher(self.nlp.vocab, validate=True)
-        self._phrase_text: dict[str, dict[str, str]] = {}
         for rule in rules:
             if rule.phrases:
                 docs = list(self.nlp.tokenizer.pipe(rule.phrases))

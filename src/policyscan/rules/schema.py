@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
+from ..datafile import Fields
 from ..errors import RuleFileError, brief
 from ..models import CATEGORIES
 
@@ -82,28 +83,16 @@ class Rule:
     facts: bool = True
 
 
-class _Fields:
-    """Reads one rule mapping, raising errors that say where the problem is."""
+class _Fields(Fields):
+    """Reads one rule mapping, raising errors that name the file, the rule and the field."""
 
     def __init__(self, file: str, raw: dict[str, Any], vocabulary: dict[str, tuple[str, ...]]):
-        self.file = file
-        self.raw = raw
         rule_id = raw.get("id") or "?"
-        self.rule = rule_id if isinstance(rule_id, str) else brief(rule_id)
+        super().__init__(file, raw, rule_id if isinstance(rule_id, str) else brief(rule_id))
         self.vocabulary = vocabulary
 
-    def fail(self, name: str, message: str) -> RuleFileError:
-        return RuleFileError(self.file, message, rule=self.rule, field=name)
-
-    def text(self, name: str, *, required: bool = True, default: str = "") -> str:
-        value = self.raw.get(name)
-        if value is None:
-            if required:
-                raise self.fail(name, "is required")
-            return default
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(name, f"must be a non-empty string, not {brief(value)}")
-        return value.strip()
+    def fail(self, name: str | None, message: str) -> RuleFileError:
+        return RuleFileError(self.file, message, rule=self.entry, field=name)
 
     def phrases(self, name: str, value: Any = None, *, from_raw: bool = True) -> tuple[str, ...]:
         """A list of phrases; "@name" expands a vocabulary list."""
@@ -111,12 +100,8 @@ class _Fields:
             value = self.raw.get(name)
         if value is None:
             return ()
-        if not isinstance(value, list):
-            raise self.fail(name, "must be a list of strings")
         out: list[str] = []
-        for item in value:
-            if not isinstance(item, str) or not item.strip():
-                raise self.fail(name, f"has an entry that is not a non-empty string: {brief(item)}")
+        for item in self.items(name, value):
             if item.startswith("@"):
                 if item[1:] not in self.vocabulary:
                     known = ", ".join(sorted(self.vocabulary)) or "none"
