@@ -30,13 +30,23 @@ HEALTHFIRST = "sbc_healthfirst_ny_essential_plan1_2026.pdf"
 DOL_NOTICES = "dol_model_notices_adverse_benefit_determination_2014.pdf"
 OPTUMRX_SCAN = "scanned_image_only_optumrx_prior_auth_request_form_filled_sample.pdf"
 
-# Regression guards, set just under what both engines score today (facts 1.000, recall
-# 1.000 with pdfium and 0.993 with pdfplumber): losing two facts or four passages fails the
-# build. The issue's own bar is lower (facts 0.95, recall 0.90). Kinds and statuses must
-# all be right, and no trap may be hit.
+# Regression guards for the documents the rules were written against, set just under what
+# both engines score on them (facts 1.000, recall 1.000 with pdfium and 0.993 with
+# pdfplumber): losing two facts or four passages fails the build. Kinds and statuses must all
+# be right, and no trap may be hit.
 MIN_FACTS = 0.98
 MIN_RECALL = 0.97
 MAX_TRAPS = 0
+
+# Documents added later (listed in ``added-*.txt``) were scored before any change was made
+# for them; that score is the honest figure for a document nobody tuned on. Their floor
+# starts at that first score (2026-12: facts 0.765, recall 0.597, 8 traps, kind 11/15 with
+# pdfium; 0.790, 0.600, 6, 11/15 with pdfplumber) and is raised with each change that earns
+# it, until one threshold holds for the whole corpus.
+ADDED_MIN_FACTS = 0.76
+ADDED_MIN_RECALL = 0.59
+ADDED_MAX_TRAPS = 8
+ADDED_MIN_KINDS = 11
 
 # Boxes are PDF points; pdfium's rectangles may overhang the page edge by a hair.
 BOX_TOLERANCE = 1.0
@@ -94,14 +104,51 @@ def _by_category(report: DocumentReport, category: str) -> list[Finding]:
     "pdfium",
     pytest.param("pdfplumber", marks=pytest.mark.slow),
 ])
-def test_eval_meets_thresholds(engine: str, gold: list[GoldFile],
+def test_eval_meets_thresholds(engine: str, gold: list[GoldFile], corpus: Path,
                                request: pytest.FixtureRequest) -> None:
     reports: dict[str, DocumentReport] = request.getfixturevalue(f"{engine}_reports")
-    score = score_reports([r.to_dict() for r in reports.values()], gold)
+    added = _added_documents(corpus)
+    seen = [g for g in gold if g.document not in added]
+    assert seen, "no gold files outside the added lists"
+    score = score_reports([reports[g.document].to_dict() for g in seen if g.document in reports],
+                          seen)
     failures = score.failures(MIN_FACTS, MIN_RECALL, MAX_TRAPS,
                               require_kind=True, require_status=True)
     assert not failures, "\n".join([f"engine {engine}: {score.summary_line()}", *failures,
                                     *score.lines()])
+
+
+@pytest.mark.parametrize("engine", [
+    "pdfium",
+    pytest.param("pdfplumber", marks=pytest.mark.slow),
+])
+def test_eval_on_added_documents_meets_its_floor(engine: str, gold: list[GoldFile],
+                                                 corpus: Path,
+                                                 request: pytest.FixtureRequest) -> None:
+    reports: dict[str, DocumentReport] = request.getfixturevalue(f"{engine}_reports")
+    added = [g for g in gold if g.document in _added_documents(corpus)]
+    if not added:
+        pytest.skip("the corpus lists no added documents")
+    score = score_reports([reports[g.document].to_dict() for g in added
+                           if g.document in reports], added)
+    failures = score.failures(ADDED_MIN_FACTS, ADDED_MIN_RECALL, ADDED_MAX_TRAPS,
+                              require_status=True)
+    if score.kinds_correct < ADDED_MIN_KINDS:
+        failures.append(f"document kind right for {score.kinds_correct} of "
+                        f"{len(score.documents)}, below {ADDED_MIN_KINDS}")
+    assert not failures, "\n".join([f"engine {engine}: {score.summary_line()}", *failures,
+                                    *score.lines()])
+
+
+def _added_documents(corpus: Path) -> set[str]:
+    """Documents named in the corpus's ``added-*.txt`` lists (``#`` starts a comment)."""
+    names: set[str] = set()
+    for listing in corpus.glob("added-*.txt"):
+        for line in listing.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                names.add(line)
+    return names
 
 
 # --------------------------------------------------------------------------------------------
