@@ -23,8 +23,9 @@ _SIGNALS: tuple[tuple[str, float, re.Pattern[str]], ...] = tuple(
         ("sbc", 1.5, r"services your plan generally does not cover"),
         ("sbc", 1.0, r"common medical event"),
         ("sbc", 1.0, r"\bcoverage period\s*:"),
-        ("glossary", 5.0, r"glossary of (health )?(coverage|insurance)"),
-        ("glossary", 2.0, r"\bglossary\b"),
+        ("glossary", 5.0, r"glossary of (health )?(coverage|insurance|terms)"),
+        # A plan's own glossary section names itself too: the bare word is weak evidence.
+        ("glossary", 1.0, r"\bglossary\b"),
         ("glossary", 1.0, r"this glossary"),
         ("denial_notice", 5.0, r"notice of (final (internal )?)?adverse benefit determination"),
         ("denial_notice", 3.0, r"\bmodel notices?\b"),
@@ -36,7 +37,11 @@ _SIGNALS: tuple[tuple[str, float, re.Pattern[str]], ...] = tuple(
                                 r" policy\b(?!holder)"),
         ("medical_policy", 4.0, r"clinical policy bulletin|clinical um guideline|"
                                 r"prior authorization policy|utilization management guideline"),
-        ("medical_policy", 2.0, r"coverage rationale|policy number|applicable codes"),
+        ("medical_policy", 4.0, r"medical coverage guidelines?|\bposition statement\b|"
+                                r"\bclinical (coverage )?criteria\b"),
+        ("medical_policy", 2.0, r"coverage rationale|policy number|applicable codes|"
+                                r"coding information|last review(ed)? date|"
+                                r"original effective date|billing/coding"),
         ("form", 5.0, r"\brequest form\b|\b(prior authorization|precertification|"
                       r"pre-?authorization) (request )?form\b|\bform\)"),
         ("form", 1.5, r"please (complete|fill out|print)|\bsignature\b.{0,40}\bdate\b|"
@@ -47,7 +52,15 @@ _SIGNALS: tuple[tuple[str, float, re.Pattern[str]], ...] = tuple(
                                r"summary plan description|combined evidence of coverage|"
                                r"member handbook|benefit handbook|plan brochure|"
                                r"booklet-certificate|subscriber agreement|member contract"),
-        ("plan_document", 1.0, r"\b(deductible|coinsurance|copayment|out-of-pocket)\b"),
+        ("plan_document", 5.0, r"\bpolicy wording\b|\bpolicy schedule\b|\bplan brochure\b|"
+                               r"\bmember guide\b|"
+                               r"\bfederal employees (health|dental)|\bfedvip\b|\bfehb\b"),
+        ("plan_document", 1.0, r"\b(deductible|coinsurance|co-?payment|out-of-pocket)\b"),
+        # Policy wordings outside the US name their parties and limits in other words.
+        ("plan_document", 0.5, r"\b(insured persons?|policyholder|policy holder|sum insured|"
+                               r"policy period|waiting period|pre-existing|the insurer)\b"),
+        ("plan_document", 0.5, r"\bwe (will|do) (not )?(pay|cover)\b|\byou are covered\b|"
+                               r"\b(covered|eligible) (services|expenses|benefits)\b"),
     )
 )
 _FRONT_PAGES = 2  # pages whose text counts as "front matter"
@@ -60,6 +73,18 @@ _BODY_CAP = 6.0  # body hits of one signal stop counting after this much weight
 class KindDecision:
     kind: str
     scores: dict[str, float]
+
+    @property
+    def confidence(self) -> float:
+        """How far the winning kind leads: its share of the two best scores (1.0 when no
+        other kind had any signal, 0.0 when nothing had)."""
+        ranked = sorted(self.scores.values(), reverse=True)
+        if not ranked:
+            return 0.0
+        if self.kind not in self.scores:
+            return 1.0 - min(ranked[0] / 6.0, 1.0)  # "other": unsure as a plan grows likely
+        second = ranked[1] if len(ranked) > 1 else 0.0
+        return self.scores[self.kind] / (self.scores[self.kind] + second)
 
 
 def _hits(pattern: re.Pattern[str], text: str, limit: int) -> int:

@@ -21,7 +21,7 @@ from .extract import PageText, SourceDocument, open_document
 from .extract.normalize import NormalizedText, normalize
 from .facts import compute_facts
 from .match import RawHit, TextAnalysis
-from .match.context import HitContext, check_context
+from .match.context import HitContext, weigh_context
 from .match.deadline import read_deadline
 from .match.filters import FILTERS
 from .match.fuzzy import FuzzyMatcher, FuzzyPhrase
@@ -30,7 +30,7 @@ from .models import Box, Deadline, DocumentReport, Finding, PlanInfo, ScanError
 from .plan import read_plan_info
 from .rules.loader import RuleSet
 from .rules.schema import Rule
-from .structure import SectionMap, build_sections
+from .structure import RoleWords, SectionMap, build_sections
 
 MAX_QUOTE = 320  # characters; longer sentences are cut to the clause around the hit
 # Findings kept per page. A dense real page (an SBC grid, a code list) has a few hundred at
@@ -53,6 +53,8 @@ _COST_CELL = re.compile(
     r"\bcoinsurance\b",
     re.I,
 )
+# How far back the sentences leading into a hit's sentence may reach.
+LEAD_CHARS = 400
 _VISIBLE = re.compile(r"\S")
 _TRIM = " \t\r\n\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7\u2023\u25ba*-\u2013\u2014"
 
@@ -69,6 +71,9 @@ class ScanOptions:
     # defaults to auto.
     ocr: str = "off"
     case: Case = Case()  # a procedure to give an outlook on, denial dates to count from
+    # The score every candidate must reach to be reported; None: each category's own
+    # threshold (pattern files). Lower shows weaker evidence too, higher only the surest.
+    min_score: float | None = None
 
 
 @dataclass
@@ -84,30 +89,34 @@ class _Candidate:
     deadline: Deadline | None
     section_title: str | None
     also: list[str]
+    section_role: str = "none"
 
 
-def _sentence_of(sentences: Sequence[tuple[int, int]], starts: list[int],
-                 pos: int) -> tuple[int, int]:
-    k = bisect_right(starts, pos) - 1
-    if k < 0:
-        return (0, 0)
-    return sentences[k]
+def _score(rule: Rule, hit: RawHit, adjust: float) -> float:
+    """The rule's score, moved by the evidence around the hit (``adjust``).
 
-
-def _score(rule: Rule, hit: RawHit, reasons: list[str]) -> float:
-    """The rule's score, adjusted by how much the passage says for itself.
-
-    A longer trigger ("look of your skin") is surer than one word ("cosmetic"); a hit
-    backed by both its section and its words is surer than one backed by either; a fuzzy
+    A longer trigger ("look of your skin") is surer than one word ("cosmetic"); a fuzzy
     hit counts its similarity.
     """
     words = len(hit.detail.split()) if hit.method == "phrase" else 2
-    score = rule.score + 0.01 * min(max(words - 1, 0), 3)
-    if sum(r.startswith(("inside ", "near ", "after ")) for r in reasons) >= 2:
-        score += 0.02
+    score = rule.score + 0.01 * min(max(words - 1, 0), 3) + adjust
     if hit.method == "fuzzy":
         score *= hit.ratio / 100
-    return min(score, 1.0)
+    return max(0.0, min(score, 1.0))
+
+
+def _lead_start(sentences: Sequence[tuple[int, int]], k: int, sections: SectionMap,
+                page: int, norm: NormalizedText, section: object) -> int | None:
+    """Where the paragraph leading into sentence ``k`` starts: up to two sentences before
+    it, within ``LEAD_CHARS`` and in the same section."""
+    start = None
+    for j in (k - 1, k - 2):
+        if j < 0 or sentences[k][0] - sentences[j][0] > LEAD_CHARS:
+            break
+        if sections.at(page, norm.to_raw(sentences[j][0])) != section:
+            break
+        start = sentences[j][0]
+    return start
 
 
 def _split_sentences(analysis: TextAnalysis, cuts: list[int]) -> TextAnalysis:
@@ -218,6 +227,7 @@ class Scanner:
         self.rules = rules
         self.options = options or ScanOptions()
         self._by_id = rules.by_id()
+        self._role_words = RoleWords.from_vocabulary(rules.vocabulary)
         self._spacy: object | None = None
         # When a list, every rejected hit is recorded here as (page, rule, text, reason):
         # the answer to "why was this not found?".
@@ -288,7 +298,7 @@ class Scanner:
                 return replace(base, status="needs_ocr", facts=facts, warnings=tuple(warnings),
                                error=ScanError("unreadable", _needs_ocr_message(doc)))
             return replace(base, warnings=tuple(warnings))
-        sections = build_sections(doc, kind)
+        sections = build_sections(doc, kind, self._role_words)
         structure = None
         if kind == "sbc":
             from .sbc import read_sbc
@@ -301,7 +311,8 @@ class Scanner:
             from .sbc import summarize
 
             findings, sbc = summarize(structure, findings)
-        report = replace(base, findings=tuple(findings), facts=compute_facts(kind, findings),
+        facts = compute_facts(kind, findings, decision.confidence)
+        report = replace(base, findings=tuple(findings), facts=facts,
                          plan=read_plan_info(usable, kind), warnings=tuple(warnings), sbc=sbc)
         if self.options.case:
             report = self._apply_case(report, {p.number: p.text for p in usable})
@@ -413,17 +424,19 @@ class Scanner:
             raw_start = norm.to_raw(hit.start)
             if sections.in_toc(page.number, raw_start):
                 continue  # a table-of-contents line names a section; it states nothing
-            sentence = _sentence_of(analysis.sentences, starts, hit.start)
+            k = bisect_right(starts, hit.start) - 1
+            sentence = analysis.sentences[k] if k >= 0 else (0, 0)
             section = sections.at(page.number, raw_start)
-            ctx = HitContext(kind, page.number, norm.text, hit.start, hit.end, sentence, section)
-            ok, reasons = check_context(ctx, rule.context)
-            if not ok:
-                self._reject(ctx, rule, "context: " + ("; ".join(reasons) or "no context"))
-                continue
+            lead = _lead_start(analysis.sentences, k, sections, page.number, norm,
+                               section) if k > 0 else None
+            ctx = HitContext(kind, page.number, norm.text, hit.start, hit.end, sentence,
+                             section, lead)
+            evidence = weigh_context(ctx, rule.context)
             dropped = next((r for r in (FILTERS[name](ctx) for name in rule.unless) if r), None)
             if dropped:
                 self._reject(ctx, rule, dropped)
                 continue
+            reasons = evidence.reasons
             deadline = None
             if rule.extract == "deadline":
                 reading = read_deadline(ctx)
@@ -435,7 +448,13 @@ class Scanner:
             negation = find_words(rule.negated_by, ctx.window("sentence"))
             if negation:
                 reasons.append(f"negated by '{negation.group(0)}'")
-            score = _score(rule, hit, reasons)
+            score = _score(rule, hit, evidence.adjust)
+            threshold = (self.options.min_score if self.options.min_score is not None
+                         else self.rules.threshold(rule.category))
+            if score < threshold:
+                self._reject(ctx, rule, f"score {score:.2f} below {threshold:.2f}: "
+                             + "; ".join(reasons))
+                continue
             qs, qe = _quote_span(norm.text, sentence, hit, rule.quote)
             if (kind == "glossary" or section.role == "definitions") and \
                     len(norm.text[qs:qe].split()) <= len(hit.detail.split()) + 1:
@@ -444,7 +463,8 @@ class Scanner:
                 if k < len(analysis.sentences):
                     qe = _quote_span(norm.text, analysis.sentences[k], hit, rule.quote)[1]
             out.append(_Candidate(rule, page.number, qs, qe, hit, score, reasons,
-                                  negation is not None, deadline, section.title, []))
+                                  negation is not None, deadline, section.title, [],
+                                  section.role))
         return out
 
     def _reject(self, ctx: HitContext, rule: Rule, reason: str) -> None:
@@ -527,5 +547,6 @@ class Scanner:
             section=c.section_title, start=rs, end=re_, bbox=_union(boxes),
             score=c.score, method=c.hit.method, negated=c.negated,
             explanation=explanation, deadline=c.deadline, trigger_start=ts, trigger_end=te,
-            boxes=tuple(boxes), also=tuple(c.also), plan_term=c.rule.facts,
+            boxes=tuple(boxes), also=tuple(c.also),
+            plan_term=c.rule.facts and c.section_role != "definitions",
         )

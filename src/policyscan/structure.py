@@ -12,29 +12,51 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .extract import Line, PageText, SourceDocument
+from .match.words import compile_words
 
-# Role of a heading, from its words. Order matters: "What's not covered" is an exclusion
-# heading although it contains "covered".
-_ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (role, re.compile(pattern, re.I)) for role, pattern in (
-        ("civil_rights", r"discriminat|civil rights|section 1557|language assistance|"
-                         r"language access|interpreter services|help in your language|"
-                         r"we.re here for you .{0,4}in many languages|treat you fairly"),
-        ("privacy", r"privacy practices|notice of privacy|\bhipaa\b"),
-        ("exclusions", r"exclusion|not covered|non-?covered|excluded|we do not cover|"
-                       r"we don.t cover|not a covered|limitations and exclusions"),
-        ("appeals", r"\bappeal|grievance|complaint|coverage decisions?\b|external review|"
-                    r"independent (medical )?review|claims? (and|&) disputes|disputes?\b"),
-        ("definitions", r"\bdefinitions?\b|glossary|defined terms|terms you should know|"
-                        r"important words|words with special meaning"),
-        ("covered", r"covered services|what.s covered|what is covered|benefits chart|"
-                    r"medical benefits|covered benefits|your benefits|schedule of benefits|"
-                    r"benefit (summary|schedule)"),
-    )
-)
+# Roles a heading can take from its words, in the order they are tried: a civil-rights
+# notice before exclusions, exclusions before covered ("What's not covered" contains
+# "covered"). The words are the vocabulary lists ``heading_<role>`` of the pattern files.
+HEADING_ROLES: tuple[str, ...] = ("civil_rights", "privacy", "exclusions", "appeals",
+                                  "definitions", "covered")
+# Roles a list lead-in can give the items under it (vocabulary ``lead_in_<role>``).
+LEAD_IN_ROLES: tuple[str, ...] = ("exclusions", "covered")
+
+
+_RoleWordList = tuple[tuple[str, re.Pattern[str]], ...]
+
+
+@dataclass(frozen=True)
+class RoleWords:
+    """Heading and lead-in words by role, compiled from the rule set's vocabulary."""
+
+    headings: _RoleWordList
+    lead_ins: _RoleWordList
+
+    @classmethod
+    def from_vocabulary(cls, vocabulary: Mapping[str, tuple[str, ...]]) -> RoleWords:
+        def compiled(prefix: str, roles: tuple[str, ...]) -> _RoleWordList:
+            out = []
+            for role in roles:
+                pattern = compile_words(tuple(vocabulary.get(f"{prefix}{role}", ())))
+                if pattern is not None:
+                    out.append((role, pattern))
+            return tuple(out)
+
+        return cls(compiled("heading_", HEADING_ROLES), compiled("lead_in_", LEAD_IN_ROLES))
+
+    def heading_role(self, text: str) -> str:
+        return next((role for role, pattern in self.headings if pattern.search(text)), "none")
+
+    def lead_in_role(self, text: str) -> str:
+        return next((role for role, pattern in self.lead_ins if pattern.search(text)), "none")
+
+
+NO_ROLE_WORDS = RoleWords((), ())
 
 # SBC template anchors at a line start (domain.md part B). Role, the template section
 # name used as the finding's ``section``, and the words that open it.
@@ -84,10 +106,6 @@ _SBC_EVENTS = re.compile(
     re.I,
 )
 
-# This heading is specific enough to mark an SBC's lists in any document that has it
-# (an SBC excerpt, a plan comparison that copies the lists).
-_SBC_STRONG = re.compile(r"Services\s+Your\s+Plan\s+Generally\s+Does\s+NOT\s+Cover", re.I)
-
 # A table-of-contents line: words, dot leaders, a page number. It names sections; it
 # states nothing, so nothing on it is a finding.
 _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
@@ -111,13 +129,6 @@ class Section:
 
 
 NO_SECTION = Section("none", None)
-
-
-def heading_role(text: str) -> str:
-    for role, pattern in _ROLE_PATTERNS:
-        if pattern.search(text):
-            return role
-    return "none"
 
 
 def _clean(text: str) -> str:
@@ -162,7 +173,7 @@ def _title_like(text: str) -> bool:
 
 
 def _line_heading(page: PageText, ln: Line, body: float | None,
-                  running: set[str]) -> _Heading | None:
+                  running: set[str], words: RoleWords) -> _Heading | None:
     raw = page.text[ln.start:ln.end]
     text = _clean(raw)
     if not (3 <= len(text) <= MAX_HEADING_CHARS) or len(_LETTERS.findall(text)) < 3:
@@ -181,7 +192,7 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
             by_font, level = True, ln.size - 0.5
     if not by_font and (ends_sentence or len(text.split()) > 8 or not text[:1].isupper()):
         return None  # body text: neither set as a heading nor shaped like one
-    role = heading_role(text)
+    role = words.heading_role(text)
     if by_font and (text[:1].islower() or (ends_sentence and (len(text.split()) > 6
                                                             or ln.size == level + 0.5))):
         return None  # a bold sentence or the bold end of one, not a heading
@@ -244,9 +255,33 @@ def _effective(stack: list[_Heading | Section]) -> Section:
     return NO_SECTION
 
 
-def build_sections(doc: SourceDocument, kind: str) -> SectionMap:
+_LEAD_IN_END = re.compile(r"(?::|\bthe following|\bfollowing services)\s*$", re.I)
+_LIST_MARK = re.compile(r"^\s*(?:[\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7*\-\u2013]|"
+                        r"\(?[a-z0-9]{1,3}[.)])\s", re.I)
+LEAD_IN_LEVEL = -1.0  # below every heading: the next heading of any size ends its scope
+MAX_LEAD_IN_WORDS = 16
+
+
+def _lead_in(page: PageText, ln: Line, words: RoleWords) -> _Heading | None:
+    """A line that opens a list and says what the list is ("Not covered:", "We do not
+    cover the following:"): its role carries to the items under it."""
+    raw = page.text[ln.start:ln.end]
+    text = _clean(raw)
+    if not _LEAD_IN_END.search(raw.rstrip()) or len(text.split()) > MAX_LEAD_IN_WORDS:
+        return None
+    role = words.lead_in_role(text)
+    if role == "none":
+        return None
+    return _Heading(ln.start, ln.end, LEAD_IN_LEVEL, role, text)
+
+
+def build_sections(doc: SourceDocument, kind: str,
+                   words: RoleWords = NO_ROLE_WORDS) -> SectionMap:
     pages = [p for p in doc.pages if p.usable]
-    sbc = kind == "sbc" or any(_SBC_STRONG.search(p.text) for p in pages)
+    # The SBC template's sections replace all others only in an SBC; elsewhere (a
+    # certificate that copies the SBC's lists, a comparison) the list headings are
+    # ordinary headings among the document's own.
+    sbc = kind == "sbc"
     body = _body_size(pages)
     running = _running_lines(pages)
     stack: list[_Heading] = []
@@ -255,10 +290,13 @@ def build_sections(doc: SourceDocument, kind: str) -> SectionMap:
     entering: dict[int, Section] = {}
     breaks: dict[int, list[int]] = {}
     toc: dict[int, list[tuple[int, int]]] = {}
+    lead_in_page = 0  # a list's lead-in reaches at most to the end of the next page
 
     for page in doc.pages:
         if not page.usable:
             continue
+        if stack and stack[-1].level == LEAD_IN_LEVEL and page.number > lead_in_page + 1:
+            stack.pop()
         current = _effective([*stack, *([sbc_section] if sbc_section else [])])
         entering[page.number] = current
         events: list[tuple[int, str, object]] = []
@@ -270,26 +308,38 @@ def build_sections(doc: SourceDocument, kind: str) -> SectionMap:
         for ln in page.lines:
             if toc_lines and any(s <= ln.start < e for s, e in toc_lines):
                 continue
-            h = _line_heading(page, ln, body, running)
+            h = _line_heading(page, ln, body, running, words)
             if h is not None and kind == "glossary":
                 # A glossary's headings are the terms it defines ("Appeal", "Excluded
                 # Services"): definitions, whatever the words.
                 h = _Heading(h.offset, h.end, h.level, "definitions", h.title)
+            if h is None and not sbc and kind != "glossary":
+                h = _lead_in(page, ln, words)
             if h is not None:
                 events.append((h.offset, "heading", h))
                 page_breaks.extend((h.offset, h.end))
-        if sbc:
-            for m in _SBC_ANCHOR_RE.finditer(page.text):
-                i = next(int(k[1:]) for k, v in m.groupdict().items() if v)
-                role, title, _ = _SBC_ANCHORS[i]
+        for m in _SBC_ANCHOR_RE.finditer(page.text):
+            i = next(int(k[1:]) for k, v in m.groupdict().items() if v)
+            role, title, _ = _SBC_ANCHORS[i]
+            if sbc:
                 events.append((m.start(), "sbc", Section(role, title)))
-                page_breaks.append(m.start())
+            elif role in ("sbc_not_covered", "sbc_other_covered"):
+                # The two lists keep their meaning wherever they are copied.
+                events.append((m.start(), "heading",
+                               _Heading(m.start(), m.end(), (body or 10.0) + 0.25, role, title)))
+            else:
+                continue
+            page_breaks.append(m.start())
+        if sbc:
             for m in _SBC_EVENTS.finditer(page.text):
                 i = next(int(k[1:]) for k, v in m.groupdict().items() if v)
                 events.append((m.start(), "sbc", Section("sbc_grid", SBC_EVENT_NAMES[i][1])))
         events.sort(key=lambda e: (e[0], e[1] != "sbc"))
         page_marks: list[tuple[int, Section]] = []
-        for offset, what, item in events:
+        blank_lines = [m.start() for m in _BLANK_LINE.finditer(page.text)]
+        list_ends = [m.start() for m in _BLANK_LINE.finditer(page.text)
+                     if not _LIST_MARK.match(page.text, m.end())]
+        for offset, what, item in _with_list_ends(events, list_ends):
             if what == "sbc":
                 assert isinstance(item, Section)
                 if (item.title == "Common Medical Event" and sbc_section is not None
@@ -297,6 +347,10 @@ def build_sections(doc: SourceDocument, kind: str) -> SectionMap:
                     continue  # the grid's header repeated on a new page: the row goes on
                 sbc_section = item
                 stack.clear()  # template sections are flat: one replaces the last
+            elif what == "end":
+                if not (stack and stack[-1].level == LEAD_IN_LEVEL):
+                    continue
+                stack.pop()
             else:
                 assert isinstance(item, _Heading)
                 if sbc and item.role not in ("civil_rights", "privacy"):
@@ -307,6 +361,8 @@ def build_sections(doc: SourceDocument, kind: str) -> SectionMap:
                 while stack and stack[-1].level <= item.level:
                     stack.pop()
                 stack.append(item)
+                if item.level == LEAD_IN_LEVEL:
+                    lead_in_page = page.number
                 if sbc and item.role != "none":
                     sbc_section = None
             section = _effective([*([sbc_section] if sbc_section else []), *stack])
@@ -317,7 +373,18 @@ def build_sections(doc: SourceDocument, kind: str) -> SectionMap:
         if page_marks:
             marks[page.number] = page_marks
         # A blank line ends a paragraph (text files have them; PDF text rarely does).
-        page_breaks.extend(m.start() for m in _BLANK_LINE.finditer(page.text))
+        page_breaks.extend(blank_lines)
         if page_breaks:
             breaks[page.number] = sorted(set(page_breaks))
     return SectionMap(marks, entering, breaks, toc)
+
+
+def _with_list_ends(events: list[tuple[int, str, object]],
+                    blank_lines: list[int]) -> list[tuple[int, str, object]]:
+    """The page's events with an "end" at each blank line that no list item follows: it
+    ends a list that a lead-in opened (headings end it too, by their level)."""
+    if not blank_lines:
+        return events
+    out = [*events, *((b, "end", None) for b in blank_lines)]
+    out.sort(key=lambda e: (e[0], e[1] != "sbc"))
+    return out

@@ -1,12 +1,29 @@
-"""The surroundings of one hit, and the check of a rule's ``context`` against them."""
+"""The surroundings of one hit, and what they say for or against it.
+
+Context is evidence, not a gate. A rule's ``context`` names what supports a hit (a section
+role, words in its sentence, words leading into it) and what speaks against it
+(``not_*``). Each piece of evidence moves the rule's score; whether the hit becomes a
+finding is decided afterwards, by comparing that score with its category's threshold.
+So a bare "Cosmetic surgery" under a list header that excludes, or a time limit whose
+previous sentence names the appeal, is still found, only with a lower score than the
+same words in a sentence that says everything itself.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..rules.schema import Context
 from ..structure import Section
 from .words import find_words
+
+# How far each kind of evidence moves a rule's score. A rule's own score is what it earns
+# when its sentence or section supports it; weaker support costs a little, none costs
+# enough to fall below every category's threshold, and contrary evidence more than that.
+BOTH_SUPPORT = 0.02  # section and words agree
+LEAD_SUPPORT = -0.08  # support only in the sentences leading into the hit's
+NO_SUPPORT = -0.4  # the rule asks for context and nothing around the hit gives it
+AGAINST = -0.6  # a not_section, not_near or not_before word
 
 
 @dataclass(frozen=True)
@@ -18,6 +35,10 @@ class HitContext:
     end: int
     sentence: tuple[int, int]
     section: Section
+    # Where the paragraph leading into the hit's sentence starts: up to two earlier
+    # sentences of the same section (a lead-in such as "If you disagree with our decision,
+    # write to us." before "You must do so within 6 months").
+    lead_start: int | None = None
 
     @property
     def hit(self) -> str:
@@ -42,36 +63,74 @@ class HitContext:
     def around(self, chars: int) -> str:
         return self.text[max(0, self.start - chars):self.end + chars]
 
+    def lead(self) -> str:
+        """The sentences of the same paragraph before the hit's sentence."""
+        if self.lead_start is None:
+            return ""
+        return self.text[self.lead_start:min(self.sentence[0], self.start)]
 
-def check_context(ctx: HitContext, context: Context) -> tuple[bool, list[str]]:
-    """Whether the hit satisfies the rule's context, and the reasons that helped."""
-    reasons: list[str] = []
+
+@dataclass
+class Evidence:
+    """What the surroundings said about one hit: reasons for, reasons against, and the
+    score adjustment they add up to."""
+
+    support: list[str] = field(default_factory=list)
+    against: list[str] = field(default_factory=list)
+    adjust: float = 0.0
+
+    @property
+    def reasons(self) -> list[str]:
+        return [*self.support, *self.against]
+
+
+def weigh_context(ctx: HitContext, context: Context) -> Evidence:
+    """Evidence for and against the hit under the rule's ``context``."""
+    ev = Evidence()
     role = ctx.section.role
-    in_section = bool(context.sections) and role in context.sections
     if role in context.not_sections:
-        return False, [f"in section role {role}"]
+        ev.against.append(f"in section role {role}")
+        ev.adjust += AGAINST
     window = ctx.window(context.window)
     if context.not_near:
         m = find_words(context.not_near, window)
         if m:
-            return False, [f"'{m.group(0)}' nearby"]
+            ev.against.append(f"'{m.group(0)}' nearby")
+            ev.adjust += AGAINST
     if context.not_before:
         m = find_words(context.not_before, ctx.before())
         if m:
-            return False, [f"'{m.group(0)}' before it"]
-    # ``sections`` and ``near``/``before`` are alternatives: a bare list item counts
-    # because of its section; the same words elsewhere need the words around them. Every
-    # one that holds is recorded: the explanation (and the score) use them all.
+            ev.against.append(f"'{m.group(0)}' before it")
+            ev.adjust += AGAINST
     if not (context.sections or context.near or context.before):
-        return True, reasons
-    if in_section:
-        reasons.append(f"inside '{ctx.section.title or role}'")
+        return ev
+    # Sections and words are alternatives: a bare list item counts because of its
+    # section; the same words elsewhere need the words around them. Every one that holds
+    # is recorded: the explanation and the score use them all.
+    strong = 0
+    if context.sections and role in context.sections:
+        ev.support.append(f"inside '{ctx.section.title or role}'")
+        strong += 1
     if context.near:
         m = find_words(context.near, window)
         if m:
-            reasons.append(f"near '{m.group(0)}'")
+            ev.support.append(f"near '{m.group(0)}'")
+            strong += 1
     if context.before:
         m = find_words(context.before, ctx.before())
         if m:
-            reasons.append(f"after '{m.group(0)}'")
-    return bool(reasons), reasons
+            ev.support.append(f"after '{m.group(0)}'")
+            strong += 1
+    if strong >= 2:
+        ev.adjust += BOTH_SUPPORT
+    elif strong == 0:
+        words = context.near + context.before
+        m = find_words(words, ctx.lead()) if words else None
+        if m:
+            ev.support.append(f"after '{m.group(0)}' in the sentence before")
+            ev.adjust += LEAD_SUPPORT
+        else:
+            ev.against.append("nothing around it says this")
+            ev.adjust += NO_SUPPORT
+    return ev
+

@@ -8,7 +8,8 @@ that rules reuse as ``@name``; every other file holds ``rules:`` (and may set a 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -17,6 +18,10 @@ from ..errors import RuleFileError
 from .schema import Rule, build_rule
 
 VOCABULARY_FILE = "vocabulary.yaml"
+# The score a candidate of a category must reach to become a finding, unless its pattern
+# file sets ``threshold:``. Rule scores (0.8-0.97) sit above it when their context holds;
+# a hit with no supporting context falls below it (match/context.py).
+DEFAULT_THRESHOLD = 0.6
 
 
 def builtin_patterns_dir() -> Path:
@@ -36,6 +41,11 @@ class RuleSet:
     rules: tuple[Rule, ...]
     sha256: str  # of every loaded file's bytes, in load order
     files: tuple[str, ...]
+    # Word lists of vocabulary.yaml by name: rules expand them as "@name"; heading roles
+    # and list lead-ins (structure.py) read them directly.
+    vocabulary: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Per category, set by a pattern file's ``threshold:``; others use DEFAULT_THRESHOLD.
+    thresholds: Mapping[str, float] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -43,8 +53,11 @@ class RuleSet:
     def by_id(self) -> dict[str, Rule]:
         return {r.id: r for r in self.rules}
 
+    def threshold(self, category: str) -> float:
+        return self.thresholds.get(category, DEFAULT_THRESHOLD)
 
-def _vocabulary(path: Path) -> dict[str, tuple[str, ...]]:
+
+def _vocabulary(path: Path, known: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
     data = load_yaml(path, RuleFileError)
     if data is None:
         return {}
@@ -57,7 +70,16 @@ def _vocabulary(path: Path) -> dict[str, tuple[str, ...]]:
                                                   for w in words):
             raise RuleFileError(str(path), "must be a list of non-empty strings",
                                 field=f"vocabulary.{name}")
-        out[str(name)] = tuple(" ".join(w.split()) for w in words)
+        expanded: list[str] = []
+        for w in words:
+            # "@name" takes in a list defined above it (in this file or an earlier one).
+            ref = w.strip()[1:] if w.strip().startswith("@") else None
+            if ref is not None and ref not in out and ref not in known:
+                raise RuleFileError(str(path), f"refers to {w.strip()!r}, which is not defined "
+                                    "above it", field=f"vocabulary.{name}")
+            expanded.extend((out.get(ref) or known[ref]) if ref is not None
+                            else (" ".join(w.split()),))
+        out[str(name)] = tuple(dict.fromkeys(expanded))
     return out
 
 
@@ -80,7 +102,7 @@ def load_rules(extra_dirs: list[Path] | None = None, *, builtin: bool = True) ->
     for d in dirs:
         vocab_path = d / VOCABULARY_FILE
         if vocab_path.is_file():
-            for name, words in _vocabulary(vocab_path).items():
+            for name, words in _vocabulary(vocab_path, vocabulary).items():
                 # Redefining a list would silently change every rule that uses it.
                 if name in vocabulary:
                     raise RuleFileError(str(vocab_path), f"is already defined in "
@@ -91,6 +113,8 @@ def load_rules(extra_dirs: list[Path] | None = None, *, builtin: bool = True) ->
             digest.update(vocab_path.read_bytes())
     rules: list[Rule] = []
     seen: dict[str, str] = {}
+    thresholds: dict[str, float] = {}
+    threshold_from: dict[str, str] = {}
     filters = frozenset(FILTERS)
     for d in dirs:
         for path in _files(d):
@@ -101,11 +125,13 @@ def load_rules(extra_dirs: list[Path] | None = None, *, builtin: bool = True) ->
                 continue
             if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
                 raise RuleFileError(str(path), "must hold a mapping with a 'rules:' list")
-            unknown = set(data) - {"rules", "category", "description"}
+            unknown = set(data) - {"rules", "category", "description", "threshold"}
             if unknown:
                 raise RuleFileError(str(path), f"unknown top-level key(s) "
                                     f"{', '.join(sorted(map(str, unknown)))}; allowed: "
-                                    "rules, category, description")
+                                    "rules, category, description, threshold")
+            if "threshold" in data:
+                _set_threshold(thresholds, threshold_from, path, data)
             for raw in data["rules"]:
                 rule = build_rule(str(path), raw, default_category=data.get("category"),
                                   vocabulary=vocabulary, filters=filters)
@@ -114,4 +140,21 @@ def load_rules(extra_dirs: list[Path] | None = None, *, builtin: bool = True) ->
                                         f"{seen[rule.id]}", rule=rule.id, field="id")
                 seen[rule.id] = str(path)
                 rules.append(rule)
-    return RuleSet(tuple(rules), digest.hexdigest(), tuple(files))
+    return RuleSet(tuple(rules), digest.hexdigest(), tuple(files), vocabulary, thresholds)
+
+
+def _set_threshold(thresholds: dict[str, float], threshold_from: dict[str, str], path: Path,
+                   data: dict[str, object]) -> None:
+    """A file's ``threshold:`` for its ``category:``; two files may not disagree on one."""
+    value, category = data["threshold"], data.get("category")
+    if not isinstance(category, str):
+        raise RuleFileError(str(path), "a file with 'threshold:' needs a 'category:' for it",
+                            field="threshold")
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= 1:
+        raise RuleFileError(str(path), f"must be a number in (0, 1], not {value!r:.40}",
+                            field="threshold")
+    if category in thresholds and thresholds[category] != value:
+        raise RuleFileError(str(path), f"disagrees with the threshold of {category} set in "
+                            f"{threshold_from[category]}", field="threshold")
+    thresholds[category] = float(value)
+    threshold_from[category] = str(path)

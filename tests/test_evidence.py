@@ -1,0 +1,129 @@
+"""Context is evidence, not a gate: section roles from the vocabulary, list lead-ins whose
+scope carries to the items under them, no whole-document SBC switch, thresholds and
+``min_score``, and facts that come from the passages when the kind is unsure.
+
+Every document here is our own wording, shaped like the phrasings seen in real plans.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policyscan.classify import classify_text
+from policyscan.models import DocumentReport
+from policyscan.rules.loader import RuleSet
+from policyscan.scanner import Scanner, ScanOptions
+
+
+def _categories(report: DocumentReport, category: str) -> list[str]:
+    return [f.quote for f in report.findings if f.category == category]
+
+
+@pytest.mark.parametrize("header", [
+    "Exclusions",
+    "What We Will Not Pay For",
+    "Services Not Included",
+    "General Limitations",
+    "What Your Plan Does Not Cover",
+    "Not covered:",
+    "We do not cover the following:",
+    "The following are excluded:",
+])
+def test_a_bare_list_item_takes_its_scope_from_the_header(scanner: Scanner, header: str) -> None:
+    text = f"Your Plan\n\n{header}\n• Cosmetic surgery\n• Long-term custodial care\n"
+    report = scanner.scan_text(text)
+    assert any("Cosmetic surgery" in q for q in _categories(report, "cosmetic_exclusion")), \
+        report.findings
+
+
+def test_a_not_covered_lead_in_inside_a_benefit_table(scanner: Scanner) -> None:
+    text = ("Outpatient surgery    $250 copay    40% coinsurance\n"
+            "Not covered:\n"
+            "• Cosmetic surgery\n"
+            "• Weight-loss programs\n")
+    report = scanner.scan_text(text)
+    assert _categories(report, "cosmetic_exclusion")
+
+
+def test_a_lead_in_ends_at_a_blank_line_before_prose(scanner: Scanner) -> None:
+    text = ("We do not cover:\n"
+            "• Hearing aids\n"
+            "\n"
+            "Your doctor can tell you about cosmetic surgery options and their costs.\n")
+    report = scanner.scan_text(text)
+    assert not _categories(report, "cosmetic_exclusion"), report.findings
+
+
+def test_a_covered_list_is_not_an_exclusion(scanner: Scanner) -> None:
+    text = "Covered services include:\n• Cosmetic surgery after an accidental injury\n"
+    report = scanner.scan_text(text)
+    assert not _categories(report, "cosmetic_exclusion"), report.findings
+
+
+def test_one_mention_of_the_sbc_list_heading_does_not_make_a_booklet_an_sbc(
+        scanner: Scanner) -> None:
+    text = ("Member Booklet\n\n"
+            "Your plan's summary lists Services Your Plan Generally Does NOT Cover.\n\n"
+            "Exclusions\n"
+            "• Cosmetic surgery\n\n"
+            "Appeals\n"
+            "You may appeal our decision by writing to us.\n")
+    report = scanner.scan_text(text)
+    assert _categories(report, "cosmetic_exclusion")
+    assert _categories(report, "appeal_rights")
+
+
+def test_a_previous_sentence_supports_a_weaker_finding(scanner: Scanner,
+                                                       rules: RuleSet) -> None:
+    # "get this approval" needs words of requirement; here they stand one sentence before.
+    text = ("Some drugs must be approved before you fill them. You get this approval from "
+            "the plan's pharmacy team.")
+    report = scanner.scan_text(text)
+    found = [f for f in report.findings if f.rule == "prior-auth.get-this-approval"]
+    assert found and "sentence before" in found[0].explanation
+    plain = [f for f in scanner.scan_text("You get this approval from the pharmacy team.")
+             .findings if f.rule == "prior-auth.get-this-approval"]
+    assert not plain
+    assert found[0].score < rules.by_id()["prior-auth.get-this-approval"].score
+
+
+def test_min_score_shows_more_or_fewer(rules: RuleSet) -> None:
+    text = "You get this approval from the pharmacy team."
+    low = Scanner(rules, ScanOptions(min_score=0.2)).scan_text(text)
+    found = [f for f in low.findings if f.rule == "prior-auth.get-this-approval"]
+    assert found and "nothing around it says this" in found[0].explanation
+    high = Scanner(rules, ScanOptions(min_score=0.99)).scan_text(
+        "Prior approval is required for surgery.")
+    assert not high.findings
+
+
+def test_thresholds_live_in_the_pattern_files(rules: RuleSet) -> None:
+    for category in ("cosmetic_exclusion", "appeal_rights", "prior_authorization"):
+        assert 0 < rules.threshold(category) <= 1
+
+
+@pytest.mark.parametrize("front, body, kind", [
+    ("Private Medical Insurance Policy Wording", "Glossary of words used in this policy. "
+     "The insured person may claim for treatment. We will pay eligible expenses up to the "
+     "sum insured. Waiting period: 30 days. Exclusions apply.", "plan_document"),
+    ("Easy Cover Health Policy: Policy Schedule", "Sum insured. Insured persons. Policy "
+     "period. Pre-existing diseases are excluded. We will not pay for cosmetic surgery.",
+     "plan_document"),
+    ("Dental Plan Brochure", "This brochure describes the Federal Employees Dental and "
+     "Vision Insurance Program benefits.", "plan_document"),
+    ("Glossary of Health Coverage and Medical Terms", "This glossary defines many "
+     "commonly used terms.", "glossary"),
+])
+def test_kinds_from_weighed_signals(front: str, body: str, kind: str) -> None:
+    assert classify_text(front, body, "").kind == kind
+
+
+def test_a_definition_sets_no_fact_but_a_plan_term_does(scanner: Scanner) -> None:
+    text = ("Definitions\n"
+            "Prior authorization means approval from us before you receive a service.\n\n"
+            "Exclusions\n"
+            "We do not cover cosmetic surgery.\n")
+    report = scanner.scan_text(text)
+    assert report.facts.values["cosmetic_exclusion"] is True
+    assert report.facts.values["prior_authorization"] is False
+    assert _categories(report, "prior_authorization")  # still reported, as a definition
