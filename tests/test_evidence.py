@@ -127,3 +127,26 @@ def test_a_definition_sets_no_fact_but_a_plan_term_does(scanner: Scanner) -> Non
     assert report.facts.values["cosmetic_exclusion"] is True
     assert report.facts.values["prior_authorization"] is False
     assert _categories(report, "prior_authorization")  # still reported, as a definition
+
+
+def test_a_pattern_files_threshold_decides(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from policyscan.rules.loader import load_rules
+
+    assert isinstance(tmp_path, Path)
+    (tmp_path / "widgets.yaml").write_text(
+        "category: cosmetic_exclusion\nthreshold: 0.95\nrules:\n"
+        "  - id: widget.excluded\n    title: Widgets\n    phrases: [widget polish]\n"
+        "    context: {near: ['do not cover']}\n    score: 0.9\n    source: test\n"
+        "    examples: {match: ['We do not cover widget polish.'], no_match: ['Widgets.']}\n")
+    rules = load_rules([tmp_path], builtin=False)
+    assert rules.threshold("cosmetic_exclusion") == 0.95
+    report = Scanner(rules).scan_text("We do not cover widget polish.")
+    assert not report.findings  # 0.9 + evidence stays below 0.95
+    (tmp_path / "more.yaml").write_text(
+        "category: cosmetic_exclusion\nthreshold: 0.5\nrules: []\n")
+    from policyscan.errors import RuleFileError
+
+    with pytest.raises(RuleFileError, match="disagrees with the threshold"):
+        load_rules([tmp_path], builtin=False)

@@ -143,6 +143,9 @@ def main() -> None:
 @click.option("--received-on", type=click.DateTime(formats=["%Y-%m-%d"]),
               metavar="YYYY-MM-DD", help="The day you received the denial (default: "
               "--denied-on).")
+@click.option("--min-score", type=click.FloatRange(0, 1), metavar="0..1",
+              help="Report candidates scoring at least this (default: each category's "
+                   "threshold in the pattern files); lower shows weaker evidence too.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("--color/--no-color", default=None,
               help="Force colour on or off (default: on for a terminal unless NO_COLOR).")
@@ -154,8 +157,9 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
          exclude: tuple[str, ...], jobs: int | None, timeout: float | None,
          max_pages: int | None, max_bytes: int | None, cache_dir: Path | None,
          no_cache: bool, resume: bool, scheduler: str | None, procedure: str | None,
-         denied_on: datetime | None, received_on: datetime | None, quiet: bool,
-         color: bool | None, verbose: bool, debug: bool, ocr: str, **outputs: Any) -> None:
+         denied_on: datetime | None, received_on: datetime | None, min_score: float | None,
+         quiet: bool, color: bool | None, verbose: bool, debug: bool, ocr: str,
+         **outputs: Any) -> None:
     """Scan PDF, .txt and .md files (folders are searched for them)."""
     from .discovery import discover
     from .engine import run_batch
@@ -167,7 +171,8 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
     files, problems = discover(list(paths), include, exclude)
     options = ScanOptions(engine=engine, password=password, max_pages=max_pages,
                           max_bytes=max_bytes, debug=debug,
-                          case=_case(procedure, denied_on, received_on), ocr=_ocr_mode(ocr))
+                          case=_case(procedure, denied_on, received_on), ocr=_ocr_mode(ocr),
+                          min_score=min_score)
     batch = _batch_options(rules, options, files, jobs=jobs, timeout=timeout,
                            cache_dir=None if no_cache else cache_dir, cache=not no_cache,
                            scheduler=scheduler)
@@ -283,7 +288,8 @@ def _batch_options(rules: RuleSet, options: ScanOptions, files: list[str], *,
         report_cache = ReportCache(cache_dir or default_cache_dir(), rules.sha256, {
             "engine": options.engine, "max_pages": options.max_pages,
             "password": bool(options.password), **options.case.to_options(),
-            **({"ocr": options.ocr} if options.ocr != "off" else {})})
+            **({"ocr": options.ocr} if options.ocr != "off" else {}),
+            **({"min_score": options.min_score} if options.min_score is not None else {})})
     return BatchOptions(jobs=jobs or default_jobs(), timeout=timeout or None,
                         cache=report_cache, scheduler=scheduler)
 
