@@ -77,7 +77,7 @@ def test_a_previous_sentence_supports_a_weaker_finding(scanner: Scanner,
                                                        rules: RuleSet) -> None:
     # "get this approval" needs words of requirement; here they stand one sentence before.
     text = ("Some drugs must be approved before you fill them. You get this approval from "
-            "the plan's pharmacy team.")
+            "a pharmacist.")
     report = scanner.scan_text(text)
     found = [f for f in report.findings if f.rule == "prior-auth.get-this-approval"]
     assert found and "sentence before" in found[0].explanation
@@ -150,3 +150,45 @@ def test_a_pattern_files_threshold_decides(tmp_path: object) -> None:
 
     with pytest.raises(RuleFileError, match="disagrees with the threshold"):
         load_rules([tmp_path], builtin=False)
+
+
+def test_a_complaints_part_of_a_privacy_notice_is_no_appeal(scanner: Scanner) -> None:
+    text = ("Notice of Privacy Practices\n\n"
+            "We protect your health information. You may ask for a copy of your protected "
+            "health information. You may ask us to correct your protected health "
+            "information.\n"
+            "Questions and Complaints\n"
+            "You may send a written complaint to the federal health department. We will give "
+            "you the address for your complaint on request.\n")
+    report = scanner.scan_text(text)
+    assert not _categories(report, "appeal_rights"), report.findings
+
+
+def test_a_change_log_entry_is_no_exclusion(scanner: Scanner) -> None:
+    text = ("Document History\n"
+            "05/2020 Revised. Added an investigational and not medically necessary statement "
+            "for nerve stimulation.\n")
+    report = scanner.scan_text(text)
+    assert not _categories(report, "experimental_exclusion"), report.findings
+
+
+@pytest.mark.parametrize("text, category", [
+    ("If you disagree with our decision on your claim, ask us in writing to reconsider it.",
+     "appeal_rights"),
+    ("Please tell us if you wish to complain about our service, and we will investigate "
+     "your complaint.", "appeal_rights"),
+    ("In case of any grievance the insured person may contact our grievance officer.",
+     "appeal_rights"),
+    ("If you are unhappy with our final response you may refer your complaint to the "
+     "Financial Ombudsman.", "external_review"),
+    ("Pre-cert required for inpatient stays; benefits are reduced without it.",
+     "prior_authorization"),
+    ("MRI and CT scans: PA required.", "prior_authorization"),
+    ("You need pre-authorisation from us before you are admitted.", "prior_authorization"),
+    ("Coverage is not available for cosmetic procedures.", "cosmetic_exclusion"),
+    ("Services performed primarily to improve appearance are excluded.", "cosmetic_exclusion"),
+    ("Chemical peels are ineligible for reimbursement as cosmetic services.",
+     "cosmetic_exclusion"),
+])
+def test_surface_forms_of_the_issue(scanner: Scanner, text: str, category: str) -> None:
+    assert _categories(scanner.scan_text(text), category), text

@@ -21,8 +21,8 @@ from .match.words import compile_words
 # Roles a heading can take from its words, in the order they are tried: a civil-rights
 # notice before exclusions, exclusions before covered ("What's not covered" contains
 # "covered"). The words are the vocabulary lists ``heading_<role>`` of the pattern files.
-HEADING_ROLES: tuple[str, ...] = ("civil_rights", "privacy", "exclusions", "appeals",
-                                  "definitions", "covered")
+HEADING_ROLES: tuple[str, ...] = ("civil_rights", "privacy", "history", "exclusions",
+                                  "appeals", "definitions", "covered")
 # Roles a list lead-in can give the items under it (vocabulary ``lead_in_<role>``).
 LEAD_IN_ROLES: tuple[str, ...] = ("exclusions", "covered")
 
@@ -241,8 +241,18 @@ class SectionMap:
         return [(p, o, s) for p, marks in sorted(self._marks.items()) for o, s in marks]
 
 
+# Notices whose sub-sections ("Complaints", "Your rights") keep the notice's role: a
+# complaint under a privacy notice is a privacy complaint, never a claim appeal.
+_NOTICE_ROLES = ("civil_rights", "privacy")
+
+
 def _effective(stack: list[_Heading | Section]) -> Section:
-    """The innermost heading with a role gives the role; its title names the section."""
+    """The innermost heading with a role gives the role (a notice's own role wins over
+    its sub-sections'); its title names the section."""
+    notice = next((item for item in stack if item.role in _NOTICE_ROLES), None)
+    if notice is not None:
+        inner = stack[-1]
+        return Section(notice.role, inner.title if isinstance(inner, _Heading) else notice.title)
     for item in reversed(stack):
         if isinstance(item, Section):
             if item.role != "none":

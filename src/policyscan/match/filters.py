@@ -18,10 +18,13 @@ Filter = Callable[[HitContext], "str | None"]
 
 _CIVIL_RIGHTS = re.compile(
     r"discriminat|civil rights|section 1557|office for civil rights|\bocr\b|"
-    r"privacy practices|protected health information|\bhipaa\b|health information privacy|"
+    r"privacy (?:practices|rights|polic)|protected health information|\bhipaa\b|health information privacy|"
     r"accessibility|auxiliary aids",
     re.I,
 )
+# Mentions of a notice's subject in the text just before a hit that make it part of it.
+NOTICE_REACH = 1500
+NOTICE_MENTIONS = 2
 _NON_MEDICAL = re.compile(
     r"(long|short)[- ]term disability|disability (income )?(benefits?|claims?|plan|insurance)|"
     r"life insurance|accidental death|\bad&d\b|\bltd\b",
@@ -56,17 +59,23 @@ _RIGHT_TO_REFUSE = re.compile(r"\b(refuse|decline|choose|choice|consent|agree)\b
 def civil_rights_notice(ctx: HitContext) -> str | None:
     """A discrimination grievance or a privacy complaint is not a claim appeal.
 
-    Inside an appeals section only the sentence itself counts (a denial letter's appeal
-    rights are often followed by its nondiscrimination notice); elsewhere the notice may
+    Inside an appeals section only the sentence and the ones leading into it count (a
+    denial letter's appeal rights are often followed by its nondiscrimination notice);
+    elsewhere the notice may
     have no heading of its own, so nearby words decide.
     """
     if ctx.section.role in ("civil_rights", "privacy"):
         return f"in a {ctx.section.role.replace('_', ' ')} notice"
-    near = ctx.window("sentence") if ctx.section.role in ("appeals", "sbc_appeals") \
-        else ctx.around(300)
+    appeals = ctx.section.role in ("appeals", "sbc_appeals")
+    near = ctx.lead() + ctx.window("sentence") if appeals else ctx.around(300)
     m = _CIVIL_RIGHTS.search(near)
     if m:
         return f"civil-rights or privacy notice ('{m.group(0)}' nearby)"
+    if appeals:
+        # A notice's own "Complaints" part: the notice's words fill what leads into it.
+        earlier = _CIVIL_RIGHTS.findall(ctx.text, max(0, ctx.start - NOTICE_REACH), ctx.start)
+        if len(earlier) >= NOTICE_MENTIONS:
+            return f"inside a civil-rights or privacy notice ('{earlier[-1]}' above)"
     return None
 
 
@@ -114,11 +123,17 @@ def right_to_refuse(ctx: HitContext) -> str | None:
     return None
 
 
+_TURNED_AROUND = re.compile(r"\b(?:non-?|not|never)\s*(?:(?:considered|deemed|regarded)\s+)?"
+                           r"(?:(?:for|to\s+be|as)\s+)?$", re.I)
+
+
 def non_prefixed(ctx: HitContext) -> str | None:
-    """ "non-cosmetic", "Not Experimental": the word directly before turns it around."""
-    lead = ctx.text[max(0, ctx.start - 4):ctx.start].lower()
-    if lead in ("non-", "non ", "not "):
-        return f"'{lead}{ctx.hit}' means the opposite"
+    """ "non-cosmetic", "Not Experimental", "not considered cosmetic", "not for cosmetic
+    purposes": the words directly before turn it around."""
+    lead = ctx.text[max(0, ctx.start - 32):ctx.start]
+    m = _TURNED_AROUND.search(lead)
+    if m:
+        return f"'{m.group(0).strip()} {ctx.hit}' means the opposite"
     return None
 
 

@@ -20,7 +20,7 @@ SECTION_ROLES: frozenset[str] = frozenset({
     "sbc_other_covered",
     "sbc_continue_coverage", "sbc_appeals", "sbc_mec", "sbc_language", "sbc_examples",
     "exclusions", "covered", "appeals", "definitions", "civil_rights", "privacy",
-    "none",
+    "history", "none",
 })
 EXTRACTORS: frozenset[str] = frozenset({"deadline"})
 QUOTE_MODES: frozenset[str] = frozenset({"sentence", "match"})
