@@ -18,7 +18,8 @@ Filter = Callable[[HitContext], "str | None"]
 
 _CIVIL_RIGHTS = re.compile(
     r"discriminat|civil rights|section 1557|office for civil rights|\bocr\b|"
-    r"privacy (?:practices|rights|polic)|protected health information|\bhipaa\b|health information privacy|"
+    r"privacy (?:practices|rights|polic)|protected health information|\bhipaa\b|"
+    r"health information privacy|"
     r"accessibility|auxiliary aids",
     re.I,
 )
