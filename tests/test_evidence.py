@@ -192,3 +192,27 @@ def test_a_change_log_entry_is_no_exclusion(scanner: Scanner) -> None:
 ])
 def test_surface_forms_of_the_issue(scanner: Scanner, text: str, category: str) -> None:
     assert _categories(scanner.scan_text(text), category), text
+
+
+@pytest.mark.parametrize("text, category", [
+    ("Pre-authorisation is needed for all planned hospital stays.", "prior_authorization"),
+    ("You need pre authorization for an MRI.", "prior_authorization"),
+    ("Precertifications are required for inpatient admissions.", "prior_authorization"),
+    ("Cosmetic Surgeries are excluded.", "cosmetic_exclusion"),
+    ("We will not pay for treatment to improve your appearance after paediatric surgery "
+     "for cosmetic reasons.", "cosmetic_exclusion"),
+])
+def test_phrases_match_normalised_tokens(scanner: Scanner, text: str, category: str) -> None:
+    assert _categories(scanner.scan_text(text), category), text
+
+
+def test_token_norm_and_phrase_variants() -> None:
+    from policyscan.match.nlp import phrase_variants, token_norm
+
+    assert token_norm("Authorisations") == token_norm("authorization")
+    assert token_norm("behaviour") == "behavior" and token_norm("centre") == "center"
+    assert token_norm("surgeries") == "surgery" and token_norm("paediatric") == "pediatric"
+    assert token_norm("this") == "this" and token_norm("our") == "our"
+    assert set(phrase_variants("preauthorization")) == {
+        "preauthorization", "pre-authorization", "pre authorization"}
+    assert "noncovered" in phrase_variants("non-covered")

@@ -60,6 +60,7 @@ def _import_spacy_without_cli() -> Any:
 spacy = _import_spacy_without_cli()
 
 from spacy.errors import MatchPatternError  # noqa: E402
+from spacy.attrs import NORM  # noqa: E402
 from spacy.matcher import Matcher, PhraseMatcher  # noqa: E402
 
 # Sentence ends, plus the bullets that separate list items in SBC boxes and booklets.
@@ -71,6 +72,65 @@ _CHUNK = 200_000
 _BATCH = 16
 
 
+# British spellings and their American forms, by word ending (longest first); a word is
+# rewritten only when it is longer than the ending, so "our" or "ise" alone stay.
+_SPELLING_ENDINGS: tuple[tuple[str, str], ...] = (
+    ("isations", "izations"), ("isation", "ization"), ("ising", "izing"), ("ised", "ized"),
+    ("ises", "izes"), ("ise", "ize"), ("ours", "ors"), ("our", "or"), ("tres", "ters"),
+    ("tre", "ter"), ("ogue", "og"),
+)
+_INNER_DIGRAPHS = (("ae", "e"), ("oe", "e"))  # paediatric, anaesthesia, foetal
+_SAFE_SHORT = 5  # shorter words keep their letters: "our", "tre", "ies" are words too
+
+
+def token_norm(text: str) -> str:
+    """The form phrases and page tokens are compared in: lower case, straight apostrophes,
+    American spelling and singular number ("Pre-Authorisations" and "pre-authorization"
+    are one phrase). Both sides go through it, so a collision such as "does" with "doe"
+    can only equate two words that were never phrases apart."""
+    t = text.lower().replace("\u2019", "'")
+    if len(t) < _SAFE_SHORT or not t.isalpha():
+        return t
+    if t.endswith("ies") and len(t) > _SAFE_SHORT:
+        t = t[:-3] + "y"
+    elif t.endswith("s") and not t.endswith(("ss", "us", "is")):
+        t = t[:-1]
+    for british, american in _SPELLING_ENDINGS:
+        if t.endswith(british) and len(t) > len(british) + 2:
+            t = t[: -len(british)] + american
+            break
+    for digraph, single in _INNER_DIGRAPHS:
+        i = t.find(digraph, 1)
+        if i > 0:
+            t = t[:i] + single + t[i + 2:]
+    return t
+
+
+# Prefixes written joined, hyphenated or spaced ("preauthorization", "pre-authorization",
+# "pre authorization"): each phrase is matched in all three forms.
+_PREFIXES = ("pre", "non", "post")
+
+
+def phrase_variants(phrase: str) -> list[str]:
+    """The phrase and its other hyphen/prefix spellings."""
+    out = [phrase]
+    words = phrase.split()
+    for i, word in enumerate(words):
+        forms: list[str] = []
+        head, sep, tail = word.partition("-")
+        if sep and head.isalpha() and tail[:1].isalpha():
+            forms = [head + tail, f"{head} {tail}"]
+        else:
+            for prefix in _PREFIXES:
+                rest = word[len(prefix):]
+                if word.startswith(prefix) and len(rest) >= 5 and rest.isalpha():
+                    forms = [f"{prefix}-{rest}", f"{prefix} {rest}"]
+                    break
+        for form in forms:
+            out.append(" ".join([*words[:i], form, *words[i + 1:]]))
+    return list(dict.fromkeys(out))
+
+
 def _blank() -> Any:
     name = os.environ.get("POLICYSCAN_SPACY_MODEL")
     if name and spacy.util.is_package(name):
@@ -78,6 +138,8 @@ def _blank() -> Any:
                                         "attribute_ruler", "tok2vec", "senter"])
     else:
         nlp = spacy.blank("en")
+    # Set before any text is read: a lexeme's NORM is computed once, when first seen.
+    nlp.vocab.lex_attr_getters[NORM] = token_norm
     nlp.add_pipe("sentencizer", config={"punct_chars": _PUNCT_CHARS})
     return nlp
 
@@ -102,11 +164,12 @@ class SpacyMatchers:
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.nlp = _blank()
-        self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.phrases = PhraseMatcher(self.nlp.vocab, attr="NORM")
         self.tokens = Matcher(self.nlp.vocab, validate=True)
         for rule in rules:
             if rule.phrases:
-                docs = list(self.nlp.tokenizer.pipe(rule.phrases))
+                variants = [v for p in rule.phrases for v in phrase_variants(p)]
+                docs = list(self.nlp.tokenizer.pipe(variants))
                 self.phrases.add(rule.id, docs)
             for i, pattern in enumerate(rule.patterns):
                 try:
