@@ -59,8 +59,8 @@ def _import_spacy_without_cli() -> Any:
 
 spacy = _import_spacy_without_cli()
 
-from spacy.errors import MatchPatternError  # noqa: E402
 from spacy.attrs import NORM  # noqa: E402
+from spacy.errors import MatchPatternError  # noqa: E402
 from spacy.matcher import Matcher, PhraseMatcher  # noqa: E402
 
 # Sentence ends, plus the bullets that separate list items in SBC boxes and booklets.
