@@ -216,3 +216,20 @@ def test_token_norm_and_phrase_variants() -> None:
     assert set(phrase_variants("preauthorization")) == {
         "preauthorization", "pre-authorization", "pre authorization"}
     assert "noncovered" in phrase_variants("non-covered")
+
+
+def test_an_exclusion_is_quoted_with_all_of_its_carve_outs(scanner: Scanner) -> None:
+    text = ("We do not cover cosmetic surgery, except (a) after an accidental injury to the "
+            "face that needs repair; (b) to correct a birth defect of a child that affects how "
+            "the child eats or speaks; (c) to rebuild a breast after a mastectomy, including "
+            "the other breast for a balanced look.")
+    quotes = _categories(scanner.scan_text(text), "cosmetic_exclusion")
+    assert quotes and "(c) to rebuild a breast" in quotes[0]
+
+
+def test_a_lead_in_is_quoted_with_its_items(scanner: Scanner) -> None:
+    text = ("Exclusions\nWe do not pay for the following:\n(a) cosmetic surgery;\n"
+            "(b) chemical peels;\n(c) laser hair removal.\n\nAmbulance services are covered.")
+    quotes = _categories(scanner.scan_text(text), "cosmetic_exclusion")
+    assert quotes and "(c) laser hair removal" in quotes[0]
+    assert all("Ambulance" not in q for q in quotes)

@@ -7,7 +7,6 @@ part) and scans any number of documents. One document's failure becomes that doc
 
 from __future__ import annotations
 
-import re
 import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -28,35 +27,19 @@ from .match.fuzzy import FuzzyMatcher, FuzzyPhrase
 from .match.words import find_words
 from .models import Box, Deadline, DocumentReport, Finding, PlanInfo, ScanError
 from .plan import read_plan_info
+from .quotes import MAX_QUOTE, context_of, quote_span
 from .rules.loader import RuleSet
 from .rules.schema import Rule
 from .structure import RoleWords, SectionMap, build_sections
 
-MAX_QUOTE = 320  # characters; longer sentences are cut to the clause around the hit
 # Findings kept per page. A dense real page (an SBC grid, a code list) has a few hundred at
 # most; a page that is one sentence repeated a hundred thousand times would otherwise cost
 # minutes and gigabytes, and its readers would learn nothing from the rest.
 MAX_FINDINGS_PER_PAGE = 1000
-# How far back a cut quote may start: table rows run on without full stops, and the
-# words just before the hit are the cell it belongs to.
-QUOTE_LEAD = 90
-# Context is mostly what leads into the quote (a list's lead-in, the sentence naming the
-# subject); after it, only a glimpse, so a neighbouring statement is not taken for part
-# of this finding.
-CONTEXT_BEFORE = 200
-CONTEXT_AFTER = 50
-_NEW_TOPIC = re.compile(r"[.!?]\s+[A-Z][\w /&-]{0,30}:")
-# Cells of a benefit grid that end a cost column; a limitation note follows them.
-_COST_CELL = re.compile(
-    r"\d+%\s*coinsurance|\$[\d,]+(?:\.\d\d)?(?:\s*(?:copay(?:ment)?|deductible)\w*)?"
-    r"(?:\s*(?:/|per)\s*\w+)?|\bNo charge\b|\bNot covered\b|\bNone\b|\bcopay(?:ment)?s?\b|"
-    r"\bcoinsurance\b",
-    re.I,
-)
+# Items of a list a quote may take in (quotes.py caps them by length too).
+MAX_LIST_ITEMS = 12
 # How far back the sentences leading into a hit's sentence may reach.
 LEAD_CHARS = 400
-_VISIBLE = re.compile(r"\S")
-_TRIM = " \t\r\n\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7\u2023\u25ba*-\u2013\u2014"
 
 
 @dataclass(frozen=True)
@@ -136,58 +119,6 @@ def _split_sentences(analysis: TextAnalysis, cuts: list[int]) -> TextAnalysis:
             j += 1
         out.append((s, e))
     return TextAnalysis(analysis.hits, out)
-
-
-def _quote_span(text: str, sentence: tuple[int, int], hit: RawHit, mode: str) -> tuple[int, int]:
-    if mode == "match":
-        return hit.start, hit.end
-    s, e = min(sentence[0], hit.start), max(sentence[1], hit.end)
-    # In a cost table the "sentence" runs across cells: start after the last cost cell.
-    # A table row has cost cells in pairs (network, out of network); prose mentioning one
-    # copay is left alone.
-    costs = list(_COST_CELL.finditer(text, s, hit.start))
-    if len(costs) >= 2 and hit.start - costs[-1].end() <= QUOTE_LEAD:
-        s = costs[-1].end()
-    if e - s > MAX_QUOTE:
-        # Cut a long sentence (or a table row without full stops) to the clause around
-        # the hit, preferring clause punctuation, else whole words.
-        lo = max(s, hit.start - QUOTE_LEAD)
-        hi = min(e, max(hit.end, lo + MAX_QUOTE))
-        cut = max(text.rfind(p, lo, hit.start) for p in (";", ",", ":", "  "))
-        s = cut + 1 if cut >= lo else (text.find(" ", lo, hit.start) + 1 or lo)
-        cut_end = min((i for i in (text.find(p, hit.end, hi) for p in (";", ".")) if i >= 0),
-                      default=-1)
-        e = cut_end + 1 if cut_end >= 0 else (text.rfind(" ", hit.end, hi) if
-                                              text.rfind(" ", hit.end, hi) > 0 else hi)
-    while s < e and text[s] in _TRIM:
-        s += 1
-    while e > s and text[e - 1] in _TRIM:
-        e -= 1
-    return s, max(e, s)
-
-
-def _context(text: str, start: int, end: int, sentences: Sequence[tuple[int, int]],
-             starts: list[int]) -> str:
-    """The quote with the sentence before it and a little of the one after."""
-    k = bisect_right(starts, start) - 1
-    before = sentences[k - 1][0] if k >= 1 else 0
-    j = bisect_right(starts, max(end - 1, start))
-    after = sentences[j][1] if j < len(sentences) else len(text)
-    lo = max(0, before, start - CONTEXT_BEFORE)
-    hi = min(len(text), after, end + CONTEXT_AFTER)
-    topic = _NEW_TOPIC.search(text, max(end - 1, 0), hi)
-    if topic:  # "… Claims: claims must be …" starts something else
-        hi = after = topic.start() + 1
-    # Cut inside a sentence only at a word boundary; sentence ends are clean already.
-    if lo > before:
-        lo = text.find(" ", lo, start) + 1 or lo
-    if hi < after:
-        cut = text.rfind(" ", end, hi)
-        hi = cut if cut > 0 else hi
-    # More text after the cut? (A search from ``hi``, not a strip of the whole page per
-    # finding.)
-    text_lo, text_hi = text[lo:hi].strip(), _VISIBLE.search(text, hi) is not None
-    return ("… " if lo > 0 else "") + text_lo + (" …" if text_hi else "")
 
 
 def _union(boxes: list[Box]) -> Box | None:
@@ -368,7 +299,7 @@ class Scanner:
             starts = [s for s, _ in analysis.sentences]
             merged = sorted(self._merge(candidates), key=lambda c: c.start)
             for cand in merged[:MAX_FINDINGS_PER_PAGE]:
-                context = _context(norm.text, cand.start, cand.end, analysis.sentences, starts)
+                context = context_of(norm.text, cand.start, cand.end, analysis.sentences, starts)
                 findings.append(self._finding(doc, page, norm, cand, context))
             room = max(0, MAX_FINDINGS_PER_PAGE - len(merged))
             codes, more_codes = self._codes(doc, page, norm, analysis.sentences, starts, room)
@@ -455,13 +386,14 @@ class Scanner:
                 self._reject(ctx, rule, f"score {score:.2f} below {threshold:.2f}: "
                              + "; ".join(reasons))
                 continue
-            qs, qe = _quote_span(norm.text, sentence, hit, rule.quote)
+            qs, qe = quote_span(norm.text, sentence, hit, rule.quote,
+                                  analysis.sentences[k + 1:k + 1 + MAX_LIST_ITEMS])
             if (kind == "glossary" or section.role == "definitions") and \
                     len(norm.text[qs:qe].split()) <= len(hit.detail.split()) + 1:
                 # A defined term standing alone: quote it with its definition.
                 k = bisect_left(starts, qe)
                 if k < len(analysis.sentences):
-                    qe = _quote_span(norm.text, analysis.sentences[k], hit, rule.quote)[1]
+                    qe = quote_span(norm.text, analysis.sentences[k], hit, rule.quote)[1]
             out.append(_Candidate(rule, page.number, qs, qe, hit, score, reasons,
                                   negation is not None, deadline, section.title, [],
                                   section.role))
@@ -488,7 +420,8 @@ class Scanner:
                 if current is not None and c.start < current.end:
                     best, other = (current, c) if current.score >= c.score else (c, current)
                     lo, hi = min(current.start, c.start), max(current.end, c.end)
-                    if hi - lo > MAX_QUOTE + 80:
+                    longest = max(MAX_QUOTE, current.end - current.start, c.end - c.start)
+                    if hi - lo > longest + 80:
                         lo, hi = best.start, best.end
                     also = [*current.also, *c.also]
                     if other.rule.id != best.rule.id and other.rule.id not in also:
@@ -526,7 +459,7 @@ class Scanner:
             out.append(Finding(
                 category="code", rule=f"code.{hit.system.lower()}", page=page.number,
                 quote=page.text[hit.start:hit.end],
-                context=_context(norm.text, ns, ne, sentences, starts), section=None,
+                context=context_of(norm.text, ns, ne, sentences, starts), section=None,
                 start=hit.start, end=hit.end, bbox=_union(boxes), score=1.0 if hit.context_ok
                 else 0.8, method="code", negated=False, explanation=why,
                 trigger_start=hit.start, trigger_end=hit.end, boxes=tuple(boxes),
