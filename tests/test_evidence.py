@@ -233,3 +233,11 @@ def test_a_lead_in_is_quoted_with_its_items(scanner: Scanner) -> None:
     quotes = _categories(scanner.scan_text(text), "cosmetic_exclusion")
     assert quotes and "(c) laser hair removal" in quotes[0]
     assert all("Ambulance" not in q for q in quotes)
+
+
+def test_an_index_line_with_a_page_range_is_no_finding(scanner: Scanner) -> None:
+    text = ("Index\n"
+            "Cosmetic surgery exclusions ........................ 64-65\n"
+            "Prior authorization ................................ 12, 30\n")
+    report = scanner.scan_text(text)
+    assert not report.findings, report.findings

@@ -109,7 +109,9 @@ _SBC_EVENTS = re.compile(
 # A table-of-contents line: words, dot leaders, a page number. It names sections; it
 # states nothing, so nothing on it is a finding.
 _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
-_TOC_LINE = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\s*$|\u2026{2,}\s*\d{1,4}\s*$")
+# An index line may point at several pages: "Breast reconstruction ....... 64-65, 80".
+_PAGES = r"\d{1,4}(?:\s*[-\u2013,]\s*\d{1,4})*"
+_TOC_LINE = re.compile(rf"(?:\.\s?){{4,}}\s*{_PAGES}\s*$|\u2026{{2,}}\s*{_PAGES}\s*$")
 
 # Cost cells: a line with them is a row of a benefit table, never a heading.
 _TABLE_ROW = re.compile(r"\$\s?\d|\d\s?%|\bnot covered\b.*\bnot covered\b|\bno charge\b|"
