@@ -241,3 +241,34 @@ def test_an_index_line_with_a_page_range_is_no_finding(scanner: Scanner) -> None
             "Prior authorization ................................ 12, 30\n")
     report = scanner.scan_text(text)
     assert not report.findings, report.findings
+
+
+def test_a_patterns_directory_extends_a_filter_and_a_heading_role(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from policyscan.rules.loader import load_rules
+
+    assert isinstance(tmp_path, Path)
+    text = ("Fairness Statement\nYou may submit a complaint if you were treated unfairly "
+            "because of your age.\n")
+    before = Scanner(load_rules()).scan_text(text)
+    assert any(f.category == "appeal_rights" for f in before.findings)
+    (tmp_path / "vocabulary.yaml").write_text(
+        "extend:\n  filter_civil_rights: [treated unfairly]\n"
+        "  heading_civil_rights: [fairness statement]\n")
+    rules = load_rules([tmp_path])
+    assert "treated unfairly" in rules.vocabulary["filter_civil_rights"]
+    after = Scanner(rules).scan_text(text)
+    assert not any(f.category == "appeal_rights" for f in after.findings), after.findings
+    (tmp_path / "vocabulary.yaml").write_text("extend:\n  no_such_list: [x]\n")
+    from policyscan.errors import RuleFileError
+
+    with pytest.raises(RuleFileError, match="no earlier vocabulary defines"):
+        load_rules([tmp_path])
+
+
+def test_filters_have_versioned_names(rules: RuleSet) -> None:
+    from policyscan.match.filters import FILTER_NAMES, get_filter
+
+    assert FILTER_NAMES["civil_rights_notice"] == "civil_rights_notice@1"
+    assert get_filter("civil_rights_notice") is get_filter("civil_rights_notice@1")

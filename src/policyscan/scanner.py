@@ -22,9 +22,9 @@ from .facts import compute_facts
 from .match import RawHit, TextAnalysis
 from .match.context import HitContext, weigh_context
 from .match.deadline import read_deadline
-from .match.filters import FILTERS
+from .match.filters import get_filter
 from .match.fuzzy import FuzzyMatcher, FuzzyPhrase
-from .match.words import find_words
+from .match.words import WordLists, find_words
 from .models import Box, Deadline, DocumentReport, Finding, PlanInfo, ScanError
 from .plan import read_plan_info
 from .quotes import MAX_QUOTE, context_of, quote_span
@@ -159,6 +159,7 @@ class Scanner:
         self.options = options or ScanOptions()
         self._by_id = rules.by_id()
         self._role_words = RoleWords.from_vocabulary(rules.vocabulary)
+        self._words = WordLists(rules.vocabulary)
         self._spacy: object | None = None
         # When a list, every rejected hit is recorded here as (page, rule, text, reason):
         # the answer to "why was this not found?".
@@ -361,9 +362,10 @@ class Scanner:
             lead = _lead_start(analysis.sentences, k, sections, page.number, norm,
                                section) if k > 0 else None
             ctx = HitContext(kind, page.number, norm.text, hit.start, hit.end, sentence,
-                             section, lead)
+                             section, lead, self._words)
             evidence = weigh_context(ctx, rule.context)
-            dropped = next((r for r in (FILTERS[name](ctx) for name in rule.unless) if r), None)
+            dropped = next((r for r in (get_filter(name)(ctx) for name in rule.unless) if r),
+                           None)
             if dropped:
                 self._reject(ctx, rule, dropped)
                 continue

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..rules.schema import Context
 from ..structure import Section
-from .words import find_words
+from .words import NO_WORDS, WordLists, find_words
 
 # How far each kind of evidence moves a rule's score. A rule's own score is what it earns
 # when its sentence or section supports it; weaker support costs a little, none costs
@@ -39,6 +39,8 @@ class HitContext:
     # sentences of the same section (a lead-in such as "If you disagree with our decision,
     # write to us." before "You must do so within 6 months").
     lead_start: int | None = None
+    # The pattern files' word lists, for filters that look for them.
+    words: WordLists = field(default_factory=lambda: NO_WORDS)
 
     @property
     def hit(self) -> str:

@@ -5,6 +5,12 @@ None. They encode what documents in general do, not one file: a nondiscriminatio
 tells you how to file a *discrimination* grievance; a combined benefits guide has appeal
 rules for disability and life insurance too; a clinical-trial clause *covers* routine
 costs of investigational treatment.
+
+A filter's code says only where to look; the words it looks for are vocabulary lists of
+the pattern files (``filter_*`` in vocabulary.yaml), so a ``--patterns`` user can extend
+them and their examples test them. Filters are registered under versioned names
+(``civil_rights_notice@1``); a bare name means the newest version, and a changed filter
+gets a new version so that rule files naming the old one keep their meaning.
 """
 
 from __future__ import annotations
@@ -16,45 +22,9 @@ from .context import HitContext
 
 Filter = Callable[[HitContext], "str | None"]
 
-_CIVIL_RIGHTS = re.compile(
-    r"discriminat|civil rights|section 1557|office for civil rights|\bocr\b|"
-    r"privacy (?:practices|rights|polic)|protected health information|\bhipaa\b|"
-    r"health information privacy|"
-    r"accessibility|auxiliary aids",
-    re.I,
-)
 # Mentions of a notice's subject in the text just before a hit that make it part of it.
 NOTICE_REACH = 1500
 NOTICE_MENTIONS = 2
-_NON_MEDICAL = re.compile(
-    r"(long|short)[- ]term disability|disability (income )?(benefits?|claims?|plan|insurance)|"
-    r"life insurance|accidental death|\bad&d\b|\bltd\b",
-    re.I,
-)
-_PROVIDER_RIGHTS = re.compile(
-    r"providers?\b[^.]{0,120}\b(not|no)\b[^.]{0,60}\b(beneficiar|appeal rights|"
-    r"independent claims)|"
-    r"\bnot\b[^.]{0,40}\b(have|has)\b[^.]{0,20}\b(independent )?(claims and )?appeal rights|"
-    r"\b(provider|beneficiary)\b[^.]{0,60}\bwith\s+(independent\s+)?(claims\s+and\s+)?"
-    r"appeal rights",
-    re.I,
-)
-_COVERED_TRIAL = re.compile(
-    r"routine (patient )?costs?|clinical trials?\b[^.]{0,120}\b(covered|benefits? (are|is) "
-    r"(provided|available))|qualifying clinical trial|approved clinical trial",
-    re.I,
-)
-_LITERATURE = re.compile(
-    r"\b(study|studies|trial|randomi[sz]ed|cohort|patients were|participants|"
-    r"et al\.?|meta-analysis|systematic review|food and drug administration|\bfda\b|"
-    r"device exemption|\bide\b|510\(k\)|premarket|approved for|federal law|"
-    r"investigational use)\b",
-    re.I,
-)
-_EXCLUDING = re.compile(r"not covered|non-?covered|exclu|not medically necessary|unproven|"
-                        r"no benefits|does not cover|do not cover|not (a )?covered|not eligible",
-                        re.I)
-_RIGHT_TO_REFUSE = re.compile(r"\b(refuse|decline|choose|choice|consent|agree)\b", re.I)
 
 
 def civil_rights_notice(ctx: HitContext) -> str | None:
@@ -69,27 +39,31 @@ def civil_rights_notice(ctx: HitContext) -> str | None:
         return f"in a {ctx.section.role.replace('_', ' ')} notice"
     appeals = ctx.section.role in ("appeals", "sbc_appeals")
     near = ctx.lead() + ctx.window("sentence") if appeals else ctx.around(300)
-    m = _CIVIL_RIGHTS.search(near)
+    m = ctx.words.search("filter_civil_rights", near)
     if m:
         return f"civil-rights or privacy notice ('{m.group(0)}' nearby)"
     if appeals:
         # A notice's own "Complaints" part: the notice's words fill what leads into it.
-        earlier = _CIVIL_RIGHTS.findall(ctx.text, max(0, ctx.start - NOTICE_REACH), ctx.start)
+        above = ctx.text[max(0, ctx.start - NOTICE_REACH):ctx.start]
+        earlier = ctx.words.findall("filter_civil_rights", above)
         if len(earlier) >= NOTICE_MENTIONS:
             return f"inside a civil-rights or privacy notice ('{earlier[-1]}' above)"
     return None
 
 
 def non_medical_benefit(ctx: HitContext) -> str | None:
-    m = _NON_MEDICAL.search(ctx.around(400))
+    m = ctx.words.search("filter_non_medical", ctx.around(400))
     if m:
         return f"about a non-medical benefit ('{m.group(0)}' nearby)"
     return None
 
 
 def provider_rights(ctx: HitContext) -> str | None:
-    m = _PROVIDER_RIGHTS.search(ctx.window("sentence"))
-    if m:
+    """ "Providers do not have independent appeal rights": who may NOT appeal."""
+    sentence = ctx.window("sentence")
+    words = ctx.words
+    if (words.search("filter_provider", sentence) and words.search("filter_denial", sentence)
+            and words.search("filter_provider_rights", sentence)):
         return "says who does NOT have appeal rights"
     return None
 
@@ -99,11 +73,12 @@ def covered_clinical_trial(ctx: HitContext) -> str | None:
     if ctx.section.role == "exclusions":
         return None
     window = ctx.window("sentence")
-    m = _COVERED_TRIAL.search(window)
-    if not m or _EXCLUDING.search(ctx.before(200)):
+    m = ctx.words.search("filter_covered_trial", window)
+    if not m or ctx.words.search("filter_excluding", ctx.before(200)):
         return None
     between = window[:m.start()]
-    if re.search(r"\bexcept\b", between, re.I) and not _EXCLUDING.search(window[m.start():]):
+    if (re.search(r"\bexcept\b", between, re.I)
+            and not ctx.words.search("filter_excluding", window[m.start():])):
         return None  # "excluded …, except … routine patient costs": the exclusion stands
     return "describes covered clinical-trial costs"
 
@@ -113,17 +88,20 @@ def research_description(ctx: HitContext) -> str | None:
     if ctx.section.role == "exclusions":
         return None
     window = ctx.window("sentence")
-    if _LITERATURE.search(window) and not _EXCLUDING.search(window):
+    if (ctx.words.search("filter_research", window)
+            and not ctx.words.search("filter_excluding", window)):
         return "describes research or regulatory status, not coverage"
     return None
 
 
 def right_to_refuse(ctx: HitContext) -> str | None:
-    if _RIGHT_TO_REFUSE.search(ctx.before(120)) and not _EXCLUDING.search(ctx.window("sentence")):
+    if (ctx.words.search("filter_refuse", ctx.before(120))
+            and not ctx.words.search("filter_excluding", ctx.window("sentence"))):
         return "a member's right to refuse, not an exclusion"
     return None
 
 
+# Shapes, not words: what stands directly before the hit ("non-", "not considered for").
 _TURNED_AROUND = re.compile(r"\b(?:non-?|not|never)\s*(?:(?:considered|deemed|regarded)\s+)?"
                            r"(?:(?:for|to\s+be|as)\s+)?$", re.I)
 
@@ -151,12 +129,29 @@ def bare_label(ctx: HitContext) -> str | None:
 
 
 FILTERS: dict[str, Filter] = {
-    "non_prefixed": non_prefixed,
-    "bare_label": bare_label,
-    "civil_rights_notice": civil_rights_notice,
-    "non_medical_benefit": non_medical_benefit,
-    "provider_rights": provider_rights,
-    "covered_clinical_trial": covered_clinical_trial,
-    "research_description": research_description,
-    "right_to_refuse": right_to_refuse,
+    "non_prefixed@1": non_prefixed,
+    "bare_label@1": bare_label,
+    "civil_rights_notice@1": civil_rights_notice,
+    "non_medical_benefit@1": non_medical_benefit,
+    "provider_rights@1": provider_rights,
+    "covered_clinical_trial@1": covered_clinical_trial,
+    "research_description@1": research_description,
+    "right_to_refuse@1": right_to_refuse,
 }
+
+
+def _newest() -> dict[str, str]:
+    newest: dict[str, tuple[int, str]] = {}
+    for versioned in FILTERS:
+        name, version = versioned.rsplit("@", 1)
+        if name not in newest or int(version) > newest[name][0]:
+            newest[name] = (int(version), versioned)
+    return {name: versioned for name, (_, versioned) in newest.items()}
+
+
+# A bare name in a rule file means the newest version of that filter.
+FILTER_NAMES: dict[str, str] = {**_newest(), **{v: v for v in FILTERS}}
+
+
+def get_filter(name: str) -> Filter:
+    return FILTERS[FILTER_NAMES[name]]

@@ -8,6 +8,7 @@ any whitespace between its words; a trailing ``*`` matches any ending ("exclu*" 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 
@@ -29,3 +30,21 @@ def compile_words(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
 def find_words(phrases: tuple[str, ...], text: str) -> re.Match[str] | None:
     pattern = compile_words(phrases)
     return pattern.search(text) if pattern else None
+
+
+class WordLists:
+    """The vocabulary's word lists by name, compiled on first use."""
+
+    def __init__(self, vocabulary: Mapping[str, tuple[str, ...]]) -> None:
+        self._vocabulary = vocabulary
+
+    def search(self, name: str, text: str) -> re.Match[str] | None:
+        pattern = compile_words(tuple(self._vocabulary.get(name, ())))
+        return pattern.search(text) if pattern else None
+
+    def findall(self, name: str, text: str) -> list[str]:
+        pattern = compile_words(tuple(self._vocabulary.get(name, ())))
+        return [m.group(0) for m in pattern.finditer(text)] if pattern else []
+
+
+NO_WORDS = WordLists({})

@@ -57,30 +57,50 @@ class RuleSet:
         return self.thresholds.get(category, DEFAULT_THRESHOLD)
 
 
-def _vocabulary(path: Path, known: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+def _word_list(path: Path, field: str, words: object, known: Mapping[str, tuple[str, ...]],
+               out: Mapping[str, tuple[str, ...]]) -> list[str]:
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        raise RuleFileError(str(path), "must be a list of non-empty strings", field=field)
+    expanded: list[str] = []
+    for w in words:
+        # "@name" takes in a list defined above it (in this file or an earlier one).
+        ref = w.strip()[1:] if w.strip().startswith("@") else None
+        if ref is not None and ref not in out and ref not in known:
+            raise RuleFileError(str(path), f"refers to {w.strip()!r}, which is not defined "
+                                "above it", field=field)
+        expanded.extend((out.get(ref) or known[ref]) if ref is not None
+                        else (" ".join(w.split()),))
+    return expanded
+
+
+def _vocabulary(path: Path, known: Mapping[str, tuple[str, ...]]
+                ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """The lists a vocabulary file defines, and the words it adds to lists defined before
+    it (``extend:``, for a ``--patterns`` directory that widens a heading role or filter)."""
     data = load_yaml(path, RuleFileError)
     if data is None:
-        return {}
-    vocab = data.get("vocabulary") if isinstance(data, dict) else None
-    if not isinstance(vocab, dict):
-        raise RuleFileError(str(path), "must hold a mapping 'vocabulary: {name: [phrases]}'")
+        return {}, {}
+    vocab = data.get("vocabulary", {}) if isinstance(data, dict) else None
+    extend = data.get("extend", {}) if isinstance(data, dict) else None
+    if not isinstance(vocab, dict) or not isinstance(extend, dict) or not (vocab or extend):
+        raise RuleFileError(str(path), "must hold a mapping 'vocabulary: {name: [phrases]}' "
+                            "and/or 'extend: {name: [phrases]}'")
+    unknown = set(data) - {"vocabulary", "extend"}
+    if unknown:
+        raise RuleFileError(str(path), f"unknown top-level key(s) "
+                            f"{', '.join(sorted(map(str, unknown)))}; allowed: vocabulary, "
+                            "extend")
     out: dict[str, tuple[str, ...]] = {}
     for name, words in vocab.items():
-        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip()
-                                                  for w in words):
-            raise RuleFileError(str(path), "must be a list of non-empty strings",
-                                field=f"vocabulary.{name}")
-        expanded: list[str] = []
-        for w in words:
-            # "@name" takes in a list defined above it (in this file or an earlier one).
-            ref = w.strip()[1:] if w.strip().startswith("@") else None
-            if ref is not None and ref not in out and ref not in known:
-                raise RuleFileError(str(path), f"refers to {w.strip()!r}, which is not defined "
-                                    "above it", field=f"vocabulary.{name}")
-            expanded.extend((out.get(ref) or known[ref]) if ref is not None
-                            else (" ".join(w.split()),))
-        out[str(name)] = tuple(dict.fromkeys(expanded))
-    return out
+        out[str(name)] = tuple(dict.fromkeys(
+            _word_list(path, f"vocabulary.{name}", words, known, out)))
+    added: dict[str, tuple[str, ...]] = {}
+    for name, words in extend.items():
+        if name not in known and name not in out:
+            raise RuleFileError(str(path), f"extends {name!r}, which no earlier vocabulary "
+                                "defines", field=f"extend.{name}")
+        added[str(name)] = tuple(_word_list(path, f"extend.{name}", words, known, out))
+    return out, added
 
 
 def _files(directory: Path) -> list[Path]:
@@ -92,7 +112,7 @@ def _files(directory: Path) -> list[Path]:
 
 def load_rules(extra_dirs: list[Path] | None = None, *, builtin: bool = True) -> RuleSet:
     """Load the built-in rules plus any ``--patterns`` directories, validating each rule."""
-    from ..match.filters import FILTERS
+    from ..match.filters import FILTER_NAMES
 
     dirs = ([builtin_patterns_dir()] if builtin else []) + list(extra_dirs or [])
     vocabulary: dict[str, tuple[str, ...]] = {}
@@ -102,7 +122,12 @@ def load_rules(extra_dirs: list[Path] | None = None, *, builtin: bool = True) ->
     for d in dirs:
         vocab_path = d / VOCABULARY_FILE
         if vocab_path.is_file():
-            for name, words in _vocabulary(vocab_path, vocabulary).items():
+            defined, added = _vocabulary(vocab_path, vocabulary)
+            for name, words in added.items():
+                base = vocabulary.get(name) or defined[name]
+                target = vocabulary if name in vocabulary else defined
+                target[name] = tuple(dict.fromkeys((*base, *words)))
+            for name, words in defined.items():
                 # Redefining a list would silently change every rule that uses it.
                 if name in vocabulary:
                     raise RuleFileError(str(vocab_path), f"is already defined in "
@@ -115,7 +140,7 @@ def load_rules(extra_dirs: list[Path] | None = None, *, builtin: bool = True) ->
     seen: dict[str, str] = {}
     thresholds: dict[str, float] = {}
     threshold_from: dict[str, str] = {}
-    filters = frozenset(FILTERS)
+    filters = frozenset(FILTER_NAMES)
     for d in dirs:
         for path in _files(d):
             data = load_yaml(path, RuleFileError)
