@@ -272,3 +272,68 @@ def test_filters_have_versioned_names(rules: RuleSet) -> None:
 
     assert FILTER_NAMES["civil_rights_notice"] == "civil_rights_notice@1"
     assert get_filter("civil_rights_notice") is get_filter("civil_rights_notice@1")
+
+
+# -- false-positive rules ----------------------------------------------------------------
+
+_FP_RULE = (
+    "category: false_positive\nrules:\n"
+    "  - id: fp.sample-request\n    title: A request for a brochure\n"
+    "    phrases: [order a brochure]\n    against: [appeal_rights]\n    score: 0.9\n"
+    "    source: test\n    examples:\n"
+    "      match: ['To order a brochure, you may file a grievance with us.']\n"
+    "      no_match: ['You may file an appeal within 60 days.']\n")
+
+
+def test_a_false_positive_rule_speaks_against_its_categories_only(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from policyscan.rules.examples import check_examples
+    from policyscan.rules.loader import load_rules
+
+    assert isinstance(tmp_path, Path)
+    text = "To order a brochure, you may file a grievance with us. Exclusions: cosmetic surgery."
+    before = Scanner(load_rules()).scan_text(text)
+    assert _categories(before, "appeal_rights")
+    (tmp_path / "fp.yaml").write_text(_FP_RULE)
+    rules = load_rules([tmp_path])
+    scanner = Scanner(rules)
+    scanner.trace = []
+    after = scanner.scan_text(text)
+    assert not _categories(after, "appeal_rights")
+    assert _categories(after, "cosmetic_exclusion")  # not in its `against` list
+    assert any("fp.sample-request" in reason for *_, reason in scanner.trace)
+    results = [r for r in check_examples(rules) if r.rule == "fp.sample-request"]
+    assert [r.ok for r in results] == [True, True]
+
+
+def test_a_false_positive_example_with_nothing_to_speak_against_fails(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from policyscan.rules.examples import check_examples
+    from policyscan.rules.loader import load_rules
+
+    assert isinstance(tmp_path, Path)
+    (tmp_path / "fp.yaml").write_text(_FP_RULE.replace(
+        "To order a brochure, you may file a grievance with us.", "Order a brochure today."))
+    results = [r for r in check_examples(load_rules([tmp_path])) if r.rule == "fp.sample-request"]
+    assert not results[0].ok and "nothing to speak against" in results[0].detail
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ("    against: [appeal_rights]\n", "must name the categories"),
+    ("[appeal_rights]", "unknown categories"),
+    ("category: false_positive", "only false_positive rules"),
+])
+def test_false_positive_rules_validate(tmp_path: object, change: str, message: str) -> None:
+    from pathlib import Path
+
+    from policyscan.errors import RuleFileError
+    from policyscan.rules.loader import load_rules
+
+    assert isinstance(tmp_path, Path)
+    replacement = {"[appeal_rights]": "[appeal_wrongs]",
+                   "category: false_positive": "category: appeal_rights"}.get(change, "")
+    (tmp_path / "fp.yaml").write_text(_FP_RULE.replace(change, replacement))
+    with pytest.raises(RuleFileError, match=message):
+        load_rules([tmp_path], builtin=False)

@@ -9,7 +9,7 @@ for its regime is given, labelled as a default and never as a plan term.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -86,3 +86,15 @@ def due_dates(report: DocumentReport, page_texts: Mapping[int, str], case: Case
                 if default is not None:
                     out.append(_due_dict(default, page=None, quote=None, action=action))
     return out
+
+
+def apply_case(report: DocumentReport, page_texts: Mapping[int, str],
+               case: Case) -> DocumentReport:
+    """The member's case, a step over the finished report: the outlook for the procedure
+    and the due dates counted from the case's dates."""
+    from .outlook import outlook
+    from .procedures import get_procedure
+
+    procedure = get_procedure(case.procedure) if case.procedure else None
+    view = outlook(procedure, report, page_texts).to_dict() if procedure else None
+    return replace(report, outlook=view, due_dates=tuple(due_dates(report, page_texts, case)))

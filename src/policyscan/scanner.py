@@ -11,9 +11,11 @@ import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
 
-from .case import Case
+from .candidates import Candidate, NegativeEvidence, is_negative, merge, score_hit
+from .case import Case, apply_case
 from .classify import classify
 from .errors import DocumentError
 from .extract import PageText, SourceDocument, open_document
@@ -25,9 +27,9 @@ from .match.deadline import read_deadline
 from .match.filters import get_filter
 from .match.fuzzy import FuzzyMatcher, FuzzyPhrase
 from .match.words import WordLists, find_words
-from .models import Box, Deadline, DocumentReport, Finding, PlanInfo, ScanError
+from .models import Box, DocumentReport, Finding, PlanInfo, ScanError
 from .plan import read_plan_info
-from .quotes import MAX_QUOTE, context_of, quote_span
+from .quotes import context_of, quote_span
 from .rules.loader import RuleSet
 from .rules.schema import Rule
 from .structure import RoleWords, SectionMap, build_sections
@@ -57,35 +59,6 @@ class ScanOptions:
     # The score every candidate must reach to be reported; None: each category's own
     # threshold (pattern files). Lower shows weaker evidence too, higher only the surest.
     min_score: float | None = None
-
-
-@dataclass
-class _Candidate:
-    rule: Rule
-    page: int
-    start: int  # quote span in normalised text
-    end: int
-    hit: RawHit
-    score: float
-    reasons: list[str]
-    negated: bool
-    deadline: Deadline | None
-    section_title: str | None
-    also: list[str]
-    section_role: str = "none"
-
-
-def _score(rule: Rule, hit: RawHit, adjust: float) -> float:
-    """The rule's score, moved by the evidence around the hit (``adjust``).
-
-    A longer trigger ("look of your skin") is surer than one word ("cosmetic"); a fuzzy
-    hit counts its similarity.
-    """
-    words = len(hit.detail.split()) if hit.method == "phrase" else 2
-    score = rule.score + 0.01 * min(max(words - 1, 0), 3) + adjust
-    if hit.method == "fuzzy":
-        score *= hit.ratio / 100
-    return max(0.0, min(score, 1.0))
 
 
 def _lead_start(sentences: Sequence[tuple[int, int]], k: int, sections: SectionMap,
@@ -164,6 +137,9 @@ class Scanner:
         # When a list, every rejected hit is recorded here as (page, rule, text, reason):
         # the answer to "why was this not found?".
         self.trace: list[tuple[int, str, str, str]] | None = None
+        # False-positive rules left out of the weighing (a rule's own examples show what
+        # the scan gives without it).
+        self.ignore_rules: frozenset[str] = frozenset()
         self._fuzzy = FuzzyMatcher([FuzzyPhrase(r.id, p, r.fuzzy_threshold)
                                     for r in rules.rules for p in r.fuzzy])
 
@@ -247,20 +223,8 @@ class Scanner:
         report = replace(base, findings=tuple(findings), facts=facts,
                          plan=read_plan_info(usable, kind), warnings=tuple(warnings), sbc=sbc)
         if self.options.case:
-            report = self._apply_case(report, {p.number: p.text for p in usable})
+            report = apply_case(report, {p.number: p.text for p in usable}, self.options.case)
         return report
-
-    def _apply_case(self, report: DocumentReport, texts: dict[int, str]) -> DocumentReport:
-        from .case import due_dates
-        from .outlook import outlook
-        from .procedures import get_procedure
-
-        case = self.options.case
-        view = None
-        procedure = get_procedure(case.procedure) if case.procedure else None
-        if procedure is not None:
-            view = outlook(procedure, report, texts).to_dict()
-        return replace(report, outlook=view, due_dates=tuple(due_dates(report, texts, case)))
 
     @staticmethod
     def _page_warnings(doc: SourceDocument) -> list[str]:
@@ -298,7 +262,7 @@ class Scanner:
             candidates = self._candidates(page, norm, analysis, hits, sections, kind,
                                           limit=4 * MAX_FINDINGS_PER_PAGE)
             starts = [s for s, _ in analysis.sentences]
-            merged = sorted(self._merge(candidates), key=lambda c: c.start)
+            merged = sorted(merge(candidates), key=lambda c: c.start)
             for cand in merged[:MAX_FINDINGS_PER_PAGE]:
                 context = context_of(norm.text, cand.start, cand.end, analysis.sentences, starts)
                 findings.append(self._finding(doc, page, norm, cand, context))
@@ -344,25 +308,42 @@ class Scanner:
 
     def _candidates(self, page: PageText, norm: NormalizedText, analysis: TextAnalysis,
                     hits: list[RawHit], sections: SectionMap, kind: str,
-                    limit: int) -> list[_Candidate]:
+                    limit: int) -> list[Candidate]:
         """Hits that pass their rule's context, filters and deadline reading, in page
         order, at most ``limit`` of them."""
         starts = [s for s, _ in analysis.sentences]
-        out: list[_Candidate] = []
-        for hit in sorted(hits, key=lambda h: h.start):
-            if len(out) >= limit:
-                break
-            rule = self._by_id[hit.rule]
+
+        def context(hit: RawHit) -> HitContext | None:
             raw_start = norm.to_raw(hit.start)
             if sections.in_toc(page.number, raw_start):
-                continue  # a table-of-contents line names a section; it states nothing
+                return None  # a table-of-contents line names a section; it states nothing
             k = bisect_right(starts, hit.start) - 1
             sentence = analysis.sentences[k] if k >= 0 else (0, 0)
             section = sections.at(page.number, raw_start)
             lead = _lead_start(analysis.sentences, k, sections, page.number, norm,
                                section) if k > 0 else None
-            ctx = HitContext(kind, page.number, norm.text, hit.start, hit.end, sentence,
-                             section, lead, self._words)
+            return HitContext(kind, page.number, norm.text, hit.start, hit.end, sentence,
+                              section, lead, self._words)
+
+        ordered = sorted(hits, key=lambda h: h.start)
+        against = NegativeEvidence()
+        negatives = (h for h in ordered if is_negative(self._by_id[h.rule]))
+        for hit in islice(negatives, limit):
+            rule = self._by_id[hit.rule]
+            ctx = context(hit)
+            if ctx is not None and score_hit(rule, hit, weigh_context(
+                    ctx, rule.context).adjust) >= self.rules.threshold(rule.category):
+                against.add(rule, hit, ctx.sentence, norm.text)
+        out: list[Candidate] = []
+        for hit in ordered:
+            if len(out) >= limit:
+                break
+            rule = self._by_id[hit.rule]
+            ctx = None if is_negative(rule) else context(hit)
+            if ctx is None:
+                continue
+            sentence, section = ctx.sentence, ctx.section
+            k = bisect_right(starts, hit.start) - 1
             evidence = weigh_context(ctx, rule.context)
             dropped = next((r for r in (get_filter(name)(ctx) for name in rule.unless) if r),
                            None)
@@ -370,6 +351,8 @@ class Scanner:
                 self._reject(ctx, rule, dropped)
                 continue
             reasons = evidence.reasons
+            penalty, why_not = against.weigh(rule.category, hit, sentence, self.ignore_rules)
+            reasons.extend(why_not)
             deadline = None
             if rule.extract == "deadline":
                 reading = read_deadline(ctx)
@@ -381,7 +364,7 @@ class Scanner:
             negation = find_words(rule.negated_by, ctx.window("sentence"))
             if negation:
                 reasons.append(f"negated by '{negation.group(0)}'")
-            score = _score(rule, hit, evidence.adjust)
+            score = score_hit(rule, hit, evidence.adjust + penalty)
             threshold = (self.options.min_score if self.options.min_score is not None
                          else self.rules.threshold(rule.category))
             if score < threshold:
@@ -396,7 +379,7 @@ class Scanner:
                 k = bisect_left(starts, qe)
                 if k < len(analysis.sentences):
                     qe = quote_span(norm.text, analysis.sentences[k], hit, rule.quote)[1]
-            out.append(_Candidate(rule, page.number, qs, qe, hit, score, reasons,
+            out.append(Candidate(rule, page.number, qs, qe, hit, score, reasons,
                                   negation is not None, deadline, section.title, [],
                                   section.role))
         return out
@@ -404,39 +387,6 @@ class Scanner:
     def _reject(self, ctx: HitContext, rule: Rule, reason: str) -> None:
         if self.trace is not None:
             self.trace.append((ctx.page, rule.id, ctx.window("sentence")[:200], reason))
-
-    @staticmethod
-    def _merge(candidates: list[_Candidate]) -> list[_Candidate]:
-        """One finding per passage and category: overlapping hits merge, the best leads."""
-        def key(c: _Candidate) -> tuple[object, ...]:
-            d = c.deadline
-            return (c.rule.category, (d.value, d.unit) if d else None)
-
-        groups: dict[tuple[object, ...], list[_Candidate]] = {}
-        for c in sorted(candidates, key=lambda c: (c.start, -c.score)):
-            groups.setdefault(key(c), []).append(c)
-        merged: list[_Candidate] = []
-        for group in groups.values():
-            current: _Candidate | None = None
-            for c in group:
-                if current is not None and c.start < current.end:
-                    best, other = (current, c) if current.score >= c.score else (c, current)
-                    lo, hi = min(current.start, c.start), max(current.end, c.end)
-                    longest = max(MAX_QUOTE, current.end - current.start, c.end - c.start)
-                    if hi - lo > longest + 80:
-                        lo, hi = best.start, best.end
-                    also = [*current.also, *c.also]
-                    if other.rule.id != best.rule.id and other.rule.id not in also:
-                        also.append(other.rule.id)
-                    current = replace(best, start=lo, end=hi, also=also,
-                                      negated=best.negated and other.negated)
-                else:
-                    if current is not None:
-                        merged.append(current)
-                    current = c
-            if current is not None:
-                merged.append(current)
-        return merged
 
     @staticmethod
     def _codes(doc: SourceDocument, page: PageText, norm: NormalizedText,
@@ -469,7 +419,7 @@ class Scanner:
         return out, max(0, len(hits) - limit)
 
     def _finding(self, doc: SourceDocument, page: PageText, norm: NormalizedText,
-                 c: _Candidate, context: str) -> Finding:
+                 c: Candidate, context: str) -> Finding:
         rs, re_ = norm.span_to_raw(c.start, c.end)
         ts, te = norm.span_to_raw(c.hit.start, c.hit.end)
         boxes = doc.boxes(page.number, rs, re_)
