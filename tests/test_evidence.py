@@ -54,6 +54,29 @@ def test_a_lead_in_ends_at_a_blank_line_before_prose(scanner: Scanner) -> None:
     assert not _categories(report, "cosmetic_exclusion"), report.findings
 
 
+def test_a_lead_in_goes_on_past_a_blank_line_before_more_items(scanner: Scanner) -> None:
+    text = ("We do not cover:\n"
+            "• Hearing aids\n"
+            "\n"
+            "• Cosmetic surgery\n")
+    report = scanner.scan_text(text)
+    assert any("Cosmetic surgery" in q for q in _categories(report, "cosmetic_exclusion")), \
+        report.findings
+
+
+@pytest.mark.parametrize("lead", [
+    "The services below are excluded from coverage under Orthodontics.",
+    "The following procedures are not covered.",
+    "Benefits are not payable for these services.",
+])
+def test_a_sentence_pointing_at_the_list_under_it_is_a_lead_in(scanner: Scanner,
+                                                                lead: str) -> None:
+    text = f"Orthodontics\n{lead}\n• Retainer replacement\n• Cosmetic treatment\n"
+    report = scanner.scan_text(text)
+    assert any("Cosmetic treatment" in q for q in _categories(report, "cosmetic_exclusion")), \
+        report.findings
+
+
 def test_a_covered_list_is_not_an_exclusion(scanner: Scanner) -> None:
     text = "Covered services include:\n• Cosmetic surgery after an accidental injury\n"
     report = scanner.scan_text(text)

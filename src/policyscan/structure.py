@@ -268,10 +268,22 @@ def _effective(stack: list[_Heading | Section]) -> Section:
 
 
 _LEAD_IN_END = re.compile(r"(?::|\bthe following|\bfollowing services)\s*$", re.I)
-_LIST_MARK = re.compile(r"^\s*(?:[\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7*\-\u2013]|"
+# A sentence that points at the list under it ("The services below are not covered.")
+# opens it too, when a list item follows.
+_POINTS_DOWN = re.compile(r"\b(?:below|following|listed|these|as follows)\b[^.]*\.\s*$", re.I)
+# Used with .match(text, pos), which anchors at pos ("^" would not match there).
+_LIST_MARK = re.compile(r"[ \t]*(?:[\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7*\-\u2013]|"
                         r"\(?[a-z0-9]{1,3}[.)])\s", re.I)
 LEAD_IN_LEVEL = -1.0  # below every heading: the next heading of any size ends its scope
 MAX_LEAD_IN_WORDS = 16
+
+
+def _next_line(text: str, end: int) -> int:
+    """Where the line after the one ending at ``end`` starts (past a CR LF or an LF)."""
+    for br in ("\r\n", "\n"):
+        if text.startswith(br, end):
+            return end + len(br)
+    return end
 
 
 def _lead_in(page: PageText, ln: Line, words: RoleWords) -> _Heading | None:
@@ -279,7 +291,11 @@ def _lead_in(page: PageText, ln: Line, words: RoleWords) -> _Heading | None:
     cover the following:"): its role carries to the items under it."""
     raw = page.text[ln.start:ln.end]
     text = _clean(raw)
-    if not _LEAD_IN_END.search(raw.rstrip()) or len(text.split()) > MAX_LEAD_IN_WORDS:
+    if len(text.split()) > MAX_LEAD_IN_WORDS:
+        return None
+    if not _LEAD_IN_END.search(raw.rstrip()) and not (
+            _POINTS_DOWN.search(raw.rstrip())
+            and _LIST_MARK.match(page.text, _next_line(page.text, ln.end))):
         return None
     role = words.lead_in_role(text)
     if role == "none":
