@@ -28,6 +28,7 @@ def _categories(report: DocumentReport, category: str) -> list[str]:
     "Not covered:",
     "We do not cover the following:",
     "The following are excluded:",
+    "Services Not Covered: (see Section 7 for general exclusions) (cont.)",
 ])
 def test_a_bare_list_item_takes_its_scope_from_the_header(scanner: Scanner, header: str) -> None:
     text = f"Your Plan\n\n{header}\n• Cosmetic surgery\n• Long-term custodial care\n"

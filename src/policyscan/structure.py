@@ -267,7 +267,10 @@ def _effective(stack: list[_Heading | Section]) -> Section:
     return NO_SECTION
 
 
-_LEAD_IN_END = re.compile(r"(?::|\bthe following|\bfollowing services)\s*$", re.I)
+# A parenthesis after the colon ("Not covered: (see also Section 7) (cont.)") is an aside.
+_LEAD_IN_END = re.compile(r"(?::(?:\s*\([^()]*\))*|\bthe following|\bfollowing services)\s*$",
+                          re.I)
+_ASIDE = re.compile(r"\([^()]*\)")
 # A sentence that points at the list under it ("The services below are not covered.")
 # opens it too, when a list item follows.
 _POINTS_DOWN = re.compile(r"\b(?:below|following|listed|these|as follows)\b[^.]*\.\s*$", re.I)
@@ -291,7 +294,7 @@ def _lead_in(page: PageText, ln: Line, words: RoleWords) -> _Heading | None:
     cover the following:"): its role carries to the items under it."""
     raw = page.text[ln.start:ln.end]
     text = _clean(raw)
-    if len(text.split()) > MAX_LEAD_IN_WORDS:
+    if len(_ASIDE.sub("", text).split()) > MAX_LEAD_IN_WORDS:
         return None
     if not _LEAD_IN_END.search(raw.rstrip()) and not (
             _POINTS_DOWN.search(raw.rstrip())
