@@ -361,3 +361,16 @@ def test_false_positive_rules_validate(tmp_path: object, change: str, message: s
     (tmp_path / "fp.yaml").write_text(_FP_RULE.replace(change, replacement))
     with pytest.raises(RuleFileError, match=message):
         load_rules([tmp_path], builtin=False)
+
+
+def test_a_sentence_that_states_an_exclusion_outweighs_its_section(scanner: Scanner) -> None:
+    text = ("Appeals\n"
+            "You may appeal any decision we make. "
+            "The plan does not cover investigational drugs or devices.\n")
+    found = [f for f in scanner.scan_text(text).findings
+             if f.category == "experimental_exclusion"]
+    assert found and "though its sentence says it" in found[0].explanation
+    history = ("Revision History\n"
+               "2021 Annual update. Added an investigational and not covered statement for "
+               "bone growth stimulators.\n")
+    assert not _categories(scanner.scan_text(history), "experimental_exclusion")
