@@ -230,6 +230,12 @@ def test_phrases_match_normalised_tokens(scanner: Scanner, text: str, category: 
     assert _categories(scanner.scan_text(text), category), text
 
 
+def test_an_initialism_in_a_phrase_matches_as_documents_write_it() -> None:
+    from policyscan.match.nlp import phrase_variants
+
+    assert "approved by the U.S. food agency" in phrase_variants("approved by the u.s. food agency")
+
+
 def test_token_norm_and_phrase_variants() -> None:
     from policyscan.match.nlp import phrase_variants, token_norm
 
@@ -374,3 +380,21 @@ def test_a_sentence_that_states_an_exclusion_outweighs_its_section(scanner: Scan
                "2021 Annual update. Added an investigational and not covered statement for "
                "bone growth stimulators.\n")
     assert not _categories(scanner.scan_text(history), "experimental_exclusion")
+
+
+def test_overlapping_passages_too_long_together_stay_two_findings() -> None:
+    from policyscan.candidates import Candidate, merge
+    from policyscan.match import RawHit
+    from policyscan.rules.loader import load_rules
+
+    rule = next(r for r in load_rules().rules if r.category == "experimental_exclusion")
+
+    def cand(start: int, end: int, score: float) -> Candidate:
+        return Candidate(rule, 1, start, end, RawHit(rule.id, start, start + 5, "phrase", "x"),
+                         score, [], False, None, None, [])
+
+    # A weaker passage overlapping a stronger one is kept whole, not cut to the stronger's.
+    merged = merge([cand(0, 300, 0.88), cand(250, 560, 0.9)])
+    assert [(c.start, c.end) for c in merged] == [(0, 300), (250, 560)]
+    assert [(c.start, c.end) for c in merge([cand(0, 200, 0.8), cand(150, 300, 0.9)])] == \
+        [(0, 300)]

@@ -95,6 +95,15 @@ def is_negative(rule: Rule) -> bool:
     return rule.category == FALSE_POSITIVE
 
 
+def _merges(a: Candidate, b: Candidate) -> bool:
+    """Overlapping passages merge unless their union would be much longer than either:
+    then they are two passages, each quoted whole."""
+    if b.start >= a.end:
+        return False
+    union = max(a.end, b.end) - min(a.start, b.start)
+    return union <= max(MAX_QUOTE, a.end - a.start, b.end - b.start) + MERGE_SLACK
+
+
 def merge(candidates: Sequence[Candidate]) -> list[Candidate]:
     """One finding per passage and category: overlapping hits merge, the best leads."""
     def key(c: Candidate) -> tuple[object, ...]:
@@ -108,16 +117,13 @@ def merge(candidates: Sequence[Candidate]) -> list[Candidate]:
     for group in groups.values():
         current: Candidate | None = None
         for c in group:
-            if current is not None and c.start < current.end:
+            if current is not None and _merges(current, c):
                 best, other = (current, c) if current.score >= c.score else (c, current)
-                lo, hi = min(current.start, c.start), max(current.end, c.end)
-                longest = max(MAX_QUOTE, current.end - current.start, c.end - c.start)
-                if hi - lo > longest + MERGE_SLACK:
-                    lo, hi = best.start, best.end
                 also = [*current.also, *c.also]
                 if other.rule.id != best.rule.id and other.rule.id not in also:
                     also.append(other.rule.id)
-                current = replace(best, start=lo, end=hi, also=also,
+                current = replace(best, start=min(current.start, c.start),
+                                  end=max(current.end, c.end), also=also,
                                   negated=best.negated and other.negated)
             else:
                 if current is not None:
