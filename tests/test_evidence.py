@@ -398,3 +398,38 @@ def test_overlapping_passages_too_long_together_stay_two_findings() -> None:
     assert [(c.start, c.end) for c in merged] == [(0, 300), (250, 560)]
     assert [(c.start, c.end) for c in merge([cand(0, 200, 0.8), cand(150, 300, 0.9)])] == \
         [(0, 300)]
+
+
+def test_a_plan_clock_after_a_colon_is_no_member_deadline(scanner: Scanner) -> None:
+    text = ("Complaints\nIf we can settle it quickly\n"
+            "within two working days: we will try to settle your complaint within two working "
+            "days of hearing from you.\n")
+    assert not _categories(scanner.scan_text(text), "appeal_deadline")
+
+
+def test_a_company_ltd_is_not_long_term_disability(scanner: Scanner) -> None:
+    text = ("Complaints\nIf you are unhappy with the handling of your claim, please write to "
+            "Harbour Assurance Ltd, 4 Quay Street, Bristol.\n")
+    assert _categories(scanner.scan_text(text), "appeal_rights")
+
+
+def test_services_listed_under_an_investigational_lead_in(scanner: Scanner) -> None:
+    text = ("Other techniques for leg veins not listed above are considered investigational,\n"
+            "including but not limited to:\n"
+            "• Foam closure of perforating veins\n"
+            "• Glue sealing of any tributary vein\n"
+            "\n"
+            "CPT\n"
+            "R06.83 Snoring\n")
+    found = _categories(scanner.scan_text(text), "experimental_exclusion")
+    assert any("Foam closure" in q for q in found) and any("Glue sealing" in q for q in found)
+    assert not any("Snoring" in q for q in found)
+
+
+def test_a_code_system_label_does_not_end_the_list_above_it() -> None:
+    from policyscan.rules.loader import load_rules
+    from policyscan.structure import RoleWords
+
+    words = RoleWords.from_vocabulary(load_rules().vocabulary)
+    assert words.is_label("CPT") and words.is_label("ICD-10 Diagnosis")
+    assert not words.is_label("CPT codes for cosmetic procedures")

@@ -7,6 +7,7 @@ part) and scans any number of documents. One document's failure becomes that doc
 
 from __future__ import annotations
 
+import re
 import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -40,6 +41,9 @@ from .structure import RoleWords, SectionMap, build_sections
 MAX_FINDINGS_PER_PAGE = 1000
 # Items of a list a quote may take in (quotes.py caps them by length too).
 MAX_LIST_ITEMS = 12
+# Words a list item needs to name a service ("Tongue base suspension"), not a label.
+MIN_ITEM_WORDS = 3
+_ITEM_WORD = re.compile(r"[A-Za-z]{2,}")
 # How far back the sentences leading into a hit's sentence may reach.
 LEAD_CHARS = 400
 
@@ -121,6 +125,8 @@ def _method_text(hit: RawHit) -> str:
         return f"phrase '{hit.detail}'"
     if hit.method == "token":
         return f"token {hit.detail}"
+    if hit.method == "item":
+        return f"an item {hit.detail}"
     return f"fuzzy {hit.detail}"
 
 
@@ -133,6 +139,7 @@ class Scanner:
         self._by_id = rules.by_id()
         self._role_words = RoleWords.from_vocabulary(rules.vocabulary)
         self._words = WordLists(rules.vocabulary)
+        self._item_rules = [r for r in rules.rules if r.list_items]
         self._spacy: object | None = None
         # When a list, every rejected hit is recorded here as (page, rule, text, reason):
         # the answer to "why was this not found?".
@@ -257,6 +264,7 @@ class Scanner:
                                                        *cell_breaks.get(page.number, ()))})
             analysis = _split_sentences(analysis, cuts)
             hits = self._with_fuzzy(norm.text, analysis)
+            hits.extend(self._list_items(page, norm, sections))
             # Candidates beyond a few per finding kept only cost time: passages merge, but
             # rarely more than three rules into one.
             candidates = self._candidates(page, norm, analysis, hits, sections, kind,
@@ -277,6 +285,27 @@ class Scanner:
                                 f"{MAX_FINDINGS_PER_PAGE:,} are reported")
         findings.sort(key=lambda f: (f.page, f.start, f.category))
         return findings
+
+    def _list_items(self, page: PageText, norm: NormalizedText,
+                    sections: SectionMap) -> list[RawHit]:
+        """Hits of ``list_items`` rules: each item line under a list lead-in of their roles
+        (a service name under "The following are investigational:" has no trigger word)."""
+        if not self._item_rules:
+            return []
+        headings = set(sections.breaks(page.number))
+        out: list[RawHit] = []
+        for ln in page.lines:
+            section = sections.at(page.number, ln.start)
+            if not section.listed or ln.start in headings:
+                continue  # not under a lead-in, or the lead-in (a heading) itself
+            if len(_ITEM_WORD.findall(page.text, ln.start, ln.end)) < MIN_ITEM_WORDS:
+                continue  # a column label ("CPT") or a code alone names no service
+            start, end = norm.to_norm(ln.start), norm.to_norm(ln.end)
+            for rule in self._item_rules:
+                if section.role in rule.list_items and end > start:
+                    out.append(RawHit(rule.id, start, end, "item",
+                                      f"under '{section.title}'"))
+        return out
 
     def _with_fuzzy(self, text: str, analysis: TextAnalysis) -> list[RawHit]:
         hits = list(analysis.hits)

@@ -20,7 +20,7 @@ SECTION_ROLES: frozenset[str] = frozenset({
     "sbc_other_covered",
     "sbc_continue_coverage", "sbc_appeals", "sbc_mec", "sbc_language", "sbc_examples",
     "exclusions", "covered", "appeals", "definitions", "civil_rights", "privacy",
-    "history", "none",
+    "history", "experimental", "none",
 })
 EXTRACTORS: frozenset[str] = frozenset({"deadline"})
 QUOTE_MODES: frozenset[str] = frozenset({"sentence", "match"})
@@ -34,7 +34,7 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _ALLOWED_FIELDS = frozenset({
     "id", "category", "title", "phrases", "patterns", "fuzzy", "fuzzy_threshold", "context",
     "unless", "negated_by", "extract", "quote", "score", "facts", "source", "examples",
-    "notes", "against",
+    "notes", "against", "list_items",
 })
 _CONTEXT_FIELDS = frozenset({"sections", "not_sections", "near", "not_near", "window",
                              "before", "not_before"})
@@ -85,6 +85,9 @@ class Rule:
     quote: str = "sentence"
     facts: bool = True
     against: tuple[str, ...] = ()  # false-positive rules: the categories they speak against
+    # Every item line under a list lead-in of one of these section roles is a hit ("The
+    # following are investigational:" then service names with no trigger word of their own).
+    list_items: tuple[str, ...] = ()
 
 
 class _Fields(Fields):
@@ -220,8 +223,14 @@ def build_rule(file: str, raw: Any, *, default_category: str | None,
     if short:
         raise f.fail("fuzzy", f"phrases shorter than {MIN_FUZZY_LENGTH} characters match too "
                               f"much when fuzzed: {short}")
-    if not (phrases or patterns or fuzzy):
-        raise f.fail("phrases", "a rule needs at least one of phrases, patterns or fuzzy")
+    list_items = f.phrases("list_items")
+    bad_roles = [r for r in list_items if r not in SECTION_ROLES]
+    if bad_roles:
+        raise f.fail("list_items", f"unknown section role(s) {bad_roles}; known: "
+                                   f"{', '.join(sorted(SECTION_ROLES))}")
+    if not (phrases or patterns or fuzzy or list_items):
+        raise f.fail("phrases", "a rule needs at least one of phrases, patterns, fuzzy or "
+                                "list_items")
     threshold = raw.get("fuzzy_threshold", 90)
     if not isinstance(threshold, (int, float)) or not 70 <= threshold <= 100:
         raise f.fail("fuzzy_threshold", f"must be a number from 70 to 100, not {brief(threshold)}")
@@ -255,5 +264,5 @@ def build_rule(file: str, raw: Any, *, default_category: str | None,
         score=float(score), examples=f.examples(), file=file, phrases=phrases,
         patterns=patterns, fuzzy=fuzzy, fuzzy_threshold=float(threshold), context=f.context(),
         unless=unless, negated_by=f.phrases("negated_by"), extract=extract, quote=quote,
-        facts=facts, against=against,
+        facts=facts, against=against, list_items=list_items,
     )
