@@ -50,7 +50,8 @@ _ACTIVE_CLOCK = re.compile(
     re.I,
 )
 _DO_NOT_CLOCK = re.compile(
-    r"\b(?P<subj>[\w']+)\s+(?:do|does|did)\s+not\s+" + _DECISION_VERB + r"\b[^.;]{0,140}$",
+    r"\b(?P<subj>[\w']+)\s+(?:do|does|did|has|have|had)\s+not\s+" + _DECISION_VERB
+    + r"\b[^.;]{0,140}$",
     re.I,
 )
 # "Within five (5) business days …, Highmark will complete a preliminary review": the
