@@ -255,7 +255,7 @@ def test_sbc_header_gives_plan_name_issuer_period_and_type(
         sample: Callable[[str], DocumentReport]) -> None:
     plan = sample(NORTHWIND_SBC).plan
     assert (plan.issuer, plan.name, plan.coverage_period, plan.plan_type) == (
-        "Northwind Health Mutual", "Northwind Silver PPO 3000", "01/01/2026 - 12/31/2026", "PPO")
+        "Northwind Health Mutual", "Northwind Silver PPO 3000", "07/01/2026 - 06/30/2027", "PPO")
 
 
 def test_sbc_header_with_coverage_for_on_its_own_line(
