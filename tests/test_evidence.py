@@ -135,8 +135,8 @@ def test_thresholds_live_in_the_pattern_files(rules: RuleSet) -> None:
      "plan_document"),
     ("Dental Plan Brochure", "This brochure describes the Federal Employees Dental and "
      "Vision Insurance Program benefits.", "plan_document"),
-    ("Glossary of Health Coverage and Medical Terms", "This glossary defines many "
-     "commonly used terms.", "glossary"),
+    ("Glossary of Health Coverage and Medical Terms", "Definitions of words that health "
+     "plans often use.", "glossary"),
 ])
 def test_kinds_from_weighed_signals(front: str, body: str, kind: str) -> None:
     assert classify_text(front, body, "").kind == kind
@@ -197,11 +197,11 @@ def test_a_change_log_entry_is_no_exclusion(scanner: Scanner) -> None:
 
 
 @pytest.mark.parametrize("text, category", [
-    ("If you disagree with our decision on your claim, ask us in writing to reconsider it.",
+    ("If you disagree with our decision about your claim, ask us in writing to reconsider it.",
      "appeal_rights"),
     ("Please tell us if you wish to complain about our service, and we will investigate "
      "your complaint.", "appeal_rights"),
-    ("In case of any grievance the insured person may contact our grievance officer.",
+    ("For any grievance, the insured person may write to our grievance officer.",
      "appeal_rights"),
     ("If you are unhappy with our final response you may refer your complaint to the "
      "Financial Ombudsman.", "external_review"),
@@ -312,7 +312,7 @@ _FP_RULE = (
     "    phrases: [order a brochure]\n    against: [appeal_rights]\n    score: 0.9\n"
     "    source: test\n    examples:\n"
     "      match: ['To order a brochure, you may file a grievance with us.']\n"
-    "      no_match: ['You may file an appeal within 60 days.']\n")
+    "      no_match: ['You can appeal within 60 days of our letter.']\n")
 
 
 def test_a_false_positive_rule_speaks_against_its_categories_only(tmp_path: object) -> None:
