@@ -433,3 +433,18 @@ def test_a_code_system_label_does_not_end_the_list_above_it() -> None:
     words = RoleWords.from_vocabulary(load_rules().vocabulary)
     assert words.is_label("CPT") and words.is_label("ICD-10 Diagnosis")
     assert not words.is_label("CPT codes for cosmetic procedures")
+
+
+def test_a_wildcard_in_a_phrase_is_refused(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from policyscan.errors import RuleFileError
+    from policyscan.rules.loader import load_rules
+
+    assert isinstance(tmp_path, Path)
+    (tmp_path / "w.yaml").write_text(
+        "category: cosmetic_exclusion\nrules:\n"
+        "  - id: widget.wild\n    title: Widgets\n    phrases: [widget*]\n    score: 0.9\n"
+        "    source: test\n    examples: {match: ['widgets'], no_match: ['gadgets']}\n")
+    with pytest.raises(RuleFileError, match="matches any ending only in word lists"):
+        load_rules([tmp_path], builtin=False)
