@@ -448,3 +448,20 @@ def test_a_wildcard_in_a_phrase_is_refused(tmp_path: object) -> None:
         "    source: test\n    examples: {match: ['widgets'], no_match: ['gadgets']}\n")
     with pytest.raises(RuleFileError, match="matches any ending only in word lists"):
         load_rules([tmp_path], builtin=False)
+
+
+def test_a_word_only_token_pattern_becomes_phrases() -> None:
+    from policyscan.match.nlp import finite_phrases
+
+    pattern = [{"NORM": {"IN": ["file", "send"]}}, {"NORM": "us", "OP": "?"},
+               {"LOWER": "appeal"}]
+    assert sorted(finite_phrases(pattern) or []) == [
+        "file appeal", "file us appeal", "send appeal", "send us appeal"]
+    assert finite_phrases([{"LIKE_NUM": True}, {"LOWER": "days"}]) is None
+    assert finite_phrases([{"LOWER": "a"}, {"LOWER": "b", "OP": "*"}]) is None
+
+
+def test_an_expanded_pattern_still_finds_its_words(scanner: Scanner) -> None:
+    found = _categories(scanner.scan_text("You may lodge a formal complaint with us."),
+                        "appeal_rights")
+    assert found
