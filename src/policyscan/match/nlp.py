@@ -170,7 +170,7 @@ def _chunks(text: str) -> list[tuple[int, str]]:
 # A token pattern that only lists words, some optional, is a set of phrases: the phrase
 # matcher finds them at a cost independent of their number, where every token pattern
 # is tried at every token. Patterns with more phrases than this stay token patterns.
-MAX_PATTERN_PHRASES = 5000
+MAX_PATTERN_PHRASES = 1000
 _WORD_KEYS = frozenset({"NORM", "LOWER", "ORTH", "TEXT"})
 
 
@@ -207,17 +207,18 @@ class SpacyMatchers:
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="NORM")
         self.tokens = Matcher(self.nlp.vocab, validate=True)
         for rule in rules:
-            phrases = list(rule.phrases)
+            # Spellings of the rule's phrases, and every phrase its word-only patterns allow
+            # (already spelled out word by word).
+            variants = [v for p in rule.phrases for v in phrase_variants(p)]
             patterns: list[tuple[int, tuple[dict[str, Any], ...]]] = []
             for i, pattern in enumerate(rule.patterns):
                 expanded = finite_phrases(pattern)
                 if expanded is None:
                     patterns.append((i, pattern))
                 else:
-                    phrases.extend(expanded)
-            if phrases:
-                variants = [v for p in dict.fromkeys(phrases) for v in phrase_variants(p)]
-                docs = list(self.nlp.tokenizer.pipe(variants))
+                    variants.extend(expanded)
+            if variants:
+                docs = list(self.nlp.tokenizer.pipe(dict.fromkeys(variants)))
                 self.phrases.add(rule.id, docs)
             for i, pattern in patterns:
                 try:
