@@ -465,3 +465,29 @@ def test_an_expanded_pattern_still_finds_its_words(scanner: Scanner) -> None:
     found = _categories(scanner.scan_text("You may lodge a formal complaint with us."),
                         "appeal_rights")
     assert found
+
+
+def test_kind_signals_are_data_that_checks_itself(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from policyscan.errors import RuleFileError
+    from policyscan.rules.loader import load_rules
+
+    assert isinstance(tmp_path, Path)
+    assert any(s.kind == "sbc" for s in load_rules().kind_signals)
+    (tmp_path / "kinds.yaml").write_text(
+        "signals:\n  - {kind: form, weight: 5, pattern: 'enrolment slip', "
+        "examples: ['Enrolment Slip']}\n")
+    rules = load_rules([tmp_path])
+    decision = classify_text("Enrolment slip", "please print clearly", "",
+                             rules.kind_signals)
+    assert decision.kind == "form"
+    (tmp_path / "kinds.yaml").write_text(
+        "signals:\n  - {kind: form, weight: 5, pattern: 'enrolment slip', "
+        "examples: ['Registration card']}\n")
+    with pytest.raises(RuleFileError, match="is not matched by the pattern"):
+        load_rules([tmp_path])
+    (tmp_path / "kinds.yaml").write_text(
+        "signals:\n  - {kind: leaflet, weight: 5, pattern: 'x', examples: ['x']}\n")
+    with pytest.raises(RuleFileError, match="must be one of"):
+        load_rules([tmp_path])

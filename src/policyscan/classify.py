@@ -1,68 +1,23 @@
 """What kind of document is this? Decided before matching, because kinds change meaning.
 
 A glossary defines prior authorization, a blank form asks for it, a plan requires it. Each
-kind has signal phrases; a signal in the title or on the first pages weighs more than one
-deep in the body. The strongest kind wins; a document with plan cost-sharing words and no
-stronger signal is a plan document; anything else is "other".
+kind has signals (``kinds.yaml`` of the pattern files); a signal in the title or on the
+first pages weighs more than one deep in the body. The strongest kind wins; a document with
+plan cost-sharing words and no stronger signal is a plan document; anything else is
+"other".
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .extract import SourceDocument
+from .rules.kinds import KINDS_FILE, KindSignal, load_kind_signals
 
-# (kind, weight, pattern). Weights are relative; a title or first-page hit counts triple.
-# Patterns are lower case and run on lower-cased text (faster than re.IGNORECASE).
-_SIGNALS: tuple[tuple[str, float, re.Pattern[str]], ...] = tuple(
-    (kind, weight, re.compile(pattern)) for kind, weight, pattern in (
-        ("sbc", 6.0, r"summary of benefits and coverage\s*:?\s*what this plan covers"),
-        ("sbc", 2.0, r"summary of benefits and coverage"),
-        ("sbc", 1.5, r"services your plan generally does not cover"),
-        ("sbc", 1.0, r"common medical event"),
-        ("sbc", 1.0, r"\bcoverage period\s*:"),
-        ("glossary", 5.0, r"glossary of (health )?(coverage|insurance|terms)"),
-        # A plan's own glossary section names itself too: the bare word is weak evidence.
-        ("glossary", 1.0, r"\bglossary\b"),
-        ("glossary", 1.0, r"this glossary"),
-        ("denial_notice", 5.0, r"notice of (final (internal )?)?adverse benefit determination"),
-        ("denial_notice", 3.0, r"\bmodel notices?\b"),
-        ("denial_notice", 3.0, r"explanation of benefits\b(?! you will receive)"),
-        ("denial_notice", 3.0, r"notice of (denial|action)\b"),
-        ("denial_notice", 2.0, r"your (claim|request) (has been|was) denied"),
-        ("denial_notice", 1.0, r"adverse benefit determination"),
-        ("medical_policy", 5.0, r"\b(medical|clinical|coverage|reimbursement|drug|pharmacy)"
-                                r" policy\b(?!holder)"),
-        ("medical_policy", 4.0, r"clinical policy bulletin|clinical um guideline|"
-                                r"prior authorization policy|utilization management guideline"),
-        ("medical_policy", 4.0, r"medical coverage guidelines?|\bposition statement\b|"
-                                r"\bclinical (coverage )?criteria\b"),
-        ("medical_policy", 2.0, r"coverage rationale|policy number|applicable codes|"
-                                r"coding information|last review(ed)? date|"
-                                r"original effective date|billing/coding"),
-        ("form", 5.0, r"\brequest form\b|\b(prior authorization|precertification|"
-                      r"pre-?authorization) (request )?form\b|\bform\)"),
-        ("form", 1.5, r"please (complete|fill out|print)|\bsignature\b.{0,40}\bdate\b|"
-                      r"patient name\s*:|member id\s*(#|number)?\s*:"),
-        # Not "plan document" alone: the SBC template itself says "see your plan document".
-        ("plan_document", 5.0, r"evidence of coverage|certificate of (coverage|insurance)|"
-                               r"health care certificate|benefit booklet|"
-                               r"summary plan description|combined evidence of coverage|"
-                               r"member handbook|benefit handbook|plan brochure|"
-                               r"booklet-certificate|subscriber agreement|member contract"),
-        ("plan_document", 5.0, r"\bpolicy wording\b|\bpolicy schedule\b|\bplan brochure\b|"
-                               r"\bmember guide\b|"
-                               r"\bfederal employees (health|dental)|\bfedvip\b|\bfehb\b"),
-        ("plan_document", 1.0, r"\b(deductible|coinsurance|co-?payment|out-of-pocket)\b"),
-        # Policy wordings outside the US name their parties and limits in other words.
-        ("plan_document", 0.5, r"\b(insured persons?|policyholder|policy holder|sum insured|"
-                               r"policy period|waiting period|pre-existing|the insurer)\b"),
-        ("plan_document", 0.5, r"\bwe (will|do) (not )?(pay|cover)\b|\byou are covered\b|"
-                               r"\b(covered|eligible) (services|expenses|benefits)\b"),
-    )
-)
 _FRONT_PAGES = 2  # pages whose text counts as "front matter"
 _FRONT_CHARS = 8000
 _READ_CHARS = 100_000
@@ -97,11 +52,20 @@ def _hits(pattern: re.Pattern[str], text: str, limit: int) -> int:
     return n
 
 
-def classify_text(front: str, body: str, names: str) -> KindDecision:
+@lru_cache(maxsize=1)
+def builtin_signals() -> tuple[KindSignal, ...]:
+    from .rules.loader import builtin_patterns_dir
+
+    return load_kind_signals(builtin_patterns_dir() / KINDS_FILE)
+
+
+def classify_text(front: str, body: str, names: str,
+                  signals: Sequence[KindSignal] | None = None) -> KindDecision:
     """Kind from the title/file name (``names``), the front pages and the rest."""
     front, body, names = front.lower(), body.lower(), names.lower()
     scores: dict[str, float] = {}
-    for kind, weight, pattern in _SIGNALS:
+    for signal in signals if signals is not None else builtin_signals():
+        kind, weight, pattern = signal.kind, signal.weight, signal.pattern
         score = 3 * weight * _hits(pattern, names, 1)
         score += 3 * weight * _hits(pattern, front, 2)
         score += min(weight * _hits(pattern, body, math.ceil(_BODY_CAP / (weight * 0.25)))
@@ -117,7 +81,8 @@ def classify_text(front: str, body: str, names: str) -> KindDecision:
     return KindDecision(kind, scores)
 
 
-def classify(doc: SourceDocument) -> KindDecision:
+def classify(doc: SourceDocument,
+             signals: Sequence[KindSignal] | None = None) -> KindDecision:
     title = " ".join(v for k, v in doc.metadata.items() if k in ("Title", "Subject"))
     stem = doc.path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
     names = title + " " + re.sub(r"[_\-.]+", " ", stem)
@@ -128,4 +93,4 @@ def classify(doc: SourceDocument) -> KindDecision:
     # Front matter is the first pages, but never more than a few thousand characters: a
     # text file without form feeds is one long "page".
     front_len = min(sum(len(" ".join(p.text.split())) + 1 for p in pages), _FRONT_CHARS)
-    return classify_text(text[:front_len], text[front_len:], names)
+    return classify_text(text[:front_len], text[front_len:], names, signals)

@@ -196,7 +196,7 @@ class Scanner:
     # -- the pipeline -------------------------------------------------------------------
 
     def scan_document(self, doc: SourceDocument) -> DocumentReport:
-        decision = classify(doc)
+        decision = classify(doc, self.rules.kind_signals or None)
         kind = decision.kind
         warnings = self._page_warnings(doc)
         usable = [p for p in doc.pages if p.usable]

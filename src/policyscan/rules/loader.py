@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..datafile import load_yaml
 from ..errors import RuleFileError
+from .kinds import KINDS_FILE, KindSignal, load_kind_signals
 from .schema import Rule, build_rule
 
 VOCABULARY_FILE = "vocabulary.yaml"
@@ -46,6 +47,8 @@ class RuleSet:
     vocabulary: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Per category, set by a pattern file's ``threshold:``; others use DEFAULT_THRESHOLD.
     thresholds: Mapping[str, float] = field(default_factory=dict)
+    # Signals of a document's kind (``kinds.yaml``), read by classify.py.
+    kind_signals: tuple[KindSignal, ...] = ()
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -107,7 +110,7 @@ def _files(directory: Path) -> list[Path]:
     if not directory.is_dir():
         raise RuleFileError(str(directory), "is not a directory of pattern files")
     return sorted(p for p in directory.iterdir()
-                  if p.suffix in (".yaml", ".yml") and p.name != VOCABULARY_FILE)
+                  if p.suffix in (".yaml", ".yml") and p.name not in (VOCABULARY_FILE, KINDS_FILE))
 
 
 def load_rules(extra_dirs: list[Path] | None = None, *, builtin: bool = True) -> RuleSet:
@@ -136,6 +139,12 @@ def load_rules(extra_dirs: list[Path] | None = None, *, builtin: bool = True) ->
                 vocabulary[name] = words
                 defined_in[name] = str(vocab_path)
             digest.update(vocab_path.read_bytes())
+    signals: list[KindSignal] = []
+    for d in dirs:
+        kinds_path = d / KINDS_FILE
+        if kinds_path.is_file():
+            signals.extend(load_kind_signals(kinds_path))
+            digest.update(kinds_path.read_bytes())
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     thresholds: dict[str, float] = {}
@@ -165,7 +174,8 @@ def load_rules(extra_dirs: list[Path] | None = None, *, builtin: bool = True) ->
                                         f"{seen[rule.id]}", rule=rule.id, field="id")
                 seen[rule.id] = str(path)
                 rules.append(rule)
-    return RuleSet(tuple(rules), digest.hexdigest(), tuple(files), vocabulary, thresholds)
+    return RuleSet(tuple(rules), digest.hexdigest(), tuple(files), vocabulary, thresholds,
+                   tuple(signals))
 
 
 def _set_threshold(thresholds: dict[str, float], threshold_from: dict[str, str], path: Path,
