@@ -56,6 +56,17 @@ ErrorType = Literal["not_a_pdf", "encrypted", "corrupt", "too_large", "timeout",
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points (pdfplumber's frame)
 
 
+# The appeal ladder, in order. Each stage counts from its own event: a first internal
+# appeal (or grievance, or informal review) from the denial notice, a second level or an
+# external review from the decision before it, a fair hearing from the plan's final
+# appeal decision.
+STAGES: tuple[str, ...] = (
+    "informal_review", "first_internal_appeal", "grievance", "expedited_appeal",
+    "second_level", "external_review", "fair_hearing", "other",
+)
+BENEFITS: tuple[str, ...] = ("medical", "dental", "vision", "disability", "life", "eligibility")
+
+
 @dataclass(frozen=True)
 class Deadline:
     """A member's time limit, read from the document's own words."""
@@ -64,14 +75,21 @@ class Deadline:
     unit: str  # days | business_days | months | hours
     action: str  # internal_appeal | external_review | grievance | expedited_appeal | other
     anchor: str  # verbatim words after the number ("from the date you receive the denial")
+    # Which step of the appeal ladder the limit belongs to (STAGES), and so which event it
+    # counts from; and the benefit whose claims it governs (a combined guide states the
+    # limits of its medical, dental, disability and eligibility claims side by side).
+    stage: str = "first_internal_appeal"
+    benefit: str = "medical"
 
     def to_dict(self) -> dict[str, Any]:
         return {"value": self.value, "unit": self.unit, "action": self.action,
-                "anchor": self.anchor}
+                "anchor": self.anchor, "stage": self.stage, "benefit": self.benefit}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Deadline:
-        return cls(int(d["value"]), str(d["unit"]), str(d["action"]), str(d["anchor"]))
+        return cls(int(d["value"]), str(d["unit"]), str(d["action"]), str(d["anchor"]),
+                   str(d.get("stage") or "first_internal_appeal"),
+                   str(d.get("benefit") or "medical"))
 
 
 @dataclass(frozen=True)
