@@ -12,6 +12,7 @@ fact.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from .models import FACT_CATEGORIES, NON_PLAN_KINDS, DeadlineFact, Facts, Finding
 
@@ -52,7 +53,7 @@ def appeal_deadline(findings: Sequence[Finding]) -> DeadlineFact | None:
     return DeadlineFact(f.deadline.value, f.deadline.unit, f.page, f.quote)
 
 
-def unclear_deadline(findings: Sequence[Finding]) -> dict[str, object] | None:
+def unclear_deadline(findings: Sequence[Finding]) -> dict[str, Any] | None:
     """When the first-appeal limits of one benefit disagree ("60 days" here, "180 days"
     there), no number is the answer: the values and the pages to read instead."""
     found = first_appeal_candidates(findings)
@@ -73,4 +74,4 @@ def compute_facts(kind: str, findings: Sequence[Finding], confidence: float = 1.
     values: dict[str, bool | None] = {
         c: any(f.category == c and _counts(f) for f in findings) for c in FACT_CATEGORIES
     }
-    return Facts(values, appeal_deadline(findings))
+    return Facts(values, appeal_deadline(findings), unclear_deadline(findings))

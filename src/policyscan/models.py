@@ -200,6 +200,9 @@ class Facts:
 
     values: dict[str, bool | None]
     appeal_deadline: DeadlineFact | None
+    # When the document's first-appeal limits disagree: {"values": [...], "pages": [...]}
+    # instead of a number.
+    appeal_deadline_unclear: dict[str, Any] | None = None
 
     @classmethod
     def unknown(cls) -> Facts:
@@ -208,13 +211,16 @@ class Facts:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {c: self.values.get(c) for c in FACT_CATEGORIES}
         out["appeal_deadline"] = self.appeal_deadline.to_dict() if self.appeal_deadline else None
+        if self.appeal_deadline_unclear is not None:
+            out["appeal_deadline_unclear"] = self.appeal_deadline_unclear
         return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Facts:
         deadline = d.get("appeal_deadline")
         return cls({c: d.get(c) for c in FACT_CATEGORIES},
-                   DeadlineFact.from_dict(deadline) if deadline else None)
+                   DeadlineFact.from_dict(deadline) if deadline else None,
+                   d.get("appeal_deadline_unclear"))
 
 
 @dataclass(frozen=True)
@@ -319,6 +325,46 @@ class SbcInfo:
 
 
 @dataclass(frozen=True)
+class RegimeEvidence:
+    page: int
+    quote: str
+    regime: str  # the regime id this passage points to
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"page": self.page, "quote": self.quote, "regime": self.regime}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> RegimeEvidence:
+        return cls(int(d["page"]), str(d["quote"]), str(d.get("regime") or ""))
+
+
+@dataclass(frozen=True)
+class RegimeInfo:
+    """The rulebook of the plan's appeals (policyscan.regime): a regime id of
+    data/regimes.yaml, "non_us" (with the country), "uncertain" (with the candidates) or
+    "unknown"."""
+
+    name: str
+    label: str
+    confidence: float
+    country: str | None
+    evidence: tuple[RegimeEvidence, ...]
+    candidates: tuple[str, ...]  # regime ids: the winner alone, or every possible one
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "label": self.label, "confidence": self.confidence,
+                "country": self.country, "evidence": [e.to_dict() for e in self.evidence],
+                "candidates": list(self.candidates)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> RegimeInfo:
+        return cls(str(d["name"]), str(d.get("label") or ""), float(d.get("confidence") or 0),
+                   d.get("country"), tuple(RegimeEvidence.from_dict(e)
+                                           for e in d.get("evidence", ())),
+                   tuple(str(c) for c in d.get("candidates", ())))
+
+
+@dataclass(frozen=True)
 class ScanError:
     type: str  # one of ErrorType
     message: str  # what happened and what the user can do
@@ -352,6 +398,8 @@ class DocumentReport:
     # deadlines as dates, as JSON-ready mappings (policyscan.outlook, policyscan.case).
     outlook: dict[str, Any] | None = None
     due_dates: tuple[dict[str, Any], ...] = ()
+    # Which rulebook governs the plan's appeals (policyscan.regime).
+    regime: RegimeInfo | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -369,6 +417,8 @@ class DocumentReport:
         if self.sbc is not None:
             out["facts"].update(self.sbc.facts_dict())
             out["sbc"] = self.sbc.to_dict()
+        if self.regime is not None:
+            out["regime"] = self.regime.to_dict()
         if self.outlook is not None:
             out["outlook"] = self.outlook
         if self.due_dates:
@@ -390,6 +440,7 @@ class DocumentReport:
             warnings=tuple(d.get("warnings", ())), duplicate_of=d.get("duplicate_of"),
             sbc=SbcInfo.from_dict(d["sbc"], d.get("facts") or {}) if d.get("sbc") else None,
             outlook=d.get("outlook"), due_dates=tuple(d.get("due_dates", ())),
+            regime=RegimeInfo.from_dict(d["regime"]) if d.get("regime") else None,
         )
 
     @classmethod

@@ -28,6 +28,7 @@ from .match.words import WordLists, find_words
 from .models import Box, Deadline, DocumentReport, Finding, PlanInfo, ScanError
 from .plan import read_plan_info
 from .quotes import MAX_QUOTE, context_of, quote_span
+from .regime import regime_of
 from .rules.loader import RuleSet
 from .rules.schema import Rule
 from .structure import RoleWords, SectionMap, build_sections
@@ -245,7 +246,8 @@ class Scanner:
             findings, sbc = summarize(structure, findings)
         facts = compute_facts(kind, findings, decision.confidence)
         report = replace(base, findings=tuple(findings), facts=facts,
-                         plan=read_plan_info(usable, kind), warnings=tuple(warnings), sbc=sbc)
+                         plan=read_plan_info(usable, kind), warnings=tuple(warnings), sbc=sbc,
+                         regime=regime_of(kind, {p.number: p.text for p in usable}))
         if self.options.case:
             report = self._apply_case(report, {p.number: p.text for p in usable})
         return report

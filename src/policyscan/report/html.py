@@ -34,7 +34,14 @@ from .views import (
     groups,
     outlook_statuses,
 )
-from .wording import DISCLAIMER, KIND_LABELS, STATUS_LABELS, collapse, is_scanned
+from .wording import (
+    DISCLAIMER,
+    KIND_LABELS,
+    STATUS_LABELS,
+    collapse,
+    is_scanned,
+    rulebook_line,
+)
 
 TEMPLATE = "report.html.j2"
 
@@ -80,6 +87,7 @@ def _document(doc: DocumentReport, index: int) -> dict[str, Any]:
         "name": base_name(doc.path),
         "path": doc.path,
         "kind": KIND_LABELS.get(doc.kind, doc.kind),
+        "rulebook": rulebook_line(doc) or "",
         "non_plan": doc.kind in NON_PLAN_KINDS,
         "status": doc.status,
         "status_label": STATUS_LABELS.get(doc.status, doc.status),

@@ -27,7 +27,14 @@ from .views import (
     groups,
     outlook_statuses,
 )
-from .wording import DISCLAIMER, KIND_LABELS, STATUS_LABELS, collapse, is_scanned
+from .wording import (
+    DISCLAIMER,
+    KIND_LABELS,
+    STATUS_LABELS,
+    collapse,
+    is_scanned,
+    rulebook_line,
+)
 
 # Findings listed per category before "… and N more" (all with verbose=True).
 MAX_PER_CATEGORY = 12
@@ -106,6 +113,7 @@ class MarkdownFormatter:
     def _identity(self, doc: DocumentReport) -> list[str]:
         parts = [f"**Path:** {md_code(doc.path)}",
                  f"**Kind:** {md_escape(KIND_LABELS.get(doc.kind, doc.kind))}",
+                 *([f"**Rulebook:** {md_escape(rb)}"] if (rb := rulebook_line(doc)) else []),
                  f"**Pages:** {doc.pages}",
                  f"**Status:** {md_escape(STATUS_LABELS.get(doc.status, doc.status))}"]
         for label, value in (("Plan", doc.plan.name), ("Issuer", doc.plan.issuer),

@@ -52,6 +52,7 @@ from .wording import (
     locate_quote,
     negating,
     page_list,
+    rulebook_line,
     shorten,
     supporting,
     trim_left,
@@ -375,6 +376,9 @@ class TerminalFormatter:
         grid.add_column(style="bold" if self.color else "", no_wrap=True)
         grid.add_column(overflow="fold")
         grid.add_row("Kind", Text(KIND_LABELS.get(doc.kind, doc.kind)))
+        rulebook = rulebook_line(doc)
+        if rulebook:
+            grid.add_row("Rulebook", Text(rulebook))
         grid.add_row("Pages", Text(str(doc.pages)))
         status = Text().append_text(status_text(doc.status))
         if doc.seconds is not None:

@@ -206,3 +206,23 @@ def negating(doc: DocumentReport, category: str) -> list[Finding]:
 
 def is_scanned(doc: DocumentReport) -> bool:
     return doc.status == "ok"
+
+
+def rulebook_line(doc: DocumentReport) -> str | None:
+    """The report's "Rulebook" line: the regime, how sure, and the page of its first
+    evidence ("ERISA group health plan (sure 0.91; p. 4)"); None before a scan."""
+    regime = doc.regime
+    if regime is None:
+        return None
+    text = regime.label
+    if regime.country:
+        text += f" — {regime.country}: no US appeal rule applies"
+    if regime.name == "uncertain":
+        text += "; no default deadline is given"
+    elif regime.name == "unknown" and not regime.label.startswith("Not a plan"):
+        text = "Not stated in the document; no default deadline is given"
+    pages = sorted({e.page for e in regime.evidence})[:4]
+    if regime.name not in ("unknown",) and pages:
+        where = ", ".join(f"p. {p}" for p in pages)
+        text += f" (confidence {regime.confidence:.2f}; {where})"
+    return text
