@@ -188,4 +188,9 @@ def regime_of(kind: str, pages: Mapping[int, str]) -> RegimeInfo:
     """The regime of a scanned document of ``kind`` (documents that are no plan have none)."""
     if kind in _NOT_A_PLAN:
         return RegimeInfo("unknown", _NOT_A_PLAN[kind], 0.0, None, (), ())
-    return detect_regime(pages)
+    found = detect_regime(pages)
+    aca = load_regimes().get("aca")
+    if kind == "sbc" and found.name == "unknown" and aca is not None:
+        return RegimeInfo("aca", aca.label + ": an SBC is required only under these rules",
+                          0.5, None, (), ("aca",))
+    return found

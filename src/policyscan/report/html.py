@@ -39,6 +39,8 @@ from .wording import (
     KIND_LABELS,
     STATUS_LABELS,
     collapse,
+    due_stage_label,
+    due_where,
     is_scanned,
     rulebook_line,
 )
@@ -103,7 +105,7 @@ def _document(doc: DocumentReport, index: int) -> dict[str, Any]:
                      "note": collapse(doc.outlook.get("note") or ""),
                      "statuses": outlook_statuses(doc.outlook)}
                     if doc.outlook is not None else None),
-        "due_dates": [{**d, "action_label": d["action"].replace("_", " ").capitalize()}
+        "due_dates": [{**d, "action_label": due_stage_label(d), "where": due_where(d)}
                       for d in doc.due_dates],
         "sbc": ({"prior_auth": [{"service": collapse(s.service), "page": s.page,
                                  "penalty": collapse(s.penalty or ""),

@@ -15,6 +15,7 @@ from ..codes import code_table
 from ..dates import describe
 from ..models import DocumentReport
 from ..procedures import Procedure
+from .wording import due_stage_label, due_where
 
 NOTICE = ("This kit is not legal or medical advice. The plan documents and your denial letter "
           "control; state law may give you more rights. Check every date and quote against "
@@ -45,10 +46,10 @@ def _deadlines(dates: Sequence[Mapping[str, Any]]) -> list[str]:
     out = []
     for d in dates:
         source = (f"as this document states it (page {d['page']})" if d["basis"] == "document"
-                  else "the federal default for this kind of plan; the document states none")
+                  else due_where(d))
         citation = d["citation"][:1].upper() + d["citation"][1:]
-        out.append(f"- **{d['action'].replace('_', ' ').capitalize()}:** {d['label']}, "
-                   f"{source}. Counted from {d['start']}. {citation}")
+        counted = f" Counted from {d['start']}." if d.get("start") else ""
+        out.append(f"- **{due_stage_label(d)}:** {d['label']}, {source}.{counted} {citation}")
         if d.get("advice"):
             out.append(f"  - {d['advice']}")
     out.append("")
@@ -97,7 +98,8 @@ def render_kit(report: DocumentReport, procedure: Procedure,
     """The whole kit as Markdown."""
     outlook = report.outlook or {"statuses": []}
     plan = report.plan.name or report.path
-    first = next((d for d in report.due_dates if d["action"] == "internal_appeal"), None)
+    first = next((d for d in report.due_dates if d.get("date") and d.get("stage", d["action"])
+                  in ("first_internal_appeal", "internal_appeal", "grievance")), None)
     cite = [e for s in outlook.get("statuses", ()) if s["kind"] == "exception_available"
             for e in s["evidence"]][:2]
     lines = [

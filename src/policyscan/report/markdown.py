@@ -32,6 +32,8 @@ from .wording import (
     KIND_LABELS,
     STATUS_LABELS,
     collapse,
+    due_stage_label,
+    due_where,
     is_scanned,
     rulebook_line,
 )
@@ -149,10 +151,8 @@ class MarkdownFormatter:
         if doc.due_dates:
             lines += ["### Deadlines as dates", ""]
             for d in doc.due_dates:
-                where = (f"this document, p{d['page']}" if d["basis"] == "document"
-                         else "federal default: this document states none")
-                lines.append(f"- **{md_escape(d['action'].replace('_', ' '))}:** "
-                             f"{md_escape(d['label'])} ({md_escape(where)})")
+                lines.append(f"- **{md_escape(due_stage_label(d))}:** "
+                             f"{md_escape(d['label'])} ({md_escape(due_where(d))})")
             lines += ["", f"_{md_escape(doc.due_dates[0]['caveat'])}_", ""]
         return lines
 

@@ -48,6 +48,8 @@ from .wording import (
     STATUS_LABELS,
     collapse,
     deadline_text,
+    due_stage_label,
+    due_where,
     is_scanned,
     locate_quote,
     negating,
@@ -311,13 +313,12 @@ class TerminalFormatter:
         c.print()
         c.print(Text("Deadlines as dates", style="bold"))
         for d in dates:
-            line = Text().append(f"{d['action'].replace('_', ' ')}: ", style="bold")
+            line = Text().append(f"{due_stage_label(d)}: ", style="bold")
             line.append(d["label"])
-            where = (f" (this document, p{d['page']})" if d["basis"] == "document"
-                     else " (federal default: this document states none)")
-            line.append(where, style=DIM if d["basis"] == "document" else "yellow")
+            where = due_where(d)
+            line.append(f" ({where})", style=DIM if d["basis"] == "document" else "yellow")
             c.print(Padding(line, (0, 0, 0, 2)))
-            detail = f"counted from {d['start']}; {d['citation']}"
+            detail = (f"counted from {d['start']}; " if d.get("start") else "") + d["citation"]
             c.print(Padding(Text(detail, style=DIM), (0, 0, 0, 4)))
             if d.get("advice"):
                 c.print(Padding(Text(d["advice"], style="yellow"), (0, 0, 0, 4)))

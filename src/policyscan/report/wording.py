@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from ..models import DocumentReport, Finding
 
@@ -226,3 +227,31 @@ def rulebook_line(doc: DocumentReport) -> str | None:
         where = ", ".join(f"p. {p}" for p in pages)
         text += f" (confidence {regime.confidence:.2f}; {where})"
     return text
+
+
+STAGE_LABELS: dict[str, str] = {
+    "informal_review": "Informal review",
+    "first_internal_appeal": "Internal appeal",
+    "grievance": "Grievance",
+    "expedited_appeal": "Expedited appeal",
+    "second_level": "Second-level appeal",
+    "external_review": "External review",
+    "fair_hearing": "Fair hearing",
+    "other": "Other",
+}
+
+
+def due_stage_label(d: Mapping[str, Any]) -> str:
+    """"Internal appeal", "External review" … for a due-date entry (policyscan.case)."""
+    stage = d.get("stage") or d.get("action") or "other"
+    return STAGE_LABELS.get(stage, stage.replace("_", " ").capitalize())
+
+
+def due_where(d: Mapping[str, Any]) -> str:
+    """Where a due date comes from, in words."""
+    if d.get("basis") == "document":
+        return f"this document, p{d['page']}"
+    if d.get("regime"):
+        regime = d["regime"].replace("_", " ")
+        return f"federal default if the plan is {regime}: the rulebook is unclear"
+    return "federal default: this document states none"
