@@ -400,6 +400,8 @@ class DocumentReport:
     due_dates: tuple[dict[str, Any], ...] = ()
     # Which rulebook governs the plan's appeals (policyscan.regime).
     regime: RegimeInfo | None = None
+    # A denial notice, read (policyscan.denial), as a JSON-ready mapping.
+    denial: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -419,6 +421,8 @@ class DocumentReport:
             out["sbc"] = self.sbc.to_dict()
         if self.regime is not None:
             out["regime"] = self.regime.to_dict()
+        if self.denial is not None:
+            out["denial"] = self.denial
         if self.outlook is not None:
             out["outlook"] = self.outlook
         if self.due_dates:
@@ -441,6 +445,7 @@ class DocumentReport:
             sbc=SbcInfo.from_dict(d["sbc"], d.get("facts") or {}) if d.get("sbc") else None,
             outlook=d.get("outlook"), due_dates=tuple(d.get("due_dates", ())),
             regime=RegimeInfo.from_dict(d["regime"]) if d.get("regime") else None,
+            denial=d.get("denial"),
         )
 
     @classmethod

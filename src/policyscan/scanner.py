@@ -248,6 +248,11 @@ class Scanner:
         report = replace(base, findings=tuple(findings), facts=facts,
                          plan=read_plan_info(usable, kind), warnings=tuple(warnings), sbc=sbc,
                          regime=regime_of(kind, {p.number: p.text for p in usable}))
+        if kind == "denial_notice":
+            from .denial import read_denial
+
+            report = replace(report, denial=read_denial({p.number: p.text for p in usable},
+                                                        findings))
         if self.options.case:
             report = self._apply_case(report, {p.number: p.text for p in usable})
         return report
