@@ -8,6 +8,7 @@ for its regime is given, labelled as a default and never as a plan term.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -113,6 +114,11 @@ def _undated(value: int, unit: str, anchor: str, *, action: str, stage: str,
     }
 
 
+_DENIAL_ANCHOR = re.compile(r"notice|notif|denial|denied|decision|determination|letter|"
+                            r"\bthis\b|receiv|receipt|adverse|explanation of benefits|\beob\b",
+                            re.I)
+
+
 def _start(deadline: Deadline, case: Case) -> date | None:
     """The date the limit counts from: the denial for a first stage (the notice date or
     the day it came, as the anchor says), the decision before it for a later stage."""
@@ -121,6 +127,8 @@ def _start(deadline: Deadline, case: Case) -> date | None:
         return next((decided[s] for s in _COUNTS_FROM[deadline.stage] if s in decided), None)
     if deadline.stage not in FIRST_STAGES:
         return None
+    if deadline.anchor and not _DENIAL_ANCHOR.search(deadline.anchor):
+        return None  # "of the event that led to the grievance": not the denial's date
     received = case.received_on or case.denied_on
     notice = case.denied_on or case.received_on
     kind = anchor_kind(deadline.anchor)

@@ -365,8 +365,12 @@ def rules(patterns: tuple[Path, ...], run_tests: bool, builtin: bool,
 
 @main.command(name="appeal-kit")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--procedure", required=True, metavar="NAME",
-              help='The procedure that was denied ("micro needling" …).')
+@click.option("--procedure", metavar="NAME",
+              help='The procedure that was denied ("micro needling" …; default: the one '
+                   "the --denial letter names).")
+@click.option("--denial", type=click.Path(exists=True, dir_okay=False), metavar="LETTER",
+              help="The denial letter: its procedure, date, reason and deadline are read "
+                   "from it (the other options still override).")
 @click.option("--denied-on", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="The date on the denial letter.")
 @click.option("--received-on", type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -382,7 +386,8 @@ def rules(patterns: tuple[Path, ...], run_tests: bool, builtin: bool,
               show_default=True)
 @click.option("--password", help="Password of an encrypted PDF.")
 @patterns_option
-def appeal_kit(path: str, procedure: str, denied_on: datetime | None,
+def appeal_kit(path: str, procedure: str | None, denial: str | None,
+               denied_on: datetime | None,
                received_on: datetime | None, decided_on: tuple[str, ...],
                output: Path | None, engine: str,
                password: str | None, patterns: tuple[Path, ...]) -> None:
@@ -392,8 +397,21 @@ def appeal_kit(path: str, procedure: str, denied_on: datetime | None,
     from .report.kit import render_kit
     from .scanner import Scanner, ScanOptions
 
-    case = _case(procedure, denied_on, received_on, decided_on)
     rules = _load_rules(patterns)
+    letter: dict[str, Any] | None = None
+    if denial is not None:
+        read = Scanner(rules, ScanOptions(engine=engine)).scan(denial)
+        letter = read.denial
+        if letter is None:
+            _fail(f"{denial} does not read as a denial notice (it was taken for a "
+                  f"{read.kind.replace('_', ' ')})")
+        procedure = procedure or letter.get("procedure")
+        notice = (letter.get("notice_date") or {}).get("date")
+        if denied_on is None and notice:
+            denied_on = datetime.fromisoformat(notice)
+    if not procedure:
+        _fail("give --procedure NAME (the denial letter names none policyscan knows)")
+    case = _case(procedure, denied_on, received_on, decided_on)
     report = Scanner(rules, ScanOptions(engine=engine, password=password, case=case)).scan(path)
     if report.status != "ok":
         message = report.error.message if report.error else report.status
@@ -401,7 +419,7 @@ def appeal_kit(path: str, procedure: str, denied_on: datetime | None,
         sys.exit(EXIT_INCOMPLETE)
     chosen = get_procedure(case.procedure or "")
     assert chosen is not None  # _case checked it
-    kit = render_kit(report, chosen, case.denied_on)
+    kit = render_kit(report, chosen, case.denied_on, letter, case.received_on)
     if output is None:
         click.echo(kit)
         return

@@ -39,6 +39,8 @@ class DenialWords:
     not_the_reason: re.Pattern[str]
     send_to: re.Pattern[str]
     placeholders: re.Pattern[str]
+    contents_leads: re.Pattern[str]
+    contents_items: re.Pattern[str]
 
 
 def _pattern(f: Fields, name: str) -> re.Pattern[str]:
@@ -55,7 +57,8 @@ def load_denial_words(path: Path | None = None) -> DenialWords:
         raise DataFileError(str(path), "must hold a mapping")
     f = Fields(str(path), data, "denials")
     f.only(frozenset({"date_labels", "other_dates", "service_labels", "reason_leads", "reasons",
-                      "not_the_reason", "send_to", "placeholders"}))
+                      "not_the_reason", "send_to", "placeholders", "contents_leads",
+                      "contents_items"}))
     raw_reasons = data.get("reasons")
     if not isinstance(raw_reasons, dict):
         raise f.fail("reasons", "must map a reason kind to its words")
@@ -71,7 +74,8 @@ def load_denial_words(path: Path | None = None) -> DenialWords:
         _pattern(f, "date_labels"), _pattern(f, "other_dates"), _pattern(f, "service_labels"),
         _pattern(f, "reason_leads"), tuple(reasons), _pattern(f, "not_the_reason"),
         _pattern(f, "send_to"),
-        re.compile("|".join(re.escape(p) for p in placeholders), re.I))
+        re.compile("|".join(re.escape(p) for p in placeholders), re.I),
+        _pattern(f, "contents_leads"), _pattern(f, "contents_items"))
 
 
 # -- dates -------------------------------------------------------------------------------
@@ -213,6 +217,23 @@ def send_to(pages: Mapping[int, str], pattern: re.Pattern[str]) -> dict[str, Any
                     "portal": portal.group(0) if portal else None,
                     "page": page, "quote": passage}
     return None
+
+
+def appeal_contents(passages: Mapping[int, Sequence[str]],
+                    words: DenialWords | None = None) -> list[dict[str, Any]]:
+    """What the plan says an appeal must contain: sentences that name what to include
+    ("Include your member ID, group number and …"), with their pages, once each."""
+    words = words or load_denial_words()
+    out: dict[str, dict[str, Any]] = {}
+    for page, texts in sorted(passages.items()):
+        for text in texts:
+            for sentence in _sentences(text):
+                lead = words.contents_leads.search(sentence)
+                items = words.contents_items.findall(sentence)
+                if lead and items and sentence not in out:
+                    out[sentence] = {"page": page, "quote": sentence,
+                                     "items": sorted({i.lower() for i in items})}
+    return list(out.values())
 
 
 def read_denial(pages: Mapping[int, str], findings: Sequence[Finding],
