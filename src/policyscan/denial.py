@@ -124,7 +124,8 @@ def _lines(pages: Mapping[int, str]) -> list[tuple[int, str]]:
 
 def _sentences(text: str) -> list[str]:
     flat = " ".join(text.split())
-    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", flat) if s]
+    # Not after an initialism ("P.O. Box", "U.S. Mail").
+    return [s for s in re.split(r"(?<![A-Z]\.[A-Z]\.)(?<=[.!?])\s+(?=[A-Z])", flat) if s]
 
 
 def _notice_date(lines: Sequence[tuple[int, str]], words: DenialWords) -> dict[str, Any] | None:
@@ -166,7 +167,10 @@ def _reason(pages: Mapping[int, str], words: DenialWords) -> dict[str, Any]:
             regions.append((page, text[m.start():m.start() + REASON_REACH]))
     regions += sorted(pages.items())  # then anywhere in the letter
     for page, region in regions:
-        sentences = [s for s in _sentences(region) if not words.not_the_reason.search(s)]
+        # A table header ("Not Covered Amt.") gives no reason; nor does a template blank.
+        sentences = [s for s in _sentences(region) if len(s.split()) >= 4
+                     and not words.not_the_reason.search(s)
+                     and not words.placeholders.search(s)]
         for kind, pattern in words.reasons:
             hit = next((s for s in sentences if pattern.search(s)), None)
             if hit is not None:
@@ -206,7 +210,7 @@ def send_to(pages: Mapping[int, str], pattern: re.Pattern[str]) -> dict[str, Any
         for i, sentence in enumerate(sentences):
             if not pattern.search(sentence):
                 continue
-            passage = " ".join(sentences[i:i + 2])
+            passage = " ".join(sentences[i:i + 3])
             address = _ADDRESS.search(passage)
             fax = _FAX.search(passage)
             portal = _PORTAL.search(passage)
@@ -244,7 +248,10 @@ def read_denial(pages: Mapping[int, str], findings: Sequence[Finding],
     from .procedures import mentions, procedures
 
     joined = "\n".join(text for _, text in sorted(pages.items()))
-    procedure = next((p.id for p in procedures() if mentions(p, joined)), None)
+    # The procedure the letter names itself (a variant, exactly), earliest first.
+    named = [(m.start, p.id) for p in procedures() for m in mentions(p, joined)
+             if m.kind == "variant" and not m.fuzzy]
+    procedure = min(named)[1] if named else None
     codes = find_codes(joined)
     return {
         "notice_date": _notice_date(lines, words),
