@@ -183,3 +183,18 @@ def test_issue_11_split_rulebook_lists_what_each_would_give(tmp_path: Path) -> N
     possible = {d["regime"] for d in doc["due_dates"]}
     assert possible == {"erisa", "medicare_advantage"}
     assert all(d["basis"] == "federal default" for d in doc["due_dates"])
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "html"])
+def test_issue_11_mentions_of_the_family_in_every_format(fmt: str) -> None:
+    code, out, _ = run(str(CERTIFICATE), "--procedure", "microneedling", "--format", fmt,
+                       "--no-cache", "--no-color")
+    assert code == 0
+    assert "Where the document names it or its family" in out
+    assert "change the look or texture" in " ".join(out.split())
+
+
+def test_issue_11_kit_names_where_the_plan_names_the_family() -> None:
+    code, out, _ = run("appeal-kit", str(CERTIFICATE), "--procedure", "microneedling")
+    assert code == 0
+    assert "### Where the plan names it or its family" in out

@@ -32,6 +32,7 @@ from .views import (
     comparison_header,
     document_id,
     groups,
+    outlook_mentions,
     outlook_statuses,
 )
 from .wording import (
@@ -103,7 +104,8 @@ def _document(doc: DocumentReport, index: int) -> dict[str, Any]:
         "answers": answers(doc) if is_scanned(doc) else [],
         "outlook": ({"name": doc.outlook["procedure"]["name"],
                      "note": collapse(doc.outlook.get("note") or ""),
-                     "statuses": outlook_statuses(doc.outlook)}
+                     "statuses": outlook_statuses(doc.outlook),
+                     "mentions": outlook_mentions(doc.outlook)}
                     if doc.outlook is not None else None),
         "due_dates": [{**d, "action_label": due_stage_label(d), "where": due_where(d)}
                       for d in doc.due_dates],

@@ -15,6 +15,7 @@ from ..codes import code_table
 from ..dates import describe, document_deadline
 from ..models import Deadline, DocumentReport
 from ..procedures import Procedure
+from .views import outlook_mentions
 from .wording import due_stage_label, due_where
 
 NOTICE = ("This kit is not legal or medical advice. The plan documents and your denial letter "
@@ -77,6 +78,17 @@ def _clauses(outlook: Mapping[str, Any]) -> list[str]:
         out += ["### What the document does not say", "", _md(statuses["not_addressed"]["note"]),
                 ""]
     return out
+
+
+def _named(outlook: Mapping[str, Any]) -> list[str]:
+    named = outlook_mentions(outlook)
+    if not named["shown"]:
+        return []
+    out = ["### Where the plan names it or its family", ""]
+    out += [_quote(e) for e in named["shown"]]
+    if named["more"]:
+        out.append(f"… and {named['more']} more")
+    return [*out, ""]
 
 
 def _codes(procedure: Procedure) -> list[str]:
@@ -233,6 +245,7 @@ def render_kit(report: DocumentReport, procedure: Procedure,
         "",
         *(_clauses(outlook) or ["The document states nothing about this procedure or its "
                                 "family that policyscan could find.", ""]),
+        *_named(outlook),
         "## Checklist",
         "",
         "- [ ] A letter of medical necessity from your treating doctor: the diagnosis, why "

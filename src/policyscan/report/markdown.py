@@ -25,6 +25,7 @@ from .views import (
     comparison,
     comparison_header,
     groups,
+    outlook_mentions,
     outlook_statuses,
 )
 from .wording import (
@@ -147,6 +148,12 @@ class MarkdownFormatter:
             for s in outlook_statuses(doc.outlook):
                 lines.append(f"- **{md_escape(s['label'])}:** {md_escape(s['note'])}")
                 lines += [f"  - p{e['page']}: “{md_escape(e['quote'])}”" for e in s["evidence"]]
+            named = outlook_mentions(doc.outlook)
+            if named["shown"]:
+                lines.append("- **Where the document names it or its family:**")
+                lines += [f"  - p{e['page']}: “{md_escape(e['quote'])}”" for e in named["shown"]]
+                if named["more"]:
+                    lines.append(f"  - … and {named['more']} more")
             lines.append("")
         if doc.due_dates:
             lines += ["### Deadlines as dates", ""]

@@ -37,6 +37,7 @@ from ..models import (
     SbcInfo,
     ScanReport,
 )
+from .views import outlook_mentions
 from .wording import (
     DISCLAIMER,
     KIND_LABELS,
@@ -306,6 +307,16 @@ class TerminalFormatter:
         if not view["statuses"]:
             c.print(Padding(Text("nothing to say from this document", style=DIM),
                             (0, 0, 0, 2)))
+        named = outlook_mentions(view)
+        if named["shown"]:
+            c.print(Padding(Text("Where the document names it or its family:", style="bold"),
+                            (0, 0, 0, 2)))
+            for e in named["shown"]:
+                quote = Text(f"p{e['page']}  ", style=DIM)
+                _append_quote(quote, shorten(e["quote"], 160), color=self.color)
+                c.print(Padding(quote, (0, 0, 0, 4)))
+            if named["more"]:
+                c.print(Padding(Text(f"… and {named['more']} more", style=DIM), (0, 0, 0, 4)))
 
     def _due_dates(self, dates: Sequence[Mapping[str, Any]]) -> None:
         """Appeal deadlines as calendar dates, each with where it comes from."""
