@@ -381,7 +381,10 @@ def rules(patterns: tuple[Path, ...], run_tests: bool, builtin: bool,
                    "external review. Stages: first_internal_appeal, grievance, "
                    "informal_review, second_level.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the kit to this Markdown file (default: standard output).")
+              help="Write the kit to this file (default: standard output).")
+@click.option("--format", "kit_format", type=click.Choice(["markdown", "html"]),
+              default=None, help="Markdown, or HTML that prints on two pages (default: "
+                                 "from the -o file's suffix, else Markdown).")
 @click.option("--engine", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium",
               show_default=True)
 @click.option("--password", help="Password of an encrypted PDF.")
@@ -389,7 +392,7 @@ def rules(patterns: tuple[Path, ...], run_tests: bool, builtin: bool,
 def appeal_kit(path: str, procedure: str | None, denial: str | None,
                denied_on: datetime | None,
                received_on: datetime | None, decided_on: tuple[str, ...],
-               output: Path | None, engine: str,
+               output: Path | None, kit_format: str | None, engine: str,
                password: str | None, patterns: tuple[Path, ...]) -> None:
     """Write an appeal kit: the deadline, the plan's clauses to cite, a checklist and a
     letter with blanks for what only you know."""
@@ -420,6 +423,11 @@ def appeal_kit(path: str, procedure: str | None, denial: str | None,
     chosen = get_procedure(case.procedure or "")
     assert chosen is not None  # _case checked it
     kit = render_kit(report, chosen, case.denied_on, letter, case.received_on)
+    if (kit_format or ("html" if output is not None and output.suffix.lower() in
+                       (".html", ".htm") else "markdown")) == "html":
+        from .report.kit_html import render_kit_html
+
+        kit = render_kit_html(kit, f"Appeal kit: {chosen.name}")
     if output is None:
         click.echo(kit)
         return
