@@ -363,3 +363,22 @@ def test_issue_11_each_limit_knows_its_stage(scanner: Scanner, sentence: str,
 ])
 def test_issue_11_not_a_limit_to_ask_for_review(scanner: Scanner, sentence: str) -> None:
     assert _deadlines(scanner.scan_text(sentence)) == []
+
+
+def test_issue_11_hours_of_emergency_care_are_no_appeal_limit(scanner: Scanner) -> None:
+    report = scanner.scan_text(
+        "You must file your appeal within 180 calendar days after you are notified of the "
+        "denial. The first 48 hours of emergency services provided by a hospital are paid at "
+        "the network rate, and you may appeal any denial of them.")
+    assert [(d.value, d.unit) for d in _deadlines(report)] == [(180, "days")]
+    fact = report.facts.appeal_deadline
+    assert fact is not None and (fact.value, fact.unit) == (180, "days")
+
+
+def test_a_limit_in_hours_is_never_the_first_appeal_fact() -> None:
+    urgent = Finding(category="appeal_deadline", rule="r", page=1, quote="within 72 hours",
+                     context="within 72 hours", section=None, start=0, end=15, bbox=None,
+                     score=0.9, method="token", negated=False, explanation="test",
+                     deadline=Deadline(72, "hours", "internal_appeal", "of the denial"))
+    assert appeal_deadline([urgent]) is None
+    assert appeal_deadline([urgent, _finding("internal_appeal", 180, page=2)]) is not None

@@ -35,8 +35,11 @@ def first_appeal_candidates(findings: Sequence[Finding]) -> list[Finding]:
                      key=lambda f: (f.page, f.start))
     for benefit in _FACT_BENEFITS:
         for stage in _DEADLINE_STAGES:
+            # A limit in hours is an urgent one whatever its words: never the standard
+            # first appeal's.
             found = [f for f in ordered if f.deadline is not None
-                     and f.deadline.stage == stage and f.deadline.benefit == benefit]
+                     and f.deadline.stage == stage and f.deadline.benefit == benefit
+                     and f.deadline.unit != "hours"]
             if found:
                 return found
     return []
