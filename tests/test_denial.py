@@ -135,3 +135,24 @@ def test_dol_model_notice_is_a_denial_whose_deadline_is_a_blank(scanner: Scanner
     deadline = report.denial["deadline"]
     assert deadline is not None and deadline["placeholder"] and deadline["value"] is None
     assert report.facts.appeal_deadline is None  # a template invents no number
+
+
+def test_issue_11_kit_gives_the_plans_address_and_what_an_appeal_must_contain(
+        tmp_path: Path) -> None:
+    plan = tmp_path / "plan.txt"
+    plan.write_text(
+        "RIVERBEND HEALTH PLAN: EVIDENCE OF COVERAGE\n\nEXCLUSIONS\n\nCosmetic services. We "
+        "do not cover treatment whose main purpose is to change how you look, such as skin "
+        "resurfacing or microneedling.\n\nAPPEALS\n\nIf we deny a claim, you may appeal. You "
+        "must file your appeal within 180 days after you receive the notice of the denial. "
+        "Send your appeal to Riverbend Health Plan, Appeals Unit, P.O. Box 100, Springfield, "
+        "IL 62701, or fax it to 1-800-555-0122. Your appeal must include your member ID, "
+        "group number, the claim number and the reason you disagree with our decision.\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(main, ["appeal-kit", str(plan), "--procedure",
+                                       "microneedling", "--denied-on", "2026-02-02"])
+    assert result.exit_code == 0, result.output
+    where = result.stdout.split("## Where to send it")[1].split("## The plan")[0]
+    assert "- Address: P.O. Box 100, Springfield, IL 62701" in where
+    assert "- Fax: 1-800-555-0122" in where and "From the plan, page 1" in where
+    assert where.count("Your appeal must include your member ID, group number") == 1

@@ -234,9 +234,12 @@ def appeal_contents(passages: Mapping[int, Sequence[str]],
             for sentence in _sentences(text):
                 lead = words.contents_leads.search(sentence)
                 items = words.contents_items.findall(sentence)
-                if lead and items and sentence not in out:
-                    out[sentence] = {"page": page, "quote": sentence,
-                                     "items": sorted({i.lower() for i in items})}
+                if not (lead and items) or any(sentence in k for k in out):
+                    continue
+                for shorter in [k for k in out if k in sentence]:  # a cut copy of it
+                    del out[shorter]
+                out[sentence] = {"page": page, "quote": sentence,
+                                 "items": sorted({i.lower() for i in items})}
     return list(out.values())
 
 

@@ -184,12 +184,18 @@ def _send_lines(report: DocumentReport, denial: Mapping[str, Any] | None) -> lis
     from ..denial import appeal_contents, load_denial_words, send_to
 
     words = load_denial_words()
+    # The plan's appeal passages, as whole pieces: a finding's context marks its cuts with
+    # "…", and neighbouring findings repeat each other's words.
     passages: dict[int, list[str]] = {}
     for f in report.findings:
         if f.category in ("appeal_rights", "appeal_deadline", "external_review"):
-            passages.setdefault(f.page, []).append(f.context)
-    where = (denial or {}).get("send_to") or send_to(
-        {p: " ".join(t) for p, t in passages.items()}, words.send_to)
+            for piece in f.context.split("…"):
+                piece = " ".join(piece.split())
+                if len(piece) > 20 and piece not in passages.setdefault(f.page, []):
+                    passages[f.page].append(piece)
+    where = (denial or {}).get("send_to") or next(
+        (found for page, pieces in sorted(passages.items()) for piece in pieces
+         if (found := send_to({page: piece}, words.send_to))), None)
     out = ["## Where to send it", ""]
     if where:
         source = "the letter" if (denial or {}).get("send_to") else "the plan"
