@@ -284,8 +284,8 @@ def test_issue_11_fehb_brochure_that_mentions_medicare_keeps_its_own_six_months(
         "If you are enrolled in a Medicare Advantage plan, tell us; we coordinate benefits "
         "with Medicare as the primary payer.\n\n"
         "Section 8. The disputed claims process\n\n"
-        "Step 1: Ask us in writing to reconsider our initial decision. You must write to us "
-        "within 6 months from the date of our decision.\n\n"
+        "First step: write to us and ask us to reconsider what we decided at first. You must "
+        "write within 6 months from the date of our decision.\n\n"
         "Step 2: If we do not change our decision, you may ask the Office of Personnel "
         "Management to review it within 90 days after the date of our letter upholding our "
         "decision.")
@@ -323,9 +323,9 @@ def test_issue_11_non_us_policy_ages_are_no_deadline(scanner: Scanner) -> None:
 def test_issue_11_phone_hours_and_access_standards_are_no_appeal(scanner: Scanner) -> None:
     report = scanner.scan_text(
         "Grievances and appeals\n\n"
-        "Call Member Services to file a grievance, 8 a.m. to 8 p.m., 7 days a week. "
-        "You can ask for an appointment and file a complaint if you are not offered an "
-        "appointment within 15 business days of the request for an appointment.")
+        "Phone us to file a grievance from 9 a.m. until 6 p.m., seven days a week. "
+        "A complaint may be filed when no appointment is offered within 12 business days "
+        "after you asked for one.")
     assert _deadlines(report) == []
     assert report.facts.appeal_deadline is None
 
@@ -337,7 +337,7 @@ def test_issue_11_phone_hours_and_access_standards_are_no_appeal(scanner: Scanne
      "appeal.", "second_level"),
     ("You may request a fair hearing within 120 days of the date of our appeal decision.",
      "fair_hearing"),
-    ("You may ask for an informal review within 60 days of the adverse determination.",
+    ("You may ask for an informal review within 45 days of our adverse notice.",
      "informal_review"),
     ("You may request an external review within 4 months after you receive our final "
      "internal decision.", "external_review"),
@@ -350,16 +350,15 @@ def test_issue_11_each_limit_knows_its_stage(scanner: Scanner, sentence: str,
 
 
 @pytest.mark.parametrize("sentence", [
-    "The partners are both eighteen (18) years of age or older; you may appeal any denial.",
-    "You will have 45 days to provide the requested information for your appeal.",
+    "Both spouses must be twenty-one (21) years of age or older; you may appeal any denial.",
+    "You get 30 days to send us the requested information for your appeal.",
     "You will get a notice at least 2 calendar days before we stop covering your care; you "
     "may appeal.",
-    "You may submit a grievance to the Department after you have participated in our "
-    "grievance process for 30 days.",
+    "A grievance may go to the state agency once you have participated in our own process "
+    "for 30 days.",
     "Claims for services must be sent to us within 180 days after you receive the services, "
     "and you may appeal a denial.",
-    "Within three business days: We will send you a letter to say your complaint was "
-    "received.",
+    "Within two working days: We will write to confirm that your complaint arrived.",
 ])
 def test_issue_11_not_a_limit_to_ask_for_review(scanner: Scanner, sentence: str) -> None:
     assert _deadlines(scanner.scan_text(sentence)) == []
@@ -367,9 +366,9 @@ def test_issue_11_not_a_limit_to_ask_for_review(scanner: Scanner, sentence: str)
 
 def test_issue_11_hours_of_emergency_care_are_no_appeal_limit(scanner: Scanner) -> None:
     report = scanner.scan_text(
-        "You must file your appeal within 180 calendar days after you are notified of the "
-        "denial. The first 48 hours of emergency services provided by a hospital are paid at "
-        "the network rate, and you may appeal any denial of them.")
+        "Send us your appeal within 180 calendar days of the day you learn of the denial. "
+        "The first 24 hours of emergency services provided by any hospital are paid in full, "
+        "and any denial of them may be appealed.")
     assert [(d.value, d.unit) for d in _deadlines(report)] == [(180, "days")]
     fact = report.facts.appeal_deadline
     assert fact is not None and (fact.value, fact.unit) == (180, "days")

@@ -17,9 +17,9 @@ FEHB_BROCHURE = {
     40: "Coordinating benefits with Medicare. If you are enrolled in a Medicare Advantage "
         "plan, tell us; we coordinate benefits with the Medicare Advantage plan as the "
         "primary payer. Medicare Advantage plans pay first in that case.",
-    55: "Section 8. The disputed claims process. Ask us in writing to reconsider our "
-        "initial decision within 6 months from the date of our decision. You may then ask "
-        "OPM to review it.",
+    55: "Section 8. The disputed claims process. Write to us within 6 months from the date "
+        "of our decision and ask us to look at it again. After that you may ask OPM to "
+        "review it.",
 }
 
 

@@ -80,7 +80,7 @@ def _insurer_clock(before: str, after: str) -> bool:
         m = _AFTER_CLOCK.search(after)
         if m and m.group("subj").lower() not in _MEMBER_SUBJECTS:
             return True
-        # "Within three business days: We will send you an acknowledgement" — a heading
+        # "Within two working days: We will write to confirm it" — a heading
         # or list lead-in whose next sentence is the plan's promise.
         if _PROMISE_AFTER.search(after):
             return True
