@@ -1282,6 +1282,95 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\ufffe", "-")).strip().lower()
 
 
+# --------------------------------------------------------------------------- 6. more letters
+# Denial letters in other layouts (policyscan.denial): dates written several ways, one letter
+# without a deadline and one whose deadline is a template blank. Their expected ``denial``
+# objects go to denials/expected.json.
+DENIAL_LETTERS: tuple[dict[str, object], ...] = (
+    {"file": "letter_labels_table.pdf", "insurer": "Cedar Valley Health Plan",
+     "title": "NOTICE OF ADVERSE BENEFIT DETERMINATION",
+     "labels": [("Date of notice:", "04/14/2026"), ("Member ID:", "CVH-3301-2290"),
+                ("Service denied:", "Chemical peel, face (CPT code 15788)"),
+                ("Diagnosis code:", "L70.0 (acne vulgaris)"),
+                ("Date of service:", "03/30/2026")],
+     "body": ["We reviewed the claim for a chemical peel. We have denied the claim.",
+              "Reason for our decision: the records do not show that the chemical peel is "
+              "medically necessary. The service is not medically necessary under the plan's "
+              "definition because the records show no active skin disease.",
+              "You have 180 days from the date you receive this letter to ask for an appeal.",
+              "Mail your appeal to: Cedar Valley Health Plan, Appeals Department, P.O. Box "
+              "7788, Riverton, OR 97001. Fax: (503) 555-0199."],
+     "expected": {"notice_date": "2026-04-14", "reason": "not_medically_necessary",
+                  "deadline": {"value": 180, "unit": "days"}, "procedure": "chemical-peel",
+                  "codes": ["15788", "L70.0"], "address": True, "fax": True, "portal": False}},
+    {"file": "letter_plain_paragraphs.pdf", "insurer": "Harbor Lane Insurance Company",
+     "title": "Notice of Denial",
+     "labels": [],
+     "body": ["14 April 2026",
+              "Dear Member,",
+              "Your request was denied. The dermabrasion you received on 2 March 2026 was "
+              "provided without prior authorization, which your plan requires for this "
+              "service.",
+              "If you disagree, you may appeal within sixty (60) days of the date of this "
+              "notice. You can file online at www.harborlane.example/appeals or write to us "
+              "at Harbor Lane Insurance Company, 55 Quay Street, Port Ellis, ME 04101."],
+     "expected": {"notice_date": "2026-04-14", "reason": "no_prior_authorization",
+                  "deadline": {"value": 60, "unit": "days"}, "procedure": "dermabrasion",
+                  "codes": [], "address": True, "fax": False, "portal": True}},
+    {"file": "letter_no_deadline.pdf", "insurer": "Prairie Mutual Health",
+     "title": "NOTICE OF ACTION",
+     "labels": [("Date:", "2026-04-14"), ("Procedure:", "Laser resurfacing of the face")],
+     "body": ["We have denied your request for laser resurfacing.",
+              "The reason: this treatment is investigational for your condition under our "
+              "medical policy.",
+              "You may appeal this decision. Send your request to Prairie Mutual Health, "
+              "Grievance and Appeals, P.O. Box 120, Dunmore, KS 66002."],
+     "expected": {"notice_date": "2026-04-14", "reason": "experimental", "deadline": None,
+                  "procedure": "laser-resurfacing", "codes": [], "address": True,
+                  "fax": False, "portal": False}},
+    {"file": "letter_placeholder.pdf", "insurer": "Summit Ridge Benefits",
+     "title": "NOTICE OF ADVERSE BENEFIT DETERMINATION",
+     "labels": [("Date:", "May 5, 2026"), ("Service requested:", "Micro needling, 2 sessions")],
+     "body": ["We have denied the request. Micro needling to change how the skin looks is a "
+              "cosmetic service, and cosmetic services are not covered.",
+              "You must file an appeal within [insert time period] of receiving this notice.",
+              "Fax your appeal to 1-800-555-0188."],
+     "expected": {"notice_date": "2026-05-05", "reason": "cosmetic", "deadline": "placeholder",
+                  "procedure": "micro-needling", "codes": [], "address": False, "fax": True,
+                  "portal": False}},
+)
+
+
+def denial_letters(out: Path) -> list[Path]:
+    """The letters of DENIAL_LETTERS under ``out/denials`` and their expected.json."""
+    folder = out / "denials"
+    folder.mkdir(parents=True, exist_ok=True)
+    st = styles("Helvetica", "Helvetica-Bold", 10.5)
+    written = []
+    for spec in DENIAL_LETTERS:
+        name = str(spec["file"])
+        labels = list(spec["labels"])  # type: ignore[call-overload]
+        story: list[Flowable] = [Paragraph(escape(str(spec["insurer"])), st["title"]),
+                                 Spacer(1, 10)]
+        if labels:
+            story.append(box([[Paragraph(escape(a), st["cellb"]), Paragraph(escape(b), st["cell"])]
+                              for a, b in labels], [130, 330], grid=False))
+        story.append(Paragraph(escape(str(spec["title"])), st["h1"]))
+        story += paras(st["body"], *(escape(t) for t in spec["body"]))  # type: ignore[attr-defined]
+        buf = io.BytesIO()
+        doc = BaseDocTemplate(buf, pagesize=letter, invariant=1, title=str(spec["title"]),
+                              author=str(spec["insurer"]), creator=PRODUCER, producer=PRODUCER)
+        frame = Frame(72, 72, letter[0] - 144, letter[1] - 144, id="body")
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        doc.build(story)
+        (folder / name).write_bytes(buf.getvalue())
+        written.append(folder / name)
+    expected = {str(s["file"]): s["expected"] for s in DENIAL_LETTERS}
+    (folder / "expected.json").write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n",
+                                          encoding="utf-8", newline="\n")
+    return [*written, folder / "expected.json"]
+
+
 # --------------------------------------------------------------------------- entry point
 BUILDERS: tuple[Callable[[Path], Gold], ...] = (
     northwind_sbc, bluebird_sbc, certificate, denial_letter, certificate_txt)
@@ -1296,7 +1385,7 @@ def build_all(out: Path = HERE) -> list[Path]:
         yaml_path = out / "expected" / f"{gold.document}.yaml"
         yaml_path.write_text(gold.yaml(), encoding="utf-8", newline="\n")
         written += [out / gold.document, yaml_path]
-    return written
+    return written + denial_letters(out)
 
 
 def main() -> None:

@@ -118,3 +118,83 @@ def test_kaiser_medicare_eoc_deadline_as_a_date(corpus: Path) -> None:
                  "--denied-on", "2025-03-03")
     internal = next(d for d in doc["due_dates"] if d["action"] == "internal_appeal")
     assert (internal["value"], internal["date"]) == (65, "2025-05-07")
+
+
+# -- issue 11: each stage from its own start ---------------------------------------------
+
+def test_issue_11_external_review_is_never_dated_from_the_first_denial() -> None:
+    doc = doc_of(str(CERTIFICATE), "--denied-on", "2025-03-03")
+    external = next(d for d in doc["due_dates"] if d["stage"] == "external_review")
+    assert external["date"] is None and external["start"] is None
+    assert "final decision" in external["label"]  # the duration with its own anchor
+    assert external["needs"].startswith("--decided-on first_internal_appeal=")
+    internal = next(d for d in doc["due_dates"] if d["stage"] == "first_internal_appeal")
+    assert internal["date"] == "2025-08-30"  # the first stage still counts from the denial
+
+
+def test_issue_11_decided_on_dates_the_later_stage_from_its_own_decision() -> None:
+    doc = doc_of(str(CERTIFICATE), "--denied-on", "2025-03-03",
+                 "--decided-on", "first_internal_appeal=2025-05-01")
+    external = next(d for d in doc["due_dates"] if d["stage"] == "external_review")
+    assert (external["start"], external["date"]) == ("2025-05-01", "2025-09-01")
+
+
+def test_issue_11_decided_on_alone_dates_only_the_later_stage() -> None:
+    doc = doc_of(str(CERTIFICATE), "--decided-on", "appeal=2025-05-01")
+    stages = {d["stage"]: d for d in doc["due_dates"]}
+    assert stages["external_review"]["date"] == "2025-09-01"
+    assert stages["first_internal_appeal"]["date"] is None  # no denial date given
+
+
+def test_issue_11_sbc_default_external_review_waits_for_the_final_decision() -> None:
+    doc = doc_of(str(SBC), "--denied-on", "2025-03-03")
+    stages = {d["stage"]: d for d in doc["due_dates"]}
+    assert stages["first_internal_appeal"]["basis"] == "federal default"
+    assert stages["first_internal_appeal"]["date"] == "2025-08-30"
+    assert stages["external_review"]["date"] is None
+
+
+@pytest.mark.parametrize("value", ["second_level", "nonsense=2025-01-01",
+                                   "appeal=01/02/2025"])
+def test_decided_on_must_name_a_stage_and_a_date(value: str) -> None:
+    code, _, err = run(str(CERTIFICATE), "--decided-on", value)
+    assert code == 2 and "--decided-on" in err
+
+
+def test_issue_11_non_us_policy_gets_no_us_default(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.txt"
+    policy.write_text("Policy wording. This insurer is authorised by the Financial Conduct "
+                      "Authority. Complaints may be referred to the Financial Ombudsman "
+                      "Service. Customers aged 65 years of age or over pay more.\n",
+                      encoding="utf-8")
+    doc = doc_of(str(policy), "--denied-on", "2025-03-03")
+    assert doc["regime"]["name"] == "non_us"
+    assert doc["regime"]["country"] == "United Kingdom"
+    assert doc.get("due_dates", []) == []
+
+
+def test_issue_11_split_rulebook_lists_what_each_would_give(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.txt"
+    plan.write_text("This summary plan description describes your rights under ERISA. "
+                    "Members of this Medicare Advantage plan may ask for an organization "
+                    "determination.\n", encoding="utf-8")
+    doc = doc_of(str(plan), "--denied-on", "2025-03-03")
+    assert doc["regime"]["name"] == "uncertain"
+    possible = {d["regime"] for d in doc["due_dates"]}
+    assert possible == {"erisa", "medicare_advantage"}
+    assert all(d["basis"] == "federal default" for d in doc["due_dates"])
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "html"])
+def test_issue_11_mentions_of_the_family_in_every_format(fmt: str) -> None:
+    code, out, _ = run(str(CERTIFICATE), "--procedure", "microneedling", "--format", fmt,
+                       "--no-cache", "--no-color")
+    assert code == 0
+    assert "Where the document names it or its family" in out
+    assert "change the look or texture" in " ".join(out.split())
+
+
+def test_issue_11_kit_names_where_the_plan_names_the_family() -> None:
+    code, out, _ = run("appeal-kit", str(CERTIFICATE), "--procedure", "microneedling")
+    assert code == 0
+    assert "### Where the plan names it or its family" in out

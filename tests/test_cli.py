@@ -17,7 +17,14 @@ from pdfs import image_only_pdf
 
 import policyscan
 from policyscan.cli import main
-from policyscan.models import CATEGORIES, DOCUMENT_KINDS, FACT_CATEGORIES, STATUSES
+from policyscan.models import (
+    BENEFITS,
+    CATEGORIES,
+    DOCUMENT_KINDS,
+    FACT_CATEGORIES,
+    STAGES,
+    STATUSES,
+)
 from policyscan.report.wording import DISCLAIMER
 from policyscan.rules.loader import RuleSet
 
@@ -174,6 +181,12 @@ def _check_document(doc: dict[str, Any]) -> None:
         assert doc["error"]["type"] in ERROR_TYPES and doc["error"]["message"]
         assert doc["findings"] == []
         assert all(doc["facts"][c] is None for c in FACT_CATEGORIES)
+    if doc["status"] == "ok":  # the rulebook, with its evidence
+        regime = doc["regime"]
+        assert set(regime) == {"name", "label", "confidence", "country", "evidence",
+                               "candidates"}
+        assert 0 <= regime["confidence"] <= 1
+        assert all(set(e) == {"page", "quote", "regime"} for e in regime["evidence"])
     for f in doc["findings"]:
         _check_finding(f, doc)
 
@@ -195,7 +208,8 @@ def _check_finding(f: dict[str, Any], doc: dict[str, Any]) -> None:
         assert f["bbox"] is None
     if f["category"] == "appeal_deadline":
         deadline = f["deadline"]
-        assert set(deadline) == {"value", "unit", "action", "anchor"}
+        assert set(deadline) == {"value", "unit", "action", "anchor", "stage", "benefit"}
+        assert deadline["stage"] in STAGES and deadline["benefit"] in BENEFITS
         assert isinstance(deadline["value"], int) and deadline["value"] > 0
         assert deadline["unit"] in DEADLINE_UNITS
         assert deadline["action"] in DEADLINE_ACTIONS

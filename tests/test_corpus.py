@@ -302,3 +302,25 @@ def test_anthem_text_extraction_scans(anthem_txt_report: DocumentReport, corpus:
 
 def test_anthem_text_extraction_kind(anthem_txt_report: DocumentReport) -> None:
     assert anthem_txt_report.kind == "plan_document"
+
+
+@pytest.mark.parametrize("engine", [
+    "pdfium",
+    pytest.param("pdfplumber", marks=pytest.mark.slow),
+])
+def test_issue_11_every_appeal_deadline_fact_equals_its_gold(
+        engine: str, gold: list[GoldFile], request: pytest.FixtureRequest) -> None:
+    """The number a patient must never get wrong: on every document, with both engines
+    (issue 11); "absent" gold wants no number at all."""
+    reports: dict[str, DocumentReport] = request.getfixturevalue(f"{engine}_reports")
+    wrong = []
+    for g in gold:
+        expected = g.facts.get("appeal_deadline")
+        if expected is None or g.document not in reports:
+            continue
+        fact = reports[g.document].facts.appeal_deadline
+        got = (fact.value, fact.unit) if fact else None
+        want = None if expected == "absent" else (expected["value"], expected["unit"])
+        if got != want:
+            wrong.append(f"{g.document}: expected {want}, got {got}")
+    assert not wrong, "\n".join(wrong)

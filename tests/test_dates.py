@@ -164,7 +164,13 @@ def test_internal_appeal_on_a_monday_holiday_advises_the_friday_before() -> None
 def test_unknown_rules_give_none() -> None:
     assert federal_default("aca", "fair_hearing", D(2025, 3, 3)) is None
     assert federal_default("medicaid", "internal_appeal", D(2025, 3, 3)) is None
-    assert federal_default("fehb", "internal_appeal", D(2025, 3, 3)) is None
+    assert federal_default("tricare", "internal_appeal", D(2025, 3, 3)) is None
+
+
+def test_fehb_six_months_from_the_date_of_the_decision() -> None:
+    # 48 CFR 1652.204-72: 6 months from the carrier's decision; Mar 3 → Sep 3.
+    due = federal_default("fehb", "internal_appeal", D(2025, 3, 10), D(2025, 3, 3))
+    assert due is not None and (due.value, due.unit, due.date) == (6, "months", D(2025, 9, 3))
 
 
 def test_every_listed_default_action_computes() -> None:

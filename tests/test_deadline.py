@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from policyscan.facts import appeal_deadline, compute_facts
+from policyscan.facts import appeal_deadline, compute_facts, unclear_deadline
 from policyscan.match.deadline import parse_duration, words_to_number
 from policyscan.models import Deadline, DocumentReport, Finding
 from policyscan.scanner import Scanner
@@ -170,27 +170,50 @@ def test_not_a_member_deadline(scanner: Scanner, sentence: str) -> None:
 # -- the document's appeal_deadline fact ------------------------------------------------
 
 
+_STAGE_OF = {"internal_appeal": "first_internal_appeal"}
+
+
 def _finding(action: str, value: int, *, page: int = 1, start: int = 0,
-             negated: bool = False, plan_term: bool = True) -> Finding:
+             negated: bool = False, plan_term: bool = True, stage: str | None = None,
+             benefit: str = "medical") -> Finding:
     quote = f"within {value} days ({action})"
     return Finding(category="appeal_deadline", rule="deadline.member-filing-limit", page=page,
                    quote=quote, context=quote, section=None, start=start,
                    end=start + len(quote), bbox=None, score=0.9, method="token",
                    negated=negated, explanation="test",
-                   deadline=Deadline(value, "days", action, "of the notice"),
+                   deadline=Deadline(value, "days", action, "of the notice",
+                                     stage or _STAGE_OF.get(action, action), benefit),
                    plan_term=plan_term)
 
 
 def test_fact_is_the_first_internal_appeal_deadline() -> None:
     findings = [
         _finding("external_review", 120, page=1),
-        _finding("internal_appeal", 60, page=3, start=50),
-        _finding("internal_appeal", 180, page=2, start=900),  # earlier page wins
+        _finding("internal_appeal", 180, page=3, start=50),
+        _finding("internal_appeal", 180, page=2, start=900),  # earlier page is quoted
         _finding("grievance", 30, page=1, start=10),
     ]
     fact = appeal_deadline(findings)
     assert fact is not None
     assert (fact.value, fact.unit, fact.page) == (180, "days", 2)
+
+
+def test_disagreeing_first_appeal_limits_give_no_number_but_the_pages() -> None:
+    findings = [_finding("internal_appeal", 60, page=3), _finding("internal_appeal", 180,
+                                                                  page=5)]
+    assert appeal_deadline(findings) is None
+    assert unclear_deadline(findings) == {
+        "values": [{"value": 60, "unit": "days"}, {"value": 180, "unit": "days"}],
+        "pages": [3, 5]}
+
+
+def test_the_medical_plans_limit_wins_over_eligibility_and_disability_claims() -> None:
+    findings = [_finding("internal_appeal", 60, page=2, benefit="eligibility"),
+                _finding("internal_appeal", 180, page=9, benefit="disability"),
+                _finding("internal_appeal", 180, page=40)]
+    fact = appeal_deadline(findings)
+    assert fact is not None and (fact.value, fact.page) == (180, 40)
+    assert appeal_deadline(findings[:2]) is None  # never another benefit's limit
 
 
 def test_fact_falls_back_to_a_grievance_deadline() -> None:
@@ -247,3 +270,115 @@ def test_glossary_document_defines_appeals_but_never_sets_the_deadline(
     assert report.kind == "glossary"
     assert _deadlines(report)  # the passage is still reported …
     assert report.facts.appeal_deadline is None  # … but it is not a plan term
+
+
+# -- issue 11: the right limit among many ------------------------------------------------
+
+def _stages(report: DocumentReport) -> list[tuple[int, str, str, str]]:
+    return [(d.value, d.unit, d.stage, d.benefit) for d in _deadlines(report)]
+
+
+def test_issue_11_fehb_brochure_that_mentions_medicare_keeps_its_own_six_months(
+        scanner: Scanner) -> None:
+    report = scanner.scan_text(
+        "Section 9. Coordinating benefits with Medicare\n\n"
+        "If you are enrolled in a Medicare Advantage plan, tell us; we coordinate benefits "
+        "with Medicare as the primary payer.\n\n"
+        "Section 8. The disputed claims process\n\n"
+        "First step: write to us and ask us to reconsider what we decided at first. You must "
+        "write within 6 months from the date of our decision.\n\n"
+        "Step 2: If we do not change our decision, you may ask the Office of Personnel "
+        "Management to review it within 90 days after the date of our letter upholding our "
+        "decision.")
+    fact = report.facts.appeal_deadline
+    assert fact is not None and (fact.value, fact.unit) == (6, "months")
+
+
+def test_issue_11_guide_with_an_eligibility_claim_and_a_medical_appeal(
+        scanner: Scanner) -> None:
+    report = scanner.scan_text(
+        "Eligibility and enrollment claims\n\n"
+        "If your eligibility claim is denied, you may file an appeal of the eligibility "
+        "decision within 60 days after you receive the notice.\n\n"
+        "Medical claims appeals\n\n"
+        "If your medical claim is denied, you must file your appeal within 180 days after you "
+        "receive the notice of the adverse benefit determination.")
+    assert (60, "days", "first_internal_appeal", "eligibility") in _stages(report)
+    fact = report.facts.appeal_deadline
+    assert fact is not None and (fact.value, fact.unit) == (180, "days")
+
+
+def test_issue_11_non_us_policy_ages_are_no_deadline(scanner: Scanner) -> None:
+    report = scanner.scan_text(
+        "Complaints\n\n"
+        "Children are covered until they are 60 years of age or older if they are "
+        "dependants. A complaint about a claim may be raised with us at any time. If you "
+        "remain unhappy, you may refer your complaint to the Ombudsman within 12 months of "
+        "our final response.")
+    got = _stages(report)
+    assert all(value != 720 for value, *_ in got), got
+    assert (12, "months", "external_review", "medical") in got
+    assert report.facts.appeal_deadline is None
+
+
+def test_issue_11_phone_hours_and_access_standards_are_no_appeal(scanner: Scanner) -> None:
+    report = scanner.scan_text(
+        "Grievances and appeals\n\n"
+        "Phone us to file a grievance from 9 a.m. until 6 p.m., seven days a week. "
+        "A complaint may be filed when no appointment is offered within 12 business days "
+        "after you asked for one.")
+    assert _deadlines(report) == []
+    assert report.facts.appeal_deadline is None
+
+
+@pytest.mark.parametrize(("sentence", "stage"), [
+    ("You may request a second level appeal within 60 days after you receive the first "
+     "level appeal decision.", "second_level"),
+    ("You may ask for a voluntary second review within 30 days of the decision on your "
+     "appeal.", "second_level"),
+    ("You may request a fair hearing within 120 days of the date of our appeal decision.",
+     "fair_hearing"),
+    ("You may ask for an informal review within 45 days of our adverse notice.",
+     "informal_review"),
+    ("You may request an external review within 4 months after you receive our final "
+     "internal decision.", "external_review"),
+    ("You must file your appeal within 180 days of the denial.", "first_internal_appeal"),
+])
+def test_issue_11_each_limit_knows_its_stage(scanner: Scanner, sentence: str,
+                                             stage: str) -> None:
+    report = scanner.scan_text(sentence)
+    assert [d.stage for d in _deadlines(report)] == [stage]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Both spouses must be twenty-one (21) years of age or older; you may appeal any denial.",
+    "You get 30 days to send us the requested information for your appeal.",
+    "You will get a notice at least 2 calendar days before we stop covering your care; you "
+    "may appeal.",
+    "A grievance may go to the state agency once you have participated in our own process "
+    "for 30 days.",
+    "Claims for services must be sent to us within 180 days after you receive the services, "
+    "and you may appeal a denial.",
+    "Within two working days: We will write to confirm that your complaint arrived.",
+])
+def test_issue_11_not_a_limit_to_ask_for_review(scanner: Scanner, sentence: str) -> None:
+    assert _deadlines(scanner.scan_text(sentence)) == []
+
+
+def test_issue_11_hours_of_emergency_care_are_no_appeal_limit(scanner: Scanner) -> None:
+    report = scanner.scan_text(
+        "Send us your appeal within 180 calendar days of the day you learn of the denial. "
+        "The first 24 hours of emergency services provided by any hospital are paid in full, "
+        "and any denial of them may be appealed.")
+    assert [(d.value, d.unit) for d in _deadlines(report)] == [(180, "days")]
+    fact = report.facts.appeal_deadline
+    assert fact is not None and (fact.value, fact.unit) == (180, "days")
+
+
+def test_a_limit_in_hours_is_never_the_first_appeal_fact() -> None:
+    urgent = Finding(category="appeal_deadline", rule="r", page=1, quote="within 72 hours",
+                     context="within 72 hours", section=None, start=0, end=15, bbox=None,
+                     score=0.9, method="token", negated=False, explanation="test",
+                     deadline=Deadline(72, "hours", "internal_appeal", "of the denial"))
+    assert appeal_deadline([urgent]) is None
+    assert appeal_deadline([urgent, _finding("internal_appeal", 180, page=2)]) is not None

@@ -199,12 +199,57 @@ def test_medical_necessity_definitions_not_mere_uses() -> None:
     assert not any(q.startswith("This means") for q in quotes)
 
 
-def test_general_prior_authorization_rather_than_other_services() -> None:
+def test_issue_11_a_general_statement_is_not_quoted_as_the_procedures_approval() -> None:
     result = outlook(proc("micro-needling"), booklet_report(), BOOKLET)
     pa = result.status("prior_authorization")
     assert pa is not None
-    assert pa.evidence[0].quote.startswith("Some services need Precertification")
+    assert pa.evidence == []  # "certain services" and transplants say nothing about it
+    assert "prior-authorization list (p. 1) does not name micro needling" in pa.note
     assert "does not say whether micro needling is one of them" in pa.note
+
+
+def test_issue_11_another_service_is_never_cited_for_the_procedure() -> None:
+    pages = {4: "Prior approval is required for sleep studies.\n"}
+    r = report(pages, [finding(pages, 4, "prior_authorization",
+                               "Prior approval is required for sleep studies.")])
+    pa = outlook(proc("micro-needling"), r, pages).status("prior_authorization")
+    assert pa is not None and pa.evidence == []
+    assert "does not name micro needling" in pa.note
+
+
+PA_LIST = {6: "The following services require pre-certification:\n1. Sleep studies\n"
+              "2. Organ transplants\n3. Cosmetic Reconstructive procedures\n"
+              "4. Outpatient MRI and CT scans\n\nOther text follows here.\n"}
+
+
+def test_issue_11_a_list_is_read_item_by_item() -> None:
+    r = report(PA_LIST, [finding(PA_LIST, 6, "prior_authorization",
+                                 "The following services require pre-certification:")])
+    pa = outlook(proc("micro-needling"), r, PA_LIST).status("prior_authorization")
+    assert pa is not None
+    assert [(e.page, e.quote) for e in pa.evidence] == [
+        (6, "3. Cosmetic Reconstructive procedures")]
+    assert "cosmetic or reconstructive" in pa.evidence[0].why
+    assert_exact(outlook(proc("micro-needling"), r, PA_LIST), PA_LIST)
+
+
+def test_issue_11_a_list_item_naming_the_family_is_specific() -> None:
+    pages = {6: PA_LIST[6].replace("3. Cosmetic Reconstructive procedures",
+                                   "3. Skin resurfacing, any method")}
+    r = report(pages, [finding(pages, 6, "prior_authorization",
+                               "The following services require pre-certification:")])
+    pa = outlook(proc("micro-needling"), r, pages).status("prior_authorization")
+    assert pa is not None
+    assert [e.quote for e in pa.evidence] == ["3. Skin resurfacing, any method"]
+    assert "names micro needling or its family" in pa.note
+
+
+def test_prior_authorization_for_all_services_applies_to_the_procedure() -> None:
+    pages = {2: "Prior authorization is required for all non-emergency services.\n"}
+    r = report(pages, [finding(pages, 2, "prior_authorization", pages[2].strip())])
+    pa = outlook(proc("micro-needling"), r, pages).status("prior_authorization")
+    assert pa is not None and len(pa.evidence) == 1
+    assert "for all services" in pa.note
 
 
 def test_mentions_list_where_the_family_is_named() -> None:
@@ -368,7 +413,7 @@ def test_a_glossary_states_no_plan_terms() -> None:
 
 
 def test_evidence_is_capped_and_counted() -> None:
-    lines = [f"Item {i}: precertification is required for certain services." for i in range(9)]
+    lines = [f"Item {i}: precertification is required for all services." for i in range(9)]
     pages = {1: "\n".join(lines) + "\n"}
     r = report(pages, [finding(pages, 1, "prior_authorization", line) for line in lines])
     pa = outlook(proc("micro-needling"), r, pages).status("prior_authorization")

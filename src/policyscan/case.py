@@ -8,6 +8,7 @@ for its regime is given, labelled as a default and never as a plan term.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -19,12 +20,43 @@ from .dates import (
     DueDate,
     anchor_kind,
     describe,
-    detect_regime,
     document_deadline,
     federal_default,
-    regime_candidates,
 )
-from .models import DocumentReport
+from .models import STAGES, Deadline, DocumentReport, RegimeInfo
+from .regime import default_rules
+
+# Stages that count from the denial notice; every later stage counts from the decision
+# before it, and gets a date only when the member says when that decision came.
+FIRST_STAGES = ("informal_review", "first_internal_appeal", "grievance", "expedited_appeal")
+# The decision a later stage counts from, best first: --decided-on STAGE=DATE names the
+# stage that was decided.
+_COUNTS_FROM: dict[str, tuple[str, ...]] = {
+    "second_level": ("first_internal_appeal", "grievance", "informal_review"),
+    "external_review": ("second_level", "first_internal_appeal", "grievance"),
+    "fair_hearing": ("second_level", "first_internal_appeal", "grievance"),
+}
+_DECISION_WORDS = {
+    "second_level": "the first-level appeal decision",
+    "external_review": "the final internal appeal decision",
+    "fair_hearing": "the plan's final appeal decision",
+    "other": "the event the document names",
+}
+# What people type for a stage on the command line.
+STAGE_ALIASES = {
+    "appeal": "first_internal_appeal", "internal": "first_internal_appeal",
+    "internal_appeal": "first_internal_appeal", "first": "first_internal_appeal",
+    "first_level": "first_internal_appeal", "second": "second_level",
+    "informal": "informal_review", "external": "external_review",
+    "hearing": "fair_hearing",
+}
+
+
+def stage_name(text: str) -> str | None:
+    """The stage a command-line word names ("second", "first_internal_appeal"), or None."""
+    key = text.strip().lower().replace("-", "_").replace(" ", "_")
+    key = STAGE_ALIASES.get(key, key)
+    return key if key in STAGES else None
 
 
 @dataclass(frozen=True)
@@ -32,59 +64,151 @@ class Case:
     procedure: str | None = None  # a procedure id of data/procedures.yaml
     denied_on: date | None = None  # the date on the denial notice
     received_on: date | None = None  # the day the member received it
+    # (stage, the day that stage's decision came): later stages count from these.
+    decided_on: tuple[tuple[str, date], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.procedure or self.denied_on or self.received_on)
+        return bool(self.procedure or self.denied_on or self.received_on or self.decided_on)
 
     def to_options(self) -> dict[str, Any]:
         """What changes a report (for the result cache's key)."""
         return {"procedure": self.procedure,
                 "denied_on": self.denied_on.isoformat() if self.denied_on else None,
-                "received_on": self.received_on.isoformat() if self.received_on else None}
+                "received_on": self.received_on.isoformat() if self.received_on else None,
+                "decided_on": [[s, d.isoformat()] for s, d in self.decided_on]}
 
 
-def _due_dict(d: DueDate, *, page: int | None, quote: str | None, action: str) -> dict[str, Any]:
+def _due_dict(d: DueDate, *, page: int | None, quote: str | None, action: str,
+              stage: str, regime: str | None = None) -> dict[str, Any]:
     return {
-        "action": action, "value": d.value, "unit": d.unit, "date": d.date.isoformat(),
+        "action": action, "stage": stage, "value": d.value, "unit": d.unit,
+        "date": d.date.isoformat(),
         "date_text": describe(d.date), "label": d.label, "start": d.start.isoformat(),
         "anchor_assumed": d.anchor_assumed, "rule": d.rule, "citation": d.citation,
         "basis": d.basis, "rolled_from": d.rolled_from.isoformat() if d.rolled_from else None,
         "advice": d.advice, "page": page, "quote": quote, "caveat": CAVEAT,
+        "regime": regime, "needs": None,
     }
+
+
+def _undated(value: int, unit: str, anchor: str, *, action: str, stage: str,
+             page: int | None, quote: str | None, basis: str, citation: str,
+             regime: str | None = None) -> dict[str, Any]:
+    """A limit whose start is unknown: the duration and its anchor, never a date counted
+    from the wrong event."""
+    units = unit.replace("_", " ")
+    counts_from = _COUNTS_FROM.get(stage, ())
+    needs = ("--denied-on YYYY-MM-DD" if stage in FIRST_STAGES else None)
+    if counts_from:
+        first = next(s for s in counts_from if s != "second_level")
+        needs = f"--decided-on {first}=YYYY-MM-DD" + (
+            " (second_level=… after a second level)" if "second_level" in counts_from else "")
+    return {
+        "action": action, "stage": stage, "value": value, "unit": unit, "date": None,
+        "date_text": None, "label": f"{value} {units} {anchor}".strip() + " (no date: "
+        + (f"give {needs}" if needs else "the event it counts from is not known") + ")",
+        "start": None, "anchor_assumed": anchor, "rule": "document" if basis == "document"
+        else citation.split(":")[0], "citation": citation, "basis": basis,
+        "rolled_from": None, "advice": None, "page": page, "quote": quote, "caveat": CAVEAT,
+        "regime": regime, "needs": needs,
+    }
+
+
+_DENIAL_ANCHOR = re.compile(r"notice|notif|denial|denied|decision|determination|letter|"
+                            r"\bthis\b|receiv|receipt|adverse|explanation of benefits|\beob\b",
+                            re.I)
+
+
+def _start(deadline: Deadline, case: Case) -> date | None:
+    """The date the limit counts from: the denial for a first stage (the notice date or
+    the day it came, as the anchor says), the decision before it for a later stage."""
+    decided = dict(case.decided_on)
+    if deadline.stage in _COUNTS_FROM:
+        return next((decided[s] for s in _COUNTS_FROM[deadline.stage] if s in decided), None)
+    if deadline.stage not in FIRST_STAGES:
+        return None
+    if deadline.anchor and not _DENIAL_ANCHOR.search(deadline.anchor):
+        return None  # "of the event that led to the grievance": not the denial's date
+    received = case.received_on or case.denied_on
+    notice = case.denied_on or case.received_on
+    kind = anchor_kind(deadline.anchor)
+    return notice if kind in ("notice_date", "mailing") else received
+
+
+def _defaults(regime: RegimeInfo | None, case: Case) -> list[dict[str, Any]]:
+    """What the rulebook gives when the document states no first-appeal limit: for each
+    possible regime (several when the evidence is split, none outside the US)."""
+    if regime is None or regime.country or regime.name == "unknown":
+        return []
+    received = case.received_on or case.denied_on
+    decided = dict(case.decided_on)
+    out: list[dict[str, Any]] = []
+    for rid in regime.candidates:
+        rules = default_rules(rid)
+        possible = rid if regime.name == "uncertain" else None
+        for action in DEFAULT_ACTIONS.get(rules, ()):
+            stage = {"external_review": "external_review", "fair_hearing": "fair_hearing"
+                     }.get(action, "first_internal_appeal")
+            if (rules, action) == ("medicare_ab", "reconsideration"):
+                stage = "second_level"  # Original Medicare's second level
+            start = received
+            if stage in _COUNTS_FROM:
+                start = next((decided[s] for s in _COUNTS_FROM[stage] if s in decided), None)
+                if rules == "medicaid":  # the hearing counts from the notice it contests
+                    start = case.denied_on or received
+            if start is None:
+                if received is None:
+                    continue
+                default = federal_default(rules, action, received, case.denied_on)
+                if default is not None:
+                    out.append(_undated(default.value, default.unit,
+                                        "from " + _DECISION_WORDS.get(stage, "the decision"),
+                                        action=action, stage=stage, page=None, quote=None,
+                                        basis="federal default", citation=default.citation,
+                                        regime=possible))
+                continue
+            default = federal_default(rules, action, start,
+                                      case.denied_on if stage in FIRST_STAGES else start)
+            if default is not None:
+                out.append(_due_dict(default, page=None, quote=None, action=action,
+                                     stage=stage, regime=possible))
+    return out
 
 
 def due_dates(report: DocumentReport, page_texts: Mapping[int, str], case: Case
               ) -> list[dict[str, Any]]:
-    """Each appeal deadline the document states, as a calendar date; when it states no
-    internal-appeal or grievance limit, the federal defaults of its regime."""
-    received = case.received_on or case.denied_on
-    notice = case.denied_on or case.received_on
-    if received is None or notice is None:
+    """Each appeal deadline the document states, dated from its own stage's start (or, when
+    that date is unknown, as a duration and anchor); when the document states no first
+    appeal limit, what its rulebook gives."""
+    del page_texts  # the regime was read with the scan
+    if not (case.denied_on or case.received_on or case.decided_on):
         return []
     out: list[dict[str, Any]] = []
     for f in report.findings:
         if f.deadline is None or f.negated:
             continue
-        kind = anchor_kind(f.deadline.anchor)
-        start = notice if kind in ("notice_date", "mailing") else received
-        due = document_deadline(f.deadline, start)
+        d = f.deadline
+        start = _start(d, case)
+        if start is None or d.unit == "hours":
+            if d.unit != "hours":
+                out.append(_undated(d.value, d.unit, d.anchor, action=d.action, stage=d.stage,
+                                    page=f.page, quote=f.quote, basis="document",
+                                    citation=f"the document: {d.value} "
+                                             f"{d.unit.replace('_', ' ')} {d.anchor}".rstrip()))
+            continue
+        due = document_deadline(d, start)
         if due is not None:
-            out.append(_due_dict(due, page=f.page, quote=f.quote, action=f.deadline.action))
+            out.append(_due_dict(due, page=f.page, quote=f.quote, action=d.action,
+                                 stage=d.stage))
     # One entry per distinct limit: a document repeats its deadlines (a summary, then the
     # procedure); the first statement is cited.
-    unique: dict[tuple[str, int, str, str], dict[str, Any]] = {}
-    for d in out:
-        unique.setdefault((d["action"], d["value"], d["unit"], d["date"]), d)
+    unique: dict[tuple[str, int, str, str | None], dict[str, Any]] = {}
+    for item in out:
+        unique.setdefault((item["stage"], item["value"], item["unit"], item["date"]), item)
     out = list(unique.values())
-    states_own = any(d["action"] in ("internal_appeal", "grievance") for d in out)
+    states_own = any(item["stage"] in FIRST_STAGES for item in out)
     if not states_own:
-        regime = detect_regime(page_texts.values())
-        regimes = regime_candidates(page_texts.values()) if regime == "uncertain" else [regime]
-        for r in regimes:
-            for action in DEFAULT_ACTIONS.get(r, ()):
-                default = federal_default(r, action, received, case.denied_on)
-                if default is not None:
-                    out.append(_due_dict(default, page=None, quote=None, action=action))
+        out += _defaults(report.regime, case)
     return out
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -143,6 +143,11 @@ def main() -> None:
 @click.option("--received-on", type=click.DateTime(formats=["%Y-%m-%d"]),
               metavar="YYYY-MM-DD", help="The day you received the denial (default: "
               "--denied-on).")
+@click.option("--decided-on", "decided_on", multiple=True, metavar="STAGE=YYYY-MM-DD",
+              help="When a stage was decided (repeatable): later stages count from it, "
+                   "e.g. first_internal_appeal=2025-06-02 dates a second level or an "
+                   "external review. Stages: first_internal_appeal, grievance, "
+                   "informal_review, second_level.")
 @click.option("--min-score", type=click.FloatRange(0, 1), metavar="0..1",
               help="Report candidates scoring at least this (default: each category's "
                    "threshold in the pattern files); lower shows weaker evidence too.")
@@ -157,7 +162,8 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
          exclude: tuple[str, ...], jobs: int | None, timeout: float | None,
          max_pages: int | None, max_bytes: int | None, cache_dir: Path | None,
          no_cache: bool, resume: bool, scheduler: str | None, procedure: str | None,
-         denied_on: datetime | None, received_on: datetime | None, min_score: float | None,
+         denied_on: datetime | None, received_on: datetime | None,
+         decided_on: tuple[str, ...], min_score: float | None,
          quiet: bool, color: bool | None, verbose: bool, debug: bool, ocr: str,
          **outputs: Any) -> None:
     """Scan PDF, .txt and .md files (folders are searched for them)."""
@@ -171,7 +177,8 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
     files, problems = discover(list(paths), include, exclude)
     options = ScanOptions(engine=engine, password=password, max_pages=max_pages,
                           max_bytes=max_bytes, debug=debug,
-                          case=_case(procedure, denied_on, received_on), ocr=_ocr_mode(ocr),
+                          case=_case(procedure, denied_on, received_on, decided_on),
+                          ocr=_ocr_mode(ocr),
                           min_score=min_score)
     batch = _batch_options(rules, options, files, jobs=jobs, timeout=timeout,
                            cache_dir=None if no_cache else cache_dir, cache=not no_cache,
@@ -253,8 +260,27 @@ def _ocr_mode(mode: str) -> str:
     return "on"
 
 
+def _decided(values: tuple[str, ...]) -> tuple[tuple[str, date], ...]:
+    """--decided-on STAGE=YYYY-MM-DD values, checked."""
+    from .case import stage_name
+
+    out: list[tuple[str, date]] = []
+    for value in values:
+        stage_text, sep, day = value.partition("=")
+        stage = stage_name(stage_text)
+        if not sep or stage is None:
+            _fail(f"--decided-on {value!r}: write STAGE=YYYY-MM-DD with a stage such as "
+                  "first_internal_appeal, grievance, informal_review or second_level")
+        try:
+            when = datetime.strptime(day.strip(), "%Y-%m-%d").date()
+        except ValueError:
+            _fail(f"--decided-on {value!r}: the date must be YYYY-MM-DD")
+        out.append((stage, when))
+    return tuple(out)
+
+
 def _case(procedure: str | None, denied_on: datetime | None,
-          received_on: datetime | None) -> Case:
+          received_on: datetime | None, decided_on: tuple[str, ...] = ()) -> Case:
     """The member's case from the options; an unknown procedure is a usage error that
     says what policyscan knows instead."""
     from .case import Case
@@ -270,7 +296,7 @@ def _case(procedure: str | None, denied_on: datetime | None,
                   + " (policyscan rules --procedures lists them)")
         pid = found.id
     return Case(pid, denied_on.date() if denied_on else None,
-                received_on.date() if received_on else None)
+                received_on.date() if received_on else None, _decided(decided_on))
 
 
 def _batch_options(rules: RuleSet, options: ScanOptions, files: list[str], *,
@@ -339,20 +365,34 @@ def rules(patterns: tuple[Path, ...], run_tests: bool, builtin: bool,
 
 @main.command(name="appeal-kit")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--procedure", required=True, metavar="NAME",
-              help='The procedure that was denied ("micro needling" …).')
+@click.option("--procedure", metavar="NAME",
+              help='The procedure that was denied ("micro needling" …; default: the one '
+                   "the --denial letter names).")
+@click.option("--denial", type=click.Path(exists=True, dir_okay=False), metavar="LETTER",
+              help="The denial letter: its procedure, date, reason and deadline are read "
+                   "from it (the other options still override).")
 @click.option("--denied-on", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="The date on the denial letter.")
 @click.option("--received-on", type=click.DateTime(formats=["%Y-%m-%d"]),
               metavar="YYYY-MM-DD", help="The day you received it (default: --denied-on).")
+@click.option("--decided-on", "decided_on", multiple=True, metavar="STAGE=YYYY-MM-DD",
+              help="When a stage was decided (repeatable): later stages count from it, "
+                   "e.g. first_internal_appeal=2025-06-02 dates a second level or an "
+                   "external review. Stages: first_internal_appeal, grievance, "
+                   "informal_review, second_level.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the kit to this Markdown file (default: standard output).")
+              help="Write the kit to this file (default: standard output).")
+@click.option("--format", "kit_format", type=click.Choice(["markdown", "html"]),
+              default=None, help="Markdown, or HTML that prints on two pages (default: "
+                                 "from the -o file's suffix, else Markdown).")
 @click.option("--engine", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium",
               show_default=True)
 @click.option("--password", help="Password of an encrypted PDF.")
 @patterns_option
-def appeal_kit(path: str, procedure: str, denied_on: datetime | None,
-               received_on: datetime | None, output: Path | None, engine: str,
+def appeal_kit(path: str, procedure: str | None, denial: str | None,
+               denied_on: datetime | None,
+               received_on: datetime | None, decided_on: tuple[str, ...],
+               output: Path | None, kit_format: str | None, engine: str,
                password: str | None, patterns: tuple[Path, ...]) -> None:
     """Write an appeal kit: the deadline, the plan's clauses to cite, a checklist and a
     letter with blanks for what only you know."""
@@ -360,8 +400,21 @@ def appeal_kit(path: str, procedure: str, denied_on: datetime | None,
     from .report.kit import render_kit
     from .scanner import Scanner, ScanOptions
 
-    case = _case(procedure, denied_on, received_on)
     rules = _load_rules(patterns)
+    letter: dict[str, Any] | None = None
+    if denial is not None:
+        read = Scanner(rules, ScanOptions(engine=engine)).scan(denial)
+        letter = read.denial
+        if letter is None:
+            _fail(f"{denial} does not read as a denial notice (it was taken for a "
+                  f"{read.kind.replace('_', ' ')})")
+        procedure = procedure or letter.get("procedure")
+        notice = (letter.get("notice_date") or {}).get("date")
+        if denied_on is None and notice:
+            denied_on = datetime.fromisoformat(notice)
+    if not procedure:
+        _fail("give --procedure NAME (the denial letter names none policyscan knows)")
+    case = _case(procedure, denied_on, received_on, decided_on)
     report = Scanner(rules, ScanOptions(engine=engine, password=password, case=case)).scan(path)
     if report.status != "ok":
         message = report.error.message if report.error else report.status
@@ -369,7 +422,12 @@ def appeal_kit(path: str, procedure: str, denied_on: datetime | None,
         sys.exit(EXIT_INCOMPLETE)
     chosen = get_procedure(case.procedure or "")
     assert chosen is not None  # _case checked it
-    kit = render_kit(report, chosen, case.denied_on)
+    kit = render_kit(report, chosen, case.denied_on, letter, case.received_on)
+    if (kit_format or ("html" if output is not None and output.suffix.lower() in
+                       (".html", ".htm") else "markdown")) == "html":
+        from .report.kit_html import render_kit_html
+
+        kit = render_kit_html(kit, f"Appeal kit: {chosen.name}")
     if output is None:
         click.echo(kit)
         return

@@ -235,6 +235,10 @@ _FEDERAL: dict[tuple[str, str], tuple[str, str]] = {
         "medicare_advantage.reconsideration",
         "42 CFR 422.582(b) / 423.582(b): 65 calendar days from the date of the notice for "
         "notices dated on or after 2025-01-01, 60 before [S25][S28][S29]"),
+    ("fehb", "internal_appeal"): (
+        "fehb.reconsideration",
+        "48 CFR 1652.204-72: 6 months from the date of the carrier's decision to ask it to "
+        "reconsider [S21]"),
     ("medicaid", "fair_hearing"): (
         "medicaid.fair_hearing",
         "42 CFR 431.221(d): a reasonable time, not to exceed 90 days from the date the "
@@ -251,6 +255,7 @@ DEFAULT_ACTIONS: dict[str, tuple[str, ...]] = {
     "medicare_ab": ("redetermination", "reconsideration"),
     "medicare_advantage": ("reconsideration",),
     "medicaid": ("fair_hearing",),
+    "fehb": ("internal_appeal",),
 }
 
 
@@ -298,6 +303,11 @@ def federal_default(regime: str, action: str, start: date,
                        anchor, None,
                        _safe_advice(when, why="a Medicare roll-forward rule was not "
                                               "verified"))
+    if regime == "fehb":
+        when, _ = due_date(6, "months", notice, roll=False)
+        return DueDate(when, 6, "months", notice, rule, citation, "federal default",
+                       notice_words, None,
+                       _safe_advice(when, why="a roll-forward rule was not verified"))
     if regime == "medicare_advantage":
         days = 65 if notice >= MA_65_DAY_START else 60
         when, _ = due_date(days, "days", notice, roll=False)

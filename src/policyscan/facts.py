@@ -12,27 +12,59 @@ fact.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from .models import FACT_CATEGORIES, NON_PLAN_KINDS, DeadlineFact, Facts, Finding
 
 # The member's first internal appeal limit; plans that call appeals "grievances"
 # (California HMOs, say) state only that.
-_DEADLINE_ACTIONS = ("internal_appeal", "grievance")
+_DEADLINE_STAGES = ("first_internal_appeal", "grievance")
+# Whose first appeal the fact is: the medical plan's; a dental or vision plan's when the
+# document is one. Disability, life and eligibility claims are never the answer.
+_FACT_BENEFITS = ("medical", "dental", "vision")
 
 
 def _counts(f: Finding) -> bool:
     return f.plan_term and not f.negated
 
 
-def appeal_deadline(findings: Sequence[Finding]) -> DeadlineFact | None:
+def first_appeal_candidates(findings: Sequence[Finding]) -> list[Finding]:
+    """The findings that could state the fact: the first stage the document names, of the
+    first benefit that has one, in page order."""
     ordered = sorted((f for f in findings if f.deadline is not None and _counts(f)),
                      key=lambda f: (f.page, f.start))
-    for action in _DEADLINE_ACTIONS:
-        for f in ordered:
-            assert f.deadline is not None
-            if f.deadline.action == action:
-                return DeadlineFact(f.deadline.value, f.deadline.unit, f.page, f.quote)
-    return None
+    for benefit in _FACT_BENEFITS:
+        for stage in _DEADLINE_STAGES:
+            # A limit in hours is an urgent one whatever its words: never the standard
+            # first appeal's.
+            found = [f for f in ordered if f.deadline is not None
+                     and f.deadline.stage == stage and f.deadline.benefit == benefit
+                     and f.deadline.unit != "hours"]
+            if found:
+                return found
+    return []
+
+
+def appeal_deadline(findings: Sequence[Finding]) -> DeadlineFact | None:
+    """The first internal appeal limit, or None when the document states none or states
+    several that disagree (``unclear_deadline`` then says where)."""
+    found = first_appeal_candidates(findings)
+    if not found or unclear_deadline(findings):
+        return None
+    f = found[0]
+    assert f.deadline is not None
+    return DeadlineFact(f.deadline.value, f.deadline.unit, f.page, f.quote)
+
+
+def unclear_deadline(findings: Sequence[Finding]) -> dict[str, Any] | None:
+    """When the first-appeal limits of one benefit disagree ("60 days" here, "180 days"
+    there), no number is the answer: the values and the pages to read instead."""
+    found = first_appeal_candidates(findings)
+    values = {(f.deadline.value, f.deadline.unit) for f in found if f.deadline is not None}
+    if len(values) < 2:
+        return None
+    return {"values": [{"value": v, "unit": u} for v, u in sorted(values)],
+            "pages": sorted({f.page for f in found})}
 
 
 # How sure the classifier must be of a glossary or form before its passages stop counting.
@@ -45,4 +77,4 @@ def compute_facts(kind: str, findings: Sequence[Finding], confidence: float = 1.
     values: dict[str, bool | None] = {
         c: any(f.category == c and _counts(f) for f in findings) for c in FACT_CATEGORIES
     }
-    return Facts(values, appeal_deadline(findings))
+    return Facts(values, appeal_deadline(findings), unclear_deadline(findings))

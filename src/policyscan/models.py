@@ -56,6 +56,17 @@ ErrorType = Literal["not_a_pdf", "encrypted", "corrupt", "too_large", "timeout",
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points (pdfplumber's frame)
 
 
+# The appeal ladder, in order. Each stage counts from its own event: a first internal
+# appeal (or grievance, or informal review) from the denial notice, a second level or an
+# external review from the decision before it, a fair hearing from the plan's final
+# appeal decision.
+STAGES: tuple[str, ...] = (
+    "informal_review", "first_internal_appeal", "grievance", "expedited_appeal",
+    "second_level", "external_review", "fair_hearing", "other",
+)
+BENEFITS: tuple[str, ...] = ("medical", "dental", "vision", "disability", "life", "eligibility")
+
+
 @dataclass(frozen=True)
 class Deadline:
     """A member's time limit, read from the document's own words."""
@@ -64,14 +75,21 @@ class Deadline:
     unit: str  # days | business_days | months | hours
     action: str  # internal_appeal | external_review | grievance | expedited_appeal | other
     anchor: str  # verbatim words after the number ("from the date you receive the denial")
+    # Which step of the appeal ladder the limit belongs to (STAGES), and so which event it
+    # counts from; and the benefit whose claims it governs (a combined guide states the
+    # limits of its medical, dental, disability and eligibility claims side by side).
+    stage: str = "first_internal_appeal"
+    benefit: str = "medical"
 
     def to_dict(self) -> dict[str, Any]:
         return {"value": self.value, "unit": self.unit, "action": self.action,
-                "anchor": self.anchor}
+                "anchor": self.anchor, "stage": self.stage, "benefit": self.benefit}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Deadline:
-        return cls(int(d["value"]), str(d["unit"]), str(d["action"]), str(d["anchor"]))
+        return cls(int(d["value"]), str(d["unit"]), str(d["action"]), str(d["anchor"]),
+                   str(d.get("stage") or "first_internal_appeal"),
+                   str(d.get("benefit") or "medical"))
 
 
 @dataclass(frozen=True)
@@ -182,6 +200,9 @@ class Facts:
 
     values: dict[str, bool | None]
     appeal_deadline: DeadlineFact | None
+    # When the document's first-appeal limits disagree: {"values": [...], "pages": [...]}
+    # instead of a number.
+    appeal_deadline_unclear: dict[str, Any] | None = None
 
     @classmethod
     def unknown(cls) -> Facts:
@@ -190,13 +211,16 @@ class Facts:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {c: self.values.get(c) for c in FACT_CATEGORIES}
         out["appeal_deadline"] = self.appeal_deadline.to_dict() if self.appeal_deadline else None
+        if self.appeal_deadline_unclear is not None:
+            out["appeal_deadline_unclear"] = self.appeal_deadline_unclear
         return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Facts:
         deadline = d.get("appeal_deadline")
         return cls({c: d.get(c) for c in FACT_CATEGORIES},
-                   DeadlineFact.from_dict(deadline) if deadline else None)
+                   DeadlineFact.from_dict(deadline) if deadline else None,
+                   d.get("appeal_deadline_unclear"))
 
 
 @dataclass(frozen=True)
@@ -301,6 +325,46 @@ class SbcInfo:
 
 
 @dataclass(frozen=True)
+class RegimeEvidence:
+    page: int
+    quote: str
+    regime: str  # the regime id this passage points to
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"page": self.page, "quote": self.quote, "regime": self.regime}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> RegimeEvidence:
+        return cls(int(d["page"]), str(d["quote"]), str(d.get("regime") or ""))
+
+
+@dataclass(frozen=True)
+class RegimeInfo:
+    """The rulebook of the plan's appeals (policyscan.regime): a regime id of
+    data/regimes.yaml, "non_us" (with the country), "uncertain" (with the candidates) or
+    "unknown"."""
+
+    name: str
+    label: str
+    confidence: float
+    country: str | None
+    evidence: tuple[RegimeEvidence, ...]
+    candidates: tuple[str, ...]  # regime ids: the winner alone, or every possible one
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "label": self.label, "confidence": self.confidence,
+                "country": self.country, "evidence": [e.to_dict() for e in self.evidence],
+                "candidates": list(self.candidates)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> RegimeInfo:
+        return cls(str(d["name"]), str(d.get("label") or ""), float(d.get("confidence") or 0),
+                   d.get("country"), tuple(RegimeEvidence.from_dict(e)
+                                           for e in d.get("evidence", ())),
+                   tuple(str(c) for c in d.get("candidates", ())))
+
+
+@dataclass(frozen=True)
 class ScanError:
     type: str  # one of ErrorType
     message: str  # what happened and what the user can do
@@ -334,6 +398,10 @@ class DocumentReport:
     # deadlines as dates, as JSON-ready mappings (policyscan.outlook, policyscan.case).
     outlook: dict[str, Any] | None = None
     due_dates: tuple[dict[str, Any], ...] = ()
+    # Which rulebook governs the plan's appeals (policyscan.regime).
+    regime: RegimeInfo | None = None
+    # A denial notice, read (policyscan.denial), as a JSON-ready mapping.
+    denial: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -351,6 +419,10 @@ class DocumentReport:
         if self.sbc is not None:
             out["facts"].update(self.sbc.facts_dict())
             out["sbc"] = self.sbc.to_dict()
+        if self.regime is not None:
+            out["regime"] = self.regime.to_dict()
+        if self.denial is not None:
+            out["denial"] = self.denial
         if self.outlook is not None:
             out["outlook"] = self.outlook
         if self.due_dates:
@@ -372,6 +444,8 @@ class DocumentReport:
             warnings=tuple(d.get("warnings", ())), duplicate_of=d.get("duplicate_of"),
             sbc=SbcInfo.from_dict(d["sbc"], d.get("facts") or {}) if d.get("sbc") else None,
             outlook=d.get("outlook"), due_dates=tuple(d.get("due_dates", ())),
+            regime=RegimeInfo.from_dict(d["regime"]) if d.get("regime") else None,
+            denial=d.get("denial"),
         )
 
     @classmethod

@@ -34,7 +34,6 @@ Kind = Literal["named_exclusion", "cosmetic_exclusion", "exception_available",
                "prior_authorization", "not_addressed"]
 
 MAX_EVIDENCE = 5  # quotes per status; the rest are counted in ``Status.more``
-MAX_GENERAL_PA = 3
 MAX_CRITERIA = 2
 MAX_MENTIONS = 10
 _EXCLUSIONS = ("cosmetic_exclusion", "experimental_exclusion")
@@ -74,6 +73,16 @@ _OTHER_SERVICE = re.compile(
     r"skilled nursing|admissions?|inpatient|emergenc\w*|air|travel|lodging|vision|"
     r"hearing|gene therapy|orthodont\w*)\b", re.I)
 _GENERAL_PA = re.compile(r"\b(?:certain|some|these|following|listed|list of)\b", re.I)
+# A prior-authorization statement that opens a list, and the items worth citing in it.
+_LIST_LEAD = re.compile(r":\s*$|\bthe following\b|\blisted below\b|\binclude:", re.I)
+_APPEARANCE_ITEM = re.compile(r"\b(?:cosmetic|reconstructive|plastic surgery|appearance)",
+                              re.I)
+MAX_LIST_LINES = 40
+MAX_GENERAL_PA = 3  # statements that every service needs approval: one is enough
+# A statement that every service needs approval: then it applies to this one too.
+_ALL_SERVICES = re.compile(
+    r"\b(?:all|any|every)\s+(?:covered\s+|non-?emergency\s+|elective\s+|planned\s+)?"
+    r"(?:services?|care|treatments?|procedures?)\b", re.I)
 _SELF = ("variant", "related")
 _RANK = {"variant": 0, "related": 1, "family": 2, "body": 3}
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n|\s\d{1,3}\)\s")
@@ -379,17 +388,61 @@ class _Scan:
                 "photographs, what the treatment restores).")
         return Status("exception_available", shown, note, more)
 
+    def _list_items(self, f: Finding) -> list[tuple[int, int]]:
+        """The items of a list a prior-authorization lead-in opens ("The following require
+        pre-certification:" then "1. …", "2. …"), as offsets into its page: one line each,
+        up to a blank line, the next lead-in or MAX_LIST_LINES lines."""
+        text = self.pages.get(f.page, "")
+        lead = _LIST_LEAD.search(f.quote)
+        if not text or lead is None or text[f.start:f.end] != f.quote:
+            return []
+        # The items start on the line after the lead-in (the quote may hold some of them).
+        pos = text.find("\n", f.start + lead.end() - 1)
+        if pos < 0:
+            return []
+        pos += 1
+        items: list[tuple[int, int]] = []
+        for line in text[pos:pos + 3000].split("\n")[:MAX_LIST_LINES]:
+            start, end = pos, pos + len(line)
+            pos = end + 1
+            if not line.strip():
+                if items:
+                    break
+                continue
+            if items and line.rstrip().endswith(":"):
+                break
+            items.append((start, end))
+        return items
+
     def prior_authorization(self) -> Status | None:
         found = self.of("prior_authorization")
         if not found:
             return None
         specific: list[Evidence] = []
         category: list[Evidence] = []
+        everything: list[Evidence] = []
         for f in found:
             named = mentions(self.p, f.quote) or mentions(self.p, f.section or "")
             if named:
                 specific.append(_from(f, "prior authorization that "
                                          f"{_describe(self.p, named[0])}"))
+                continue
+            # Lists are read item by item: the one item that names the procedure, its
+            # family or cosmetic/reconstructive work may stand in the middle.
+            text = self.pages.get(f.page, "")
+            listed = False
+            for s, e in self._list_items(f):
+                item = text[s:e]
+                named = mentions(self.p, item)
+                if named:
+                    specific.append(_found(f.page, text, s, e, "a prior-authorization list "
+                                           f"item that {_describe(self.p, named[0])}"))
+                    listed = True
+                elif _APPEARANCE_ITEM.search(item):
+                    category.append(_found(f.page, text, s, e, "a prior-authorization list "
+                                           "item naming cosmetic or reconstructive work"))
+                    listed = True
+            if listed:
                 continue
             # The row or heading the statement stands under, or its own first words: a
             # service named later in the quote is usually another service's setting.
@@ -400,6 +453,8 @@ class _Scan:
                 category.append(_from(f, "prior authorization for "
                                          f"'{service.term.rstrip('*')}'{row}, a kind of "
                                          f"service {short_name(self.p)} may fall under"))
+            elif _ALL_SERVICES.search(f.quote):
+                everything.append(_from(f, "prior authorization for all services"))
         name = short_name(self.p)
         if specific or category:
             shown, more = _cap(specific + category)
@@ -410,20 +465,23 @@ class _Scan:
                 note = (f"The document requires prior authorization for a kind of service "
                         f"{name} may fall under ({_pages(shown)}); it does not name {name}.")
             return Status("prior_authorization", shown, note, more)
-        general = sorted(found, key=lambda f: (bool(_OTHER_SERVICE.search(f.quote)),
-                                               not _GENERAL_PA.search(f.quote), -f.score,
-                                               f.page, f.start))
-        shown, more = _cap([_from(f, "a general prior-authorization statement")
-                            for f in general], MAX_GENERAL_PA)
-        if all(_OTHER_SERVICE.search(e.quote) for e in shown):
+        if everything:
+            shown, more = _cap(everything, MAX_GENERAL_PA)
+            return Status("prior_authorization", shown,
+                          f"The document requires prior authorization for all services "
+                          f"({_pages(shown)}), so for {name} too.", more)
+        # A statement about other services (sleep studies, transplants) is no evidence
+        # about this procedure: it is not quoted, only where the list stands.
+        where = _pages([_from(f, "") for f in found])
+        if all(_OTHER_SERVICE.search(f.quote) for f in found):
             note = (f"The document requires prior authorization for certain other services "
-                    f"({_pages(shown)}); it says nothing about {name}. Ask the plan before "
+                    f"({where}); it says nothing about {name}. Ask the plan before "
                     "treatment.")
         else:
-            note = (f"The document requires prior authorization for some services "
-                    f"({_pages(shown)}); it does not say whether {name} is one of them. Ask "
-                    "the plan before treatment.")
-        return Status("prior_authorization", shown, note, more)
+            note = (f"The document's prior-authorization list ({where}) does not name "
+                    f"{name}, its family or its setting; it does not say whether {name} is "
+                    "one of them. Ask the plan before treatment.")
+        return Status("prior_authorization", [], note, 0)
 
     def not_addressed(self, named_anywhere: bool) -> Status | None:
         if named_anywhere:

@@ -31,6 +31,7 @@ from .match.words import WordLists, find_words
 from .models import Box, DocumentReport, Finding, PlanInfo, ScanError
 from .plan import read_plan_info
 from .quotes import context_of, quote_span
+from .regime import regime_of
 from .rules.loader import RuleSet
 from .rules.schema import Rule
 from .structure import RoleWords, SectionMap, build_sections
@@ -228,7 +229,13 @@ class Scanner:
             findings, sbc = summarize(structure, findings)
         facts = compute_facts(kind, findings, decision.confidence)
         report = replace(base, findings=tuple(findings), facts=facts,
-                         plan=read_plan_info(usable, kind), warnings=tuple(warnings), sbc=sbc)
+                         plan=read_plan_info(usable, kind), warnings=tuple(warnings), sbc=sbc,
+                         regime=regime_of(kind, {p.number: p.text for p in usable}))
+        if kind == "denial_notice":
+            from .denial import read_denial
+
+            report = replace(report, denial=read_denial({p.number: p.text for p in usable},
+                                                        findings))
         if self.options.case:
             report = apply_case(report, {p.number: p.text for p in usable}, self.options.case)
         return report

@@ -208,6 +208,9 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
     if by_font and (text[:1].islower() or (ends_sentence and (len(text.split()) > 6
                                                             or ln.size == level + 0.5))):
         return None  # a bold sentence or the bold end of one, not a heading
+    if by_font and len(text.split()) > 8 and not raw.rstrip().endswith(":") \
+            and _CONTINUED.match(page.text, _next_line(page.text, ln.end)):
+        return None  # a bold sentence running on into the next line ("… for five | (5) years")
     # A short standalone line naming a known section is a heading whatever its font:
     # text files, and PDFs that set headings in the body font. Lines that continue or
     # end a sentence are prose that happens to contain such words.
@@ -287,6 +290,7 @@ _POINTS_DOWN = re.compile(r"\b(?:below|following|listed|these|as follows)\b[^.]*
 # Used with .match(text, pos), which anchors at pos ("^" would not match there).
 _LIST_MARK = re.compile(r"[ \t]*(?:[\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7*\-\u2013]|"
                         r"\(?[a-z0-9]{1,3}[.)])\s", re.I)
+_CONTINUED = re.compile(r"[ \t]*[a-z(]")
 LEAD_IN_LEVEL = -1.0  # below every heading: the next heading of any size ends its scope
 MAX_LEAD_IN_WORDS = 16
 _SENTENCE_END = re.compile(r"[.:;!?]\s*$")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..models import Deadline
 from .context import HitContext
+from .words import NO_WORDS, WordLists
 
 _UNITS = {"day": "days", "month": "months", "hour": "hours", "week": "weeks", "year": "years"}
 _ONES = {
@@ -44,7 +45,7 @@ _DECISION_VERB = (
     r"settl\w*|investigat\w*|conclud\w*)"
 )
 _MODAL = (r"(will|must|shall|should|may|can|could|would|is required to|are required to|"
-          r"agrees? to|has to|have to)")
+          r"agrees? to|has to|have to|(?:is|are) unable to|fails? to)")
 _ACTIVE_CLOCK = re.compile(
     r"\b(?P<subj>[\w']+)\s+" + _MODAL + r"\s+(?:not\s+)?(?:[\w,]+\s+){0,3}?" + _DECISION_VERB
     + r"\b[^.;]{0,200}$",
@@ -81,8 +82,15 @@ def _insurer_clock(before: str, after: str) -> bool:
         m = _AFTER_CLOCK.search(after)
         if m and m.group("subj").lower() not in _MEMBER_SUBJECTS:
             return True
+        # "Within two working days: We will write to confirm it" — a heading
+        # or list lead-in whose next sentence is the plan's promise.
+        if _PROMISE_AFTER.search(after):
+            return True
     return bool(_PASSIVE_CLOCK.search(before))
 
+
+_PROMISE_AFTER = re.compile(r"^\s*:\s*(we|our|the plan|the company)\s+" + _MODAL + r"?\s*\w+",
+                            re.I)
 
 # The same clock in the passive voice: "you will be notified within 30 days", "a decision
 # will be made within 72 hours", "you will receive our answer within 60 days".
@@ -92,7 +100,7 @@ _PASSIVE_CLOCK = re.compile(
     r"scheduled)\b[^.;]{0,80}$|"
     r"\b(decision|determination|answer|response)\s+(will|shall|must|should)\s+be\s+"
     r"(made|sent|mailed|given|provided)\b[^.;]{0,80}$|"
-    r"\b(you|member|claimant)\s+(will|should)\s+(receive|get|be\s+sent|hear)\b[^.;]{0,60}"
+    r"\b(you|members?|claimants?)\s+(will|should)\s+(receive|get|be\s+sent|hear)\b[^.;]{0,60}"
     r"\b(decision|answer|response|notice|notification|letter|determination)\b[^.;]{0,60}$",
     re.I,
 )
@@ -104,7 +112,9 @@ _PLAN_RECEIPT_ANCHOR = re.compile(
     r"(?:(we|us|the\s+plan|the\s+claims\s+administrator|it)\s+(receives?|received|gets?)\b|"
     r"(our\s+|the\s+|[\w.]+.s\s+)?(receipt|receiving)\s+(of\s+)?(your|the|an?)\s+"
     r"(written\s+)?(appeal|request|grievance|complaint)\b|"
-    r"your\s+(appeal|request|grievance|complaint)\s+is\s+received)",
+    r"your\s+(appeal|request|grievance|complaint)\s+is\s+received|"
+    r"the\s+time\s+(the\s+)?(\w+\s+)?(appeal|request|grievance|complaint)\s+(is|was)\s+"
+    r"received)",
     re.I,
 )
 # Limits that are not appeal limits.
@@ -133,14 +143,17 @@ _MEMBER = re.compile(
 _ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("external_review", re.compile(r"external|independent (medical )?review|\biro\b|\bimr\b|"
                                    r"independent review (organization|entity)|"
-                                   r"external entity", re.I)),
+                                   r"external entity|\bombud", re.I)),
     ("expedited_appeal", re.compile(r"expedited|urgent", re.I)),
-    ("other", re.compile(r"second[- ]level|level (2|two)|voluntary|\bqio\b|"
+    ("other", re.compile(r"second[- ]level|level (2|two)|voluntary|\bqio\b|informal|"
                          r"quality improvement organization|fair hearing|"
                          r"insurance department|department of", re.I)),
     ("grievance", re.compile(r"grievance|complaint", re.I)),
-    ("internal_appeal", re.compile(r"appeal|reconsider|review of (the|our|this) (decision|"
-                                   r"denial|determination)|redetermination", re.I)),
+    ("internal_appeal", re.compile(r"appeal|reconsider|\bformal review|"
+                                   r"review of (the|our|this) (decision|"
+                                   r"denial|determination)|redetermination|"
+                                   r"requests? for (a )?review|ask us to review|"
+                                   r"disagree with (our|the|this|a) decision", re.I)),
 )
 _ANCHOR_END = re.compile(r"[.;:,()\[\]]|\s(and|or|but|unless|if|to)\s", re.I)
 _MAX_ANCHOR_WORDS = 14
@@ -216,6 +229,18 @@ def _anchor(after: str) -> str:
     return " ".join(words.split()[:_MAX_ANCHOR_WORDS])
 
 
+# The member's filing as the subject: "Requests for review of a denied claim must reach us
+# within 120 days", "Appeals should be postmarked within …".
+_FILING_ARRIVES = re.compile(
+    r"\b(requests?|appeals?|grievances?|complaints?|disputes?)\b[^.;]{0,60}?\b(must|should|"
+    r"shall|need to)\s+(be\s+)?(reach|arrive|received|made|filed|submitted|sent|"
+    r"postmarked|lodged)\b", re.I)
+# The member told what to do, the member named in the sentence before: "If you disagree,
+# write to us. Please do so within 3 months …".
+_TOLD_TO_ACT = re.compile(r"^\W*(please\b|do so\b|write\b|send\b|file\b|submit\b|ask\b|"
+                          r"contact\b)|\bdo so\b", re.I)
+
+
 def read_deadline(ctx: HitContext) -> DeadlineReading:
     """Interpret the duration at ``ctx`` as a member's deadline, or say why it is not one."""
     sentence = ctx.window("sentence")
@@ -240,12 +265,75 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
         return DeadlineReading(None, "counted from when the plan receives the request: "
                                "the plan's own decision time")
     if _insurer_clock(before, after) and not re.search(
-            r"\byou (must|have|may|should|can)\b", before[-60:], re.I):
+            r"\byou (must|have|may|should|can)\b", before[-60:], re.I) \
+            and not _FILING_ARRIVES.search(before):
         return DeadlineReading(None, "the plan's or a reviewer's own decision time")
-    if not _MEMBER.search(sentence):
+    if not (_MEMBER.search(sentence) or _FILING_ARRIVES.search(before)
+            or (_TOLD_TO_ACT.search(sentence) and _MEMBER.search(ctx.lead()))):
         return DeadlineReading(None, "no member filing the request")
-    lead_in = ctx.text[max(0, ctx.sentence[0] - 250):ctx.sentence[0]]
-    action = _action(sentence, lead_in, ctx.section.title or "")
+    words = ctx.words
+    shape = words.search("deadline_not_member", sentence)
+    if shape:
+        return DeadlineReading(None, f"'{shape.group(0)}': not a limit to ask for a review")
     anchor = _anchor(after)
-    return DeadlineReading(Deadline(value, unit, action, anchor),
-                           f"{value} {unit.replace('_', ' ')} to {action.replace('_', ' ')}")
+    if words.search("anchor_service", after[:80]):
+        return DeadlineReading(None, "counted from the service: a claim-filing limit")
+    if _BEFORE_EVENT.match(after):
+        return DeadlineReading(None, "counted back from a coming event: notice given in "
+                               "advance, not a limit to ask for a review")
+    lead_in = ctx.text[max(0, ctx.sentence[0] - 250):ctx.sentence[0]]
+    if not (words.search("deadline_act", sentence) or words.search("deadline_act", ctx.lead())
+            or words is NO_WORDS):
+        return DeadlineReading(None, "no request for a review in or before the sentence")
+    if _CONTINUES.match(sentence):
+        # A sentence cut by a line read as a heading ("Refer the matter to the Ombud
+        # within six months of … | or within six months of our failure …") belongs to it.
+        sentence = lead_in + " " + sentence
+    action = _action(sentence, lead_in, ctx.section.title or "")
+    stage = _stage(action, sentence, anchor, words)
+    benefit = _benefit(words, sentence, ctx.lead(), ctx.section.title or "")
+    return DeadlineReading(Deadline(value, unit, action, anchor, stage, benefit),
+                           f"{value} {unit.replace('_', ' ')} to {stage.replace('_', ' ')}"
+                           + ("" if benefit == "medical" else f" ({benefit} benefits)"))
+
+
+_BEFORE_EVENT = re.compile(r"^\W*(before|prior to|in advance)\b", re.I)
+# A sentence that opens in lower case continues the text before it.
+_CONTINUES = re.compile(r"^\W*[a-z]")
+# Most specific first: a limit that names disability or eligibility claims is theirs even
+# in a guide that also covers dental.
+_BENEFIT_ORDER = ("disability", "life", "eligibility", "dental", "vision")
+
+
+def _benefit(words: WordLists, *texts: str) -> str:
+    """The first text that names a benefit decides: the sentence, what leads into it in its
+    paragraph, its section's title. A limit that names none is the medical plan's."""
+    for text in texts:
+        if words.search("benefit_medical", text):
+            return "medical"
+        for benefit in _BENEFIT_ORDER:
+            if words.search(f"benefit_{benefit}", text):
+                return benefit
+    return "medical"
+
+
+def _stage(action: str, sentence: str, anchor: str, words: WordLists) -> str:
+    """The step of the appeal ladder: from the action, then the sentence's own words, then
+    the event the anchor counts from (a limit counted from a final or an appeal decision
+    belongs to a later stage)."""
+    if action == "external_review":
+        return "external_review"
+    if action == "expedited_appeal":
+        return "expedited_appeal"
+    if words.search("stage_fair_hearing", sentence):
+        return "fair_hearing"
+    if words.search("stage_informal", sentence):
+        return "informal_review"
+    if words.search("stage_second_level", sentence) or words.search("anchor_prior_decision",
+                                                                       anchor):
+        return "second_level"
+    if action == "grievance":
+        return "grievance"
+    if action == "internal_appeal":
+        return "first_internal_appeal"
+    return "other"

@@ -32,9 +32,19 @@ from .views import (
     comparison_header,
     document_id,
     groups,
+    outlook_mentions,
     outlook_statuses,
 )
-from .wording import DISCLAIMER, KIND_LABELS, STATUS_LABELS, collapse, is_scanned
+from .wording import (
+    DISCLAIMER,
+    KIND_LABELS,
+    STATUS_LABELS,
+    collapse,
+    due_stage_label,
+    due_where,
+    is_scanned,
+    rulebook_line,
+)
 
 TEMPLATE = "report.html.j2"
 
@@ -80,6 +90,7 @@ def _document(doc: DocumentReport, index: int) -> dict[str, Any]:
         "name": base_name(doc.path),
         "path": doc.path,
         "kind": KIND_LABELS.get(doc.kind, doc.kind),
+        "rulebook": rulebook_line(doc) or "",
         "non_plan": doc.kind in NON_PLAN_KINDS,
         "status": doc.status,
         "status_label": STATUS_LABELS.get(doc.status, doc.status),
@@ -93,9 +104,10 @@ def _document(doc: DocumentReport, index: int) -> dict[str, Any]:
         "answers": answers(doc) if is_scanned(doc) else [],
         "outlook": ({"name": doc.outlook["procedure"]["name"],
                      "note": collapse(doc.outlook.get("note") or ""),
-                     "statuses": outlook_statuses(doc.outlook)}
+                     "statuses": outlook_statuses(doc.outlook),
+                     "mentions": outlook_mentions(doc.outlook)}
                     if doc.outlook is not None else None),
-        "due_dates": [{**d, "action_label": d["action"].replace("_", " ").capitalize()}
+        "due_dates": [{**d, "action_label": due_stage_label(d), "where": due_where(d)}
                       for d in doc.due_dates],
         "sbc": ({"prior_auth": [{"service": collapse(s.service), "page": s.page,
                                  "penalty": collapse(s.penalty or ""),

@@ -12,9 +12,11 @@ from datetime import date
 from typing import Any
 
 from ..codes import code_table
-from ..dates import describe
-from ..models import DocumentReport
+from ..dates import describe, document_deadline
+from ..models import Deadline, DocumentReport
 from ..procedures import Procedure
+from .views import outlook_mentions
+from .wording import due_stage_label, due_where
 
 NOTICE = ("This kit is not legal or medical advice. The plan documents and your denial letter "
           "control; state law may give you more rights. Check every date and quote against "
@@ -45,10 +47,10 @@ def _deadlines(dates: Sequence[Mapping[str, Any]]) -> list[str]:
     out = []
     for d in dates:
         source = (f"as this document states it (page {d['page']})" if d["basis"] == "document"
-                  else "the federal default for this kind of plan; the document states none")
+                  else due_where(d))
         citation = d["citation"][:1].upper() + d["citation"][1:]
-        out.append(f"- **{d['action'].replace('_', ' ').capitalize()}:** {d['label']}, "
-                   f"{source}. Counted from {d['start']}. {citation}")
+        counted = f" Counted from {d['start']}." if d.get("start") else ""
+        out.append(f"- **{due_stage_label(d)}:** {d['label']}, {source}.{counted} {citation}")
         if d.get("advice"):
             out.append(f"  - {d['advice']}")
     out.append("")
@@ -78,6 +80,17 @@ def _clauses(outlook: Mapping[str, Any]) -> list[str]:
     return out
 
 
+def _named(outlook: Mapping[str, Any]) -> list[str]:
+    named = outlook_mentions(outlook)
+    if not named["shown"]:
+        return []
+    out = ["### Where the plan names it or its family", ""]
+    out += [_quote(e) for e in named["shown"]]
+    if named["more"]:
+        out.append(f"… and {named['more']} more")
+    return [*out, ""]
+
+
 def _codes(procedure: Procedure) -> list[str]:
     table = {e.code: e for e in code_table().entries}
     lines = []
@@ -92,14 +105,134 @@ def _codes(procedure: Procedure) -> list[str]:
     return lines
 
 
+# What answers each reason a letter gives: the plan's clauses of these categories, and
+# what to ask the doctor for.
+_ANSWERS: dict[str, tuple[tuple[str, ...], str]] = {
+    "cosmetic": (("reconstructive_exception",),
+                 "The plan covers reconstructive and functional treatment: ask your doctor to "
+                 "document the injury, burn, disease or congenital condition, and the function "
+                 "the treatment restores, as the clauses below name them."),
+    "not_medically_necessary": (("medical_necessity",),
+                                "Show that the treatment meets the plan's own definition of "
+                                "medical necessity, point by point, in your doctor's letter."),
+    "no_prior_authorization": (("prior_authorization",),
+                               "Ask for a retroactive review; if it was an emergency, say so. "
+                               "The plan's own words on approval are below."),
+    "experimental": (("experimental_exclusion",),
+                     "Show that the treatment is not experimental under the plan's own "
+                     "definition: published evidence, approvals, standard of care."),
+}
+
+
+def _letter_deadline(denial: Mapping[str, Any], received: date | None) -> tuple[str, date | None]:
+    d = denial.get("deadline")
+    if not d:
+        return "The letter states no deadline.", None
+    if d.get("placeholder"):
+        return (f"The letter's deadline is a blank template field (page {d['page']}): "
+                "\"" + _md(d["quote"]) + "\". Ask the plan for the real limit in writing.", None)
+    due = None
+    if received is not None and d["unit"] != "hours":
+        found = document_deadline(Deadline(d["value"], d["unit"], "internal_appeal",
+                                           d["anchor"] or ""), received)
+        due = found.date if found else None
+    when = f" → {describe(due)}" if due else ""
+    return (f"{d['value']} {d['unit'].replace('_', ' ')} {_md(d['anchor'] or '')}{when} "
+            f"(the letter, page {d['page']})", due)
+
+
+def _denial_lines(report: DocumentReport, denial: Mapping[str, Any],
+                  received: date | None, plan_due: date | None) -> list[str]:
+    """What the letter says, which deadline governs, and how to answer its reason."""
+    reason = denial.get("reason") or {}
+    kind = reason.get("kind") or "other"
+    out = ["## What the denial letter says", ""]
+    notice = denial.get("notice_date")
+    if notice:
+        out.append(f"- Dated {_md(notice['text'])} (page {notice['page']}).")
+    for service in denial.get("services", ()):
+        out.append(f"- Service denied: {_md(service['text'])} (page {service['page']}).")
+    codes = ", ".join(f"{c['system']} {c['code']}" for c in denial.get("codes", ()))
+    if codes:
+        out.append(f"- Codes in the letter: {codes}.")
+    words = f": \"{_md(reason['words'])}\" (page {reason['page']})" if reason.get("words") else ""
+    out.append(f"- Reason: {kind.replace('_', ' ')}{words}.")
+    text, letter_due = _letter_deadline(denial, received)
+    out += ["", "### Which deadline governs", "", f"- The letter: {text}"]
+    if plan_due:
+        out.append(f"- The plan: {describe(plan_due)}.")
+    dates = [d for d in (letter_due, plan_due) if d is not None]
+    if dates:
+        out.append(f"- File by **{describe(min(dates))}**: the earlier date governs this advice.")
+    out.append("")
+    categories, advice = _ANSWERS.get(kind, ((), ""))
+    clauses = [f for f in report.findings if f.category in categories and f.plan_term
+               and not f.negated][:3]
+    out += ["## Answering the reason", ""]
+    out.append(advice or "The letter's reason is not one policyscan argues; answer it in "
+                         "the words of the letter and the plan.")
+    out.append("")
+    out += [f"> \"{_md(f.quote)}\" (page {f.page})" for f in clauses]
+    if categories and not clauses:
+        out.append("The plan document states nothing policyscan found on this point.")
+    out.append("")
+    return out
+
+
+def _send_lines(report: DocumentReport, denial: Mapping[str, Any] | None) -> list[str]:
+    """Where to send the appeal and what it must contain, from the letter and the plan."""
+    from ..denial import appeal_contents, load_denial_words, send_to
+
+    words = load_denial_words()
+    # The plan's appeal passages, as whole pieces: a finding's context marks its cuts with
+    # "…", and neighbouring findings repeat each other's words.
+    passages: dict[int, list[str]] = {}
+    for f in report.findings:
+        if f.category in ("appeal_rights", "appeal_deadline", "external_review"):
+            for piece in f.context.split("…"):
+                piece = " ".join(piece.split())
+                if len(piece) > 20 and piece not in passages.setdefault(f.page, []):
+                    passages[f.page].append(piece)
+    where = (denial or {}).get("send_to") or next(
+        (found for page, pieces in sorted(passages.items()) for piece in pieces
+         if (found := send_to({page: piece}, words.send_to))), None)
+    out = ["## Where to send it", ""]
+    if where:
+        source = "the letter" if (denial or {}).get("send_to") else "the plan"
+        for label, key in (("Address", "address"), ("Fax", "fax"), ("Portal", "portal")):
+            if where.get(key):
+                out.append(f"- {label}: {_md(where[key])}")
+        out.append(f"- From {source}, page {where['page']}: \"{_md(where['quote'])}\"")
+    else:
+        out.append(f"- The address: {_BLANK} (neither the letter nor the plan gives one "
+                   "that policyscan found; call Member Services).")
+    contents = appeal_contents(passages, words)
+    if contents:
+        out += ["", "What the plan says an appeal must contain:", ""]
+        out += [f"- {_md(c['quote'])} (page {c['page']})" for c in contents[:3]]
+    out.append("")
+    return out
+
+
 def render_kit(report: DocumentReport, procedure: Procedure,
-               denied_on: date | None = None) -> str:
-    """The whole kit as Markdown."""
+               denied_on: date | None = None, denial: Mapping[str, Any] | None = None,
+               received_on: date | None = None) -> str:
+    """The whole kit as Markdown; with a denial letter read (policyscan.denial), what it
+    says, which deadline governs and how to answer its reason."""
     outlook = report.outlook or {"statuses": []}
     plan = report.plan.name or report.path
-    first = next((d for d in report.due_dates if d["action"] == "internal_appeal"), None)
+    first = next((d for d in report.due_dates if d.get("date") and d.get("stage", d["action"])
+                  in ("first_internal_appeal", "internal_appeal", "grievance")), None)
     cite = [e for s in outlook.get("statuses", ()) if s["kind"] == "exception_available"
             for e in s["evidence"]][:2]
+    if denial is not None:
+        categories = _ANSWERS.get((denial.get("reason") or {}).get("kind") or "", ((), ""))[0]
+        argued = [{"page": f.page, "quote": f.quote} for f in report.findings
+                  if f.category in categories and f.plan_term and not f.negated][:2]
+        cite = argued or cite
+    plan_due = date.fromisoformat(first["date"]) if first else None
+    received = received_on or denied_on
+    denial_part = _denial_lines(report, denial, received, plan_due) if denial else []
     lines = [
         f"# Appeal kit: {_md(procedure.name)}",
         "",
@@ -112,10 +245,13 @@ def render_kit(report: DocumentReport, procedure: Procedure,
         "",
         *_deadlines(report.due_dates),
         "",
+        *denial_part,
+        *_send_lines(report, denial),
         "## The plan's own words to cite",
         "",
         *(_clauses(outlook) or ["The document states nothing about this procedure or its "
                                 "family that policyscan could find.", ""]),
+        *_named(outlook),
         "## Checklist",
         "",
         "- [ ] A letter of medical necessity from your treating doctor: the diagnosis, why "

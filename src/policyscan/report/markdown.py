@@ -25,9 +25,19 @@ from .views import (
     comparison,
     comparison_header,
     groups,
+    outlook_mentions,
     outlook_statuses,
 )
-from .wording import DISCLAIMER, KIND_LABELS, STATUS_LABELS, collapse, is_scanned
+from .wording import (
+    DISCLAIMER,
+    KIND_LABELS,
+    STATUS_LABELS,
+    collapse,
+    due_stage_label,
+    due_where,
+    is_scanned,
+    rulebook_line,
+)
 
 # Findings listed per category before "… and N more" (all with verbose=True).
 MAX_PER_CATEGORY = 12
@@ -106,6 +116,7 @@ class MarkdownFormatter:
     def _identity(self, doc: DocumentReport) -> list[str]:
         parts = [f"**Path:** {md_code(doc.path)}",
                  f"**Kind:** {md_escape(KIND_LABELS.get(doc.kind, doc.kind))}",
+                 *([f"**Rulebook:** {md_escape(rb)}"] if (rb := rulebook_line(doc)) else []),
                  f"**Pages:** {doc.pages}",
                  f"**Status:** {md_escape(STATUS_LABELS.get(doc.status, doc.status))}"]
         for label, value in (("Plan", doc.plan.name), ("Issuer", doc.plan.issuer),
@@ -137,14 +148,18 @@ class MarkdownFormatter:
             for s in outlook_statuses(doc.outlook):
                 lines.append(f"- **{md_escape(s['label'])}:** {md_escape(s['note'])}")
                 lines += [f"  - p{e['page']}: “{md_escape(e['quote'])}”" for e in s["evidence"]]
+            named = outlook_mentions(doc.outlook)
+            if named["shown"]:
+                lines.append("- **Where the document names it or its family:**")
+                lines += [f"  - p{e['page']}: “{md_escape(e['quote'])}”" for e in named["shown"]]
+                if named["more"]:
+                    lines.append(f"  - … and {named['more']} more")
             lines.append("")
         if doc.due_dates:
             lines += ["### Deadlines as dates", ""]
             for d in doc.due_dates:
-                where = (f"this document, p{d['page']}" if d["basis"] == "document"
-                         else "federal default: this document states none")
-                lines.append(f"- **{md_escape(d['action'].replace('_', ' '))}:** "
-                             f"{md_escape(d['label'])} ({md_escape(where)})")
+                lines.append(f"- **{md_escape(due_stage_label(d))}:** "
+                             f"{md_escape(d['label'])} ({md_escape(due_where(d))})")
             lines += ["", f"_{md_escape(doc.due_dates[0]['caveat'])}_", ""]
         return lines
 

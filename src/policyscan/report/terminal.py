@@ -37,6 +37,7 @@ from ..models import (
     SbcInfo,
     ScanReport,
 )
+from .views import outlook_mentions
 from .wording import (
     DISCLAIMER,
     KIND_LABELS,
@@ -48,10 +49,13 @@ from .wording import (
     STATUS_LABELS,
     collapse,
     deadline_text,
+    due_stage_label,
+    due_where,
     is_scanned,
     locate_quote,
     negating,
     page_list,
+    rulebook_line,
     shorten,
     supporting,
     trim_left,
@@ -303,6 +307,16 @@ class TerminalFormatter:
         if not view["statuses"]:
             c.print(Padding(Text("nothing to say from this document", style=DIM),
                             (0, 0, 0, 2)))
+        named = outlook_mentions(view)
+        if named["shown"]:
+            c.print(Padding(Text("Where the document names it or its family:", style="bold"),
+                            (0, 0, 0, 2)))
+            for e in named["shown"]:
+                quote = Text(f"p{e['page']}  ", style=DIM)
+                _append_quote(quote, shorten(e["quote"], 160), color=self.color)
+                c.print(Padding(quote, (0, 0, 0, 4)))
+            if named["more"]:
+                c.print(Padding(Text(f"… and {named['more']} more", style=DIM), (0, 0, 0, 4)))
 
     def _due_dates(self, dates: Sequence[Mapping[str, Any]]) -> None:
         """Appeal deadlines as calendar dates, each with where it comes from."""
@@ -310,13 +324,12 @@ class TerminalFormatter:
         c.print()
         c.print(Text("Deadlines as dates", style="bold"))
         for d in dates:
-            line = Text().append(f"{d['action'].replace('_', ' ')}: ", style="bold")
+            line = Text().append(f"{due_stage_label(d)}: ", style="bold")
             line.append(d["label"])
-            where = (f" (this document, p{d['page']})" if d["basis"] == "document"
-                     else " (federal default: this document states none)")
-            line.append(where, style=DIM if d["basis"] == "document" else "yellow")
+            where = due_where(d)
+            line.append(f" ({where})", style=DIM if d["basis"] == "document" else "yellow")
             c.print(Padding(line, (0, 0, 0, 2)))
-            detail = f"counted from {d['start']}; {d['citation']}"
+            detail = (f"counted from {d['start']}; " if d.get("start") else "") + d["citation"]
             c.print(Padding(Text(detail, style=DIM), (0, 0, 0, 4)))
             if d.get("advice"):
                 c.print(Padding(Text(d["advice"], style="yellow"), (0, 0, 0, 4)))
@@ -375,6 +388,9 @@ class TerminalFormatter:
         grid.add_column(style="bold" if self.color else "", no_wrap=True)
         grid.add_column(overflow="fold")
         grid.add_row("Kind", Text(KIND_LABELS.get(doc.kind, doc.kind)))
+        rulebook = rulebook_line(doc)
+        if rulebook:
+            grid.add_row("Rulebook", Text(rulebook))
         grid.add_row("Pages", Text(str(doc.pages)))
         status = Text().append_text(status_text(doc.status))
         if doc.seconds is not None:

@@ -227,6 +227,23 @@ def outlook_statuses(view: Mapping[str, Any]) -> list[dict[str, Any]]:
             for s in view.get("statuses", ())]
 
 
+def outlook_mentions(view: Mapping[str, Any]) -> dict[str, Any]:
+    """Where the document names the procedure or its family: the sentences shown (at most
+    MAX_CITED), each with its page and what it names, and how many more there are."""
+    found: list[dict[str, Any]] = []
+    raw = view.get("mentions") or []
+    for e in raw:  # one sentence may be found twice, once cut short at a line end
+        quote = collapse(e["quote"])
+        same = next((k for k in found if k["page"] == e["page"]
+                     and (quote in k["quote"] or k["quote"] in quote)), None)
+        if same is None:
+            found.append({"page": e["page"], "quote": quote, "why": e.get("why")})
+        elif len(quote) > len(same["quote"]):
+            same["quote"] = quote
+    total = int(view.get("mention_count") or len(raw)) - (len(raw) - len(found))
+    return {"shown": found[:MAX_CITED], "more": max(0, total - MAX_CITED)}
+
+
 def comparison(report: ScanReport) -> list[dict[str, Any]]:
     """One row per document for the plan-by-facts table."""
     rows = []

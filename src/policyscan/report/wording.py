@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from ..models import DocumentReport, Finding
 
@@ -206,3 +207,51 @@ def negating(doc: DocumentReport, category: str) -> list[Finding]:
 
 def is_scanned(doc: DocumentReport) -> bool:
     return doc.status == "ok"
+
+
+def rulebook_line(doc: DocumentReport) -> str | None:
+    """The report's "Rulebook" line: the regime, how sure, and the page of its first
+    evidence ("ERISA group health plan (sure 0.91; p. 4)"); None before a scan."""
+    regime = doc.regime
+    if regime is None:
+        return None
+    text = regime.label
+    if regime.country:
+        text += f" — {regime.country}: no US appeal rule applies"
+    if regime.name == "uncertain":
+        text += "; no default deadline is given"
+    elif regime.name == "unknown" and not regime.label.startswith("Not a plan"):
+        text = "Not stated in the document; no default deadline is given"
+    pages = sorted({e.page for e in regime.evidence})[:4]
+    if regime.name not in ("unknown",) and pages:
+        where = ", ".join(f"p. {p}" for p in pages)
+        text += f" (confidence {regime.confidence:.2f}; {where})"
+    return text
+
+
+STAGE_LABELS: dict[str, str] = {
+    "informal_review": "Informal review",
+    "first_internal_appeal": "Internal appeal",
+    "grievance": "Grievance",
+    "expedited_appeal": "Expedited appeal",
+    "second_level": "Second-level appeal",
+    "external_review": "External review",
+    "fair_hearing": "Fair hearing",
+    "other": "Other",
+}
+
+
+def due_stage_label(d: Mapping[str, Any]) -> str:
+    """"Internal appeal", "External review" … for a due-date entry (policyscan.case)."""
+    stage = d.get("stage") or d.get("action") or "other"
+    return STAGE_LABELS.get(stage, stage.replace("_", " ").capitalize())
+
+
+def due_where(d: Mapping[str, Any]) -> str:
+    """Where a due date comes from, in words."""
+    if d.get("basis") == "document":
+        return f"this document, p{d['page']}"
+    if d.get("regime"):
+        regime = d["regime"].replace("_", " ")
+        return f"federal default if the plan is {regime}: the rulebook is unclear"
+    return "federal default: this document states none"
