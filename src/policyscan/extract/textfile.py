@@ -1,8 +1,16 @@
-"""Plain-text and Markdown input: one page, or one page per form feed."""
+"""Plain-text and Markdown input: one page, or one page per form feed.
+
+A text file is bounded like a PDF: at most ``MAX_TEXT_CHARS`` characters are read (the
+rest is named in a warning), and a form-feed page longer than a PDF page may be
+(``MAX_PAGE_CHARS``) is cut into pseudo-pages at line ends, so any input stays within
+the time and memory a real document takes. NUL characters, which no document means and
+which split words so nothing matched, are dropped.
+"""
 
 from __future__ import annotations
 
 from . import Line, PageText, SourceDocument
+from .limits import MAX_PAGE_CHARS
 from .quality import MIN_VISIBLE_CHARS
 from .sniff import FileType
 
@@ -34,6 +42,41 @@ def decode(data: bytes) -> tuple[str, str | None]:
         return data.decode("cp1252", errors="replace"), "not UTF-8; read as Windows-1252"
 
 
+# Characters of a text file scanned: a 150-page booklet is ~600,000. A page of hostile
+# text (every phrase a candidate, no full stop) costs ~5 s, so this keeps any text file
+# under a minute.
+MAX_TEXT_CHARS = 1_500_000
+_MAX_TEXT_BYTES = 4 * MAX_TEXT_CHARS  # UTF-8 takes at most 4 bytes a character
+
+
+def _head(data: bytes) -> bytes:
+    """At most ``_MAX_TEXT_BYTES`` of ``data``, cut after a line end (and after the NUL
+    of a UTF-16LE line end), so the cut splits no character."""
+    if len(data) <= _MAX_TEXT_BYTES:
+        return data
+    cut = data.rfind(b"\n", 0, _MAX_TEXT_BYTES) + 1
+    if cut <= 0:
+        cut = _MAX_TEXT_BYTES - _MAX_TEXT_BYTES % 4
+    elif cut < len(data) and data[cut] == 0:
+        cut += 1
+    return data[:cut]
+
+
+def _pieces(chunk: str) -> list[str]:
+    """A form-feed page cut into pieces of at most ``MAX_PAGE_CHARS``, at line ends (or
+    spaces) where it can be."""
+    out: list[str] = []
+    while len(chunk) > MAX_PAGE_CHARS:
+        cut = chunk.rfind("\n", MAX_PAGE_CHARS // 2, MAX_PAGE_CHARS)
+        if cut < 0:
+            cut = chunk.rfind(" ", MAX_PAGE_CHARS // 2, MAX_PAGE_CHARS)
+        cut = cut + 1 if cut >= 0 else MAX_PAGE_CHARS
+        out.append(chunk[:cut])
+        chunk = chunk[cut:]
+    out.append(chunk)
+    return out
+
+
 def _lines(text: str) -> tuple[Line, ...]:
     lines: list[Line] = []
     pos = 0
@@ -47,9 +90,15 @@ def _lines(text: str) -> tuple[Line, ...]:
 
 def read_text_document(path: str, data: bytes, sha256: str, kind: FileType, *,
                        max_pages: int | None = None) -> SourceDocument:
-    text, note = decode(data)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    chunks = text.split("\f")
+    head = _head(data)
+    text, note = decode(head)
+    text = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    notes = [note] if note else []
+    if len(text) > MAX_TEXT_CHARS or len(head) < len(data):
+        text = text[:MAX_TEXT_CHARS]
+        notes.append(f"is {len(data):,} bytes long; only its first {len(text):,} characters "
+                     "were scanned")
+    chunks = [piece for chunk in text.split("\f") for piece in _pieces(chunk)]
     total = len(chunks)
     # A short text page is just short: text input has no image layer that OCR could read.
     pages = [
@@ -58,6 +107,6 @@ def read_text_document(path: str, data: bytes, sha256: str, kind: FileType, *,
                  else None)
         for i, chunk in enumerate(chunks[:max_pages])
     ]
-    metadata = {"encoding_note": note} if note else {}
+    metadata = {"encoding_note": "; ".join(notes)} if notes else {}
     return SourceDocument(path=path, sha256=sha256, file_type=kind, engine=None, pages=pages,
                           metadata=metadata, page_count=total)
