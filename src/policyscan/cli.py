@@ -232,9 +232,12 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
         _fail(f"cannot write {where}: {exc.strerror or exc}"
               + ("; free some space and run again" if exc.errno == errno.ENOSPC else ""))
     except KeyboardInterrupt:
-        click.echo("Interrupted. Documents already written are kept"
-                   + ("; rerun with --resume to finish." if output and fmt == "jsonl" else "."),
-                   err=True)
+        if output and fmt != "jsonl":  # written whole or not at all (atomic_output)
+            said = f"Interrupted. {safe_name(str(output))} was left as it was."
+        else:
+            said = "Interrupted. Documents already written are kept" + (
+                "; rerun with --resume to finish." if output else ".")
+        click.echo(said, err=True)
         sys.exit(130)
     if not report.documents:
         click.echo("Error: no PDF, .txt or .md file was found in "
