@@ -345,7 +345,10 @@ def test_killing_only_the_parent_ends_its_workers(tmp_path: Path) -> None:
     deadline = time.monotonic() + 10
     while any(_alive(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not any(_alive(w) for w in workers)
+    orphans = [w for w in workers if _alive(w)]
+    for w in orphans:  # never leave them running when the test fails
+        os.kill(w, signal.SIGKILL)
+    assert not orphans
 
 
 # -- rule files that load but break scans ----------------------------------------------------
