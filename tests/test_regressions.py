@@ -184,6 +184,19 @@ def test_a_page_of_one_sentence_repeated_keeps_its_first_findings_and_says_so(
     assert report.facts.values["cosmetic_exclusion"] is True
 
 
+def test_issue_12_the_many_matches_warning_says_the_count_it_made(
+        scanner: Scanner, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Weighing stopped at 40 candidates, which merged into one passage: the warning said
+    # "more than 10 matches; only the first 10 are reported" over a single finding.
+    import policyscan.scanner as scanner_module
+
+    monkeypatch.setattr(scanner_module, "MAX_FINDINGS_PER_PAGE", 10)
+    report = scanner.scan_text(("Cosmetic surgery, " * 60 + "is not covered. ") * 3)
+    assert len(report.findings) == 1
+    assert report.warnings == ("page 1: 720 raw matches; only the first 40 were weighed, "
+                               "giving 1 finding",)
+
+
 def test_an_ordinary_page_carries_no_cap_warning(scanner: Scanner) -> None:
     report = scanner.scan_text("Cosmetic surgery is not covered by this plan. " * 3)
     assert len(report.findings) == 3

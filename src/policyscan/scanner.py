@@ -327,7 +327,7 @@ class Scanner:
             elif capped:
                 warnings.append(f"page {page.number}: {len(hits):,} raw matches; only the "
                                 f"first {len(candidates):,} were weighed, giving {found:,} "
-                                "findings")
+                                f"finding{'' if found == 1 else 's'}")
         findings.sort(key=lambda f: (f.page, f.start, f.category))
         return findings
 

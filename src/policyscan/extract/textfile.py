@@ -1,16 +1,16 @@
 """Plain-text and Markdown input: one page, or one page per form feed.
 
-A text file is bounded like a PDF: at most ``MAX_TEXT_CHARS`` characters are read (the
-rest is named in a warning), and a form-feed page longer than a PDF page may be
-(``MAX_PAGE_CHARS``) is cut into pseudo-pages at line ends, so any input stays within
-the time and memory a real document takes. NUL characters, which no document means and
+A text file is bounded: at most ``MAX_TEXT_CHARS`` characters are read (the rest is
+named in a warning), so any input stays within the time and memory a real document
+takes. Pages are not cut further: a booklet saved as text is one long page, and its page
+numbers must not change; a page's cost is bounded by the cap on candidates weighed per
+page and on sentence length (``match/nlp.py``). NUL characters, which no document means and
 which split words so nothing matched, are dropped.
 """
 
 from __future__ import annotations
 
 from . import Line, PageText, SourceDocument
-from .limits import MAX_PAGE_CHARS
 from .quality import MIN_VISIBLE_CHARS
 from .sniff import FileType
 
@@ -42,9 +42,8 @@ def decode(data: bytes) -> tuple[str, str | None]:
         return data.decode("cp1252", errors="replace"), "not UTF-8; read as Windows-1252"
 
 
-# Characters of a text file scanned: a 150-page booklet is ~600,000. A page of hostile
-# text (every phrase a candidate, no full stop) costs ~5 s, so this keeps any text file
-# under a minute.
+# Characters of a text file scanned: a 150-page booklet is ~600,000; the cap keeps a
+# hostile file (50 MB took 2.2 GB) to a few hundred MB and seconds.
 MAX_TEXT_CHARS = 1_500_000
 _MAX_TEXT_BYTES = 4 * MAX_TEXT_CHARS  # UTF-8 takes at most 4 bytes a character
 
@@ -60,21 +59,6 @@ def _head(data: bytes) -> bytes:
     elif cut < len(data) and data[cut] == 0:
         cut += 1
     return data[:cut]
-
-
-def _pieces(chunk: str) -> list[str]:
-    """A form-feed page cut into pieces of at most ``MAX_PAGE_CHARS``, at line ends (or
-    spaces) where it can be."""
-    out: list[str] = []
-    while len(chunk) > MAX_PAGE_CHARS:
-        cut = chunk.rfind("\n", MAX_PAGE_CHARS // 2, MAX_PAGE_CHARS)
-        if cut < 0:
-            cut = chunk.rfind(" ", MAX_PAGE_CHARS // 2, MAX_PAGE_CHARS)
-        cut = cut + 1 if cut >= 0 else MAX_PAGE_CHARS
-        out.append(chunk[:cut])
-        chunk = chunk[cut:]
-    out.append(chunk)
-    return out
 
 
 def _lines(text: str) -> tuple[Line, ...]:
@@ -98,7 +82,7 @@ def read_text_document(path: str, data: bytes, sha256: str, kind: FileType, *,
         text = text[:MAX_TEXT_CHARS]
         notes.append(f"is {len(data):,} bytes long; only its first {len(text):,} characters "
                      "were scanned")
-    chunks = [piece for chunk in text.split("\f") for piece in _pieces(chunk)]
+    chunks = text.split("\f")
     total = len(chunks)
     # A short text page is just short: text input has no image layer that OCR could read.
     pages = [
