@@ -390,7 +390,7 @@ def test_safe_stem(path: str, stem: str) -> None:
     assert safe_stem(path) == stem
 
 
-def test_annotate_dir_keeps_copies_inside_and_numbers_collisions(
+def test_annotate_dir_keeps_copies_inside_and_names_collisions_by_path(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     top = tmp_path / "top"
     (top / "a").mkdir(parents=True)
@@ -405,8 +405,10 @@ def test_annotate_dir_keeps_copies_inside_and_numbers_collisions(
     result = run("../../a/plan.pdf", "../../b/plan.pdf", "../../x.pdf", "--annotate-dir",
                  str(out))
     assert result.exit_code == 0, result.output
+    # Same base names are told apart by their paths below the folder they share (issue
+    # 12: numbered by order, a resumed run gave one plan's copy the other's name).
     assert sorted(p.name for p in out.iterdir()) == [
-        "plan.annotated-2.pdf", "plan.annotated.pdf", "x.annotated.pdf"]
+        "a_plan.annotated.pdf", "b_plan.annotated.pdf", "x.annotated.pdf"]
     assert {p: sha(p) for p in top.rglob("*.pdf")} == before  # nothing new outside DIR
     assert "Annotated ../../x.pdf" not in result.stderr  # -q: only problems are told
 

@@ -176,9 +176,24 @@ def test_a_page_of_one_sentence_repeated_keeps_its_first_findings_and_says_so(
     assert len(report.findings) == 10
     assert [f.start for f in report.findings] == sorted(f.start for f in report.findings)
     assert report.findings[0].start == 0  # the first ones, in page order
-    many = f"{sentences}" if exact else "more than 10"
+    # Weighing stops at 4x the cap (40 candidates; two rules to a sentence merge into 20
+    # passages): the count said is the one made, "at least", never a made-up bound.
+    many = f"{sentences}" if exact else "at least 20"
     assert f"page 1: {many} matches; only the first 10 are reported" in report.warnings
     assert report.facts.values["cosmetic_exclusion"] is True
+
+
+def test_issue_12_the_many_matches_warning_says_the_count_it_made(
+        scanner: Scanner, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Weighing stopped at 40 candidates, which merged into one passage: the warning said
+    # "more than 10 matches; only the first 10 are reported" over a single finding.
+    import policyscan.scanner as scanner_module
+
+    monkeypatch.setattr(scanner_module, "MAX_FINDINGS_PER_PAGE", 10)
+    report = scanner.scan_text(("Cosmetic surgery, " * 60 + "is not covered. ") * 3)
+    assert len(report.findings) == 1
+    assert report.warnings == ("page 1: 720 raw matches; only the first 40 were weighed, "
+                               "giving 1 finding",)
 
 
 def test_an_ordinary_page_carries_no_cap_warning(scanner: Scanner) -> None:

@@ -6,20 +6,24 @@ inside the commands so that ``policyscan --help`` answers at once.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from . import __version__
 from .errors import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, PolicyScanError
+from .report.safe import safe_name
 
 OCR_MODES = ("auto", "on", "off")  # extract/ocr.py; spelled out so --help imports nothing
 FORMATS = ("terminal", "json", "jsonl", "csv", "grid-csv", "markdown", "html")
-DEFAULT_TIMEOUT = 300.0  # seconds per file in a batch
+DEFAULT_TIMEOUT = 300.0  # seconds per file
 
 
 class _DefaultToScan(click.Group):
@@ -40,7 +44,7 @@ if TYPE_CHECKING:
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(f"Error: {safe_name(message)}", err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -123,7 +127,7 @@ def main() -> None:
               help="Worker processes (default: the number of cores).")
 @click.option("--timeout", type=click.FloatRange(min=0),
               help=f"Stop a file after this many seconds (0: never; default "
-                   f"{DEFAULT_TIMEOUT:g} when scanning several files).")
+                   f"{DEFAULT_TIMEOUT:g}; none with --debug).")
 @click.option("--max-pages", type=int, callback=_positive,
               help="Scan at most this many pages of each document.")
 @click.option("--max-bytes", type=int, callback=_positive,
@@ -207,40 +211,68 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
             batch.resumed = read_finished(output)
         except PolicyScanError as exc:
             _fail(str(exc))
-    try:
-        stream = (open(output, "a" if resume else "w", encoding="utf-8")  # noqa: SIM115
-                  if output else sys.stdout)
-    except OSError as exc:
-        _fail(f"cannot write the report to {output}: {exc.strerror or exc}")
     fmt_options: dict[str, Any] = {"verbose": verbose}
     if fmt == "terminal":
         fmt_options["color"] = False if output else color
     show_progress = (not quiet and sys.stderr.isatty()
                      and not (fmt == "terminal" and output is None and sys.stdout.isatty()))
     try:
-        with open_outputs(make_formatter(fmt, stream, **fmt_options), extra, files=files,
-                          password=password, engine=engine, verbose=verbose, quiet=quiet,
-                          note=lambda message: click.echo(message, err=True)) as formatter:
-            if show_progress and len(files) + len(problems) > 1:
-                from .report.progress import ProgressBar
+        with ExitStack() as stack:
+            stream = stack.enter_context(_report_stream(output, fmt, resume))
+            with open_outputs(make_formatter(fmt, stream, **fmt_options), extra, files=files,
+                              password=password, engine=engine, verbose=verbose, quiet=quiet,
+                              note=lambda message: click.echo(safe_name(message), err=True)
+                              ) as formatter:
+                if show_progress and len(files) + len(problems) > 1:
+                    from .report.progress import ProgressBar
 
-                with ProgressBar(len(files) + len(problems), sys.stderr) as bar:
-                    batch.on_done = bar.advance
+                    with ProgressBar(len(files) + len(problems), sys.stderr) as bar:
+                        batch.on_done = bar.advance
+                        report = run_batch(files, problems, rules, options, batch, formatter)
+                else:
                     report = run_batch(files, problems, rules, options, batch, formatter)
-            else:
-                report = run_batch(files, problems, rules, options, batch, formatter)
     except PolicyScanError as exc:
         _fail(str(exc))
+    except OSError as exc:
+        # A full disk or a closed pipe: what was being written is said, no traceback.
+        where = f"the report to {output}" if output else "the report"
+        _fail(f"cannot write {where}: {exc.strerror or exc}"
+              + ("; free some space and run again" if exc.errno == errno.ENOSPC else ""))
     except KeyboardInterrupt:
-        click.echo("Interrupted. Documents already written are kept"
-                   + ("; rerun with --resume to finish." if output and fmt == "jsonl" else "."),
-                   err=True)
+        if output and fmt != "jsonl":  # written whole or not at all (atomic_output)
+            said = f"Interrupted. {safe_name(str(output))} was left as it was."
+        else:
+            said = "Interrupted. Documents already written are kept" + (
+                "; rerun with --resume to finish." if output else ".")
+        click.echo(said, err=True)
         sys.exit(130)
-    finally:
-        if output:
-            stream.close()
+    if not report.documents:
+        click.echo("Error: no PDF, .txt or .md file was found in "
+                   + ", ".join(safe_name(p) for p in paths)
+                   + " (--include GLOB scans other names)", err=True)
+        sys.exit(EXIT_INCOMPLETE)
     incomplete = any(d.status != "ok" for d in report.documents)
     sys.exit(EXIT_INCOMPLETE if incomplete else EXIT_OK)
+
+
+@contextmanager
+def _report_stream(output: Path | None, fmt: str, resume: bool) -> Iterator[IO[str]]:
+    """Where the main report goes: standard output, or ``-o FILE`` written whole through a
+    temporary file and renamed (so a failed run leaves the old file as it was). JSON Lines
+    are the exception: written as they come, so an interrupted run can be resumed."""
+    if output is None:
+        yield sys.stdout
+        return
+    from .report.outputs import atomic_output
+
+    with ExitStack() as stack:
+        try:
+            stream = stack.enter_context(
+                atomic_output(output) if fmt != "jsonl"
+                else open(output, "a" if resume else "w", encoding="utf-8"))  # noqa: SIM115
+        except OSError as exc:
+            _fail(f"cannot write the report to {output}: {exc.strerror or exc}")
+        yield stream
 
 
 def _ocr_mode(mode: str) -> str:
@@ -307,8 +339,10 @@ def _batch_options(rules: RuleSet, options: ScanOptions, files: list[str], *,
     from .pool import default_jobs
 
     if timeout is None:
-        # One file cannot hold up others; several files each get a limit by default.
-        timeout = DEFAULT_TIMEOUT if len(files) > 1 else 0
+        # Every file gets a limit by default, a single one too: a catastrophic regex in a
+        # --patterns file must not hang a scan. --debug scans in this process instead,
+        # so a traceback shows.
+        timeout = 0 if options.debug else DEFAULT_TIMEOUT
     report_cache = None
     if cache:
         report_cache = ReportCache(cache_dir or default_cache_dir(), rules.sha256, {
@@ -396,14 +430,15 @@ def appeal_kit(path: str, procedure: str | None, denial: str | None,
                password: str | None, patterns: tuple[Path, ...]) -> None:
     """Write an appeal kit: the deadline, the plan's clauses to cite, a checklist and a
     letter with blanks for what only you know."""
+    from .engine import scan_one
     from .procedures import get_procedure
     from .report.kit import render_kit
-    from .scanner import Scanner, ScanOptions
+    from .scanner import ScanOptions
 
     rules = _load_rules(patterns)
     letter: dict[str, Any] | None = None
     if denial is not None:
-        read = Scanner(rules, ScanOptions(engine=engine)).scan(denial)
+        read = scan_one(rules, ScanOptions(engine=engine), denial, DEFAULT_TIMEOUT)
         letter = read.denial
         if letter is None:
             _fail(f"{denial} does not read as a denial notice (it was taken for a "
@@ -415,10 +450,11 @@ def appeal_kit(path: str, procedure: str | None, denial: str | None,
     if not procedure:
         _fail("give --procedure NAME (the denial letter names none policyscan knows)")
     case = _case(procedure, denied_on, received_on, decided_on)
-    report = Scanner(rules, ScanOptions(engine=engine, password=password, case=case)).scan(path)
+    report = scan_one(rules, ScanOptions(engine=engine, password=password, case=case), path,
+                      DEFAULT_TIMEOUT)
     if report.status != "ok":
         message = report.error.message if report.error else report.status
-        click.echo(f"Error: {path} could not be scanned: {message}", err=True)
+        click.echo(f"Error: {safe_name(path)} could not be scanned: {message}", err=True)
         sys.exit(EXIT_INCOMPLETE)
     chosen = get_procedure(case.procedure or "")
     assert chosen is not None  # _case checked it
@@ -431,8 +467,15 @@ def appeal_kit(path: str, procedure: str | None, denial: str | None,
     if output is None:
         click.echo(kit)
         return
+    from .report.outputs import atomic_output
+
+    if os.path.realpath(output) == os.path.realpath(path) or (
+            output.exists() and os.path.samefile(output, path)):
+        _fail(f"-o {output} is the document being read; choose another file name (the "
+              "input is never overwritten)")
     try:
-        output.write_text(kit, encoding="utf-8")
+        with atomic_output(output) as stream:
+            stream.write(kit)
     except OSError as exc:
         _fail(f"cannot write the kit to {output}: {exc.strerror or exc}")
     click.echo(f"Wrote {output}", err=True)

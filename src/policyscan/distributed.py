@@ -320,7 +320,7 @@ class DaskBackend:
             if isinstance(exc, ImportError) and "policyscan" in str(exc):
                 hint = f"; `{_INSTALL}` on every worker"
             return DocumentReport.failed(name, ScanError(
-                "corrupt", f"{name} could not be scanned on the Dask cluster "
+                "internal", f"{name} could not be scanned on the Dask cluster "
                 f"({type(exc).__name__}: {exc}){hint}"))
         if client.status != "running":
             raise UserError(f"lost the connection to the Dask scheduler at {self.address}; "

@@ -21,8 +21,11 @@ from typing import Protocol
 
 from . import __version__
 from .cache import ReportCache
+from .extract.sniff import read_as
 from .models import DocumentReport, PatternSetInfo, ScanError, ScanReport
 from .report import Formatter
+from .report.safe import inert
+from .resume import resume_key
 from .rules.loader import RuleSet
 from .scanner import Scanner, ScanOptions
 
@@ -118,6 +121,8 @@ class _InOrder:
         self.keep: set[int] = set()  # originals whose copies are still to be made
 
     def put(self, index: int, report: DocumentReport) -> None:
+        # Every output is fed from here: its text is made printable once, for all of them.
+        report = inert(report)
         self.reports[index] = report
         self.finding_counts.update(f.category for f in report.findings)
         if self.on_done is not None and index not in self.resumed:
@@ -150,20 +155,23 @@ def run_batch(files: list[str], problems: list[tuple[str, ScanError]], rules: Ru
     """Scan ``files`` (plus report ``problems``) and return the whole report."""
     names = [name for name, _ in problems] + list(files)
     formatter.begin(len(names))
-    resumed = {i for i, name in enumerate(names) if name in batch.resumed}
+    # A resumed output is matched by resolved path: "./in" continues a run of "in".
+    keys = [resume_key(name) for name in names]
+    resumed = {i for i, key in enumerate(keys) if key in batch.resumed}
     order = _InOrder(len(names), formatter, resumed, batch.on_done)
     for i, (name, error) in enumerate(problems):
-        order.put(i, batch.resumed.get(name) or DocumentReport.failed(name, error))
+        order.put(i, batch.resumed.get(keys[i]) or DocumentReport.failed(name, error))
 
-    first_of: dict[str, int] = {}  # sha256 -> index of the file scanned for it
+    # The same bytes read the same way: an empty .txt is no copy of an empty .pdf.
+    first_of: dict[tuple[str, str], int] = {}  # (sha256, reading) -> index scanned for it
     copies: dict[int, list[int]] = {}  # that index -> indexes of files with the same bytes
     tasks: list[Task] = []
     for i, path in enumerate(files, start=len(problems)):
         if i in resumed:
-            done = batch.resumed[path]
+            done = batch.resumed[keys[i]]
             if done.sha256 and done.duplicate_of is None:
                 # A later copy of it is still a copy, as in an uninterrupted run.
-                first_of.setdefault(done.sha256, i)
+                first_of.setdefault((done.sha256, read_as(path)), i)
                 order.keep.add(i)
             order.put(i, done)
             continue
@@ -172,10 +180,11 @@ def run_batch(files: list[str], problems: list[tuple[str, ScanError]], rules: Ru
             order.put(i, DocumentReport.failed(path, unreadable))
             continue
         assert sha is not None
-        if sha in first_of:
-            copies.setdefault(first_of[sha], []).append(i)
+        content = (sha, read_as(path))
+        if content in first_of:
+            copies.setdefault(first_of[content], []).append(i)
             continue
-        first_of[sha] = i
+        first_of[content] = i
         order.keep.add(i)  # until the end of the listing, any later file may copy it
         cached = batch.cache.get(sha, path) if batch.cache else None
         if cached is not None:
@@ -217,6 +226,23 @@ def _deliver(order: _InOrder, names: list[str], copies: dict[int, list[int]], in
     order.put(index, report)
     for d in copies.get(index, ()):
         order.put(d, _copy(report, names[d]))
+
+
+def scan_one(rules: RuleSet, options: ScanOptions, path: str,
+             timeout: float | None) -> DocumentReport:
+    """One file under a time limit (a worker process stopped when it runs over), its
+    text made printable: what a single-document command (the appeal kit) scans with."""
+    scanner = Scanner(rules, options)
+    if timeout and not options.debug:
+        from .pool import WorkerPool
+
+        scanner.matchers  # noqa: B018  (built before forking)
+        backend: Backend = WorkerPool(scanner, 1, timeout)
+    else:
+        backend = _InProcess(scanner)
+    for _, report in backend.run([(0, path)]):
+        return inert(report)
+    raise AssertionError("a backend yields one report per task")
 
 
 def run_scan(files: list[str], problems: list[tuple[str, ScanError]], rules: RuleSet,

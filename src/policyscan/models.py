@@ -51,7 +51,10 @@ NON_PLAN_KINDS: frozenset[str] = frozenset({"glossary", "form"})
 Status = Literal["ok", "needs_ocr", "failed", "timeout"]
 STATUSES: tuple[str, ...] = ("ok", "needs_ocr", "failed", "timeout")
 
-ErrorType = Literal["not_a_pdf", "encrypted", "corrupt", "too_large", "timeout", "unreadable"]
+# internal: policyscan itself failed on a file it could read (a bug, not the file's
+# fault); worker_lost: the process scanning it was killed from outside, twice.
+ErrorType = Literal["not_a_pdf", "encrypted", "corrupt", "too_large", "timeout", "unreadable",
+                    "internal", "worker_lost"]
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points (pdfplumber's frame)
 

@@ -11,9 +11,11 @@ file reported as ``failed``. Nothing a single file does can stop the batch.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing as mp
 import os
 import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -31,9 +33,35 @@ Task = tuple[int, str]  # (task id, path)
 _CONTEXT = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
 
 
-def _worker(conn: Connection, scanner: Scanner) -> None:
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# Signals that stop a process from outside (the OOM killer, kill, a shutdown); any other
+# death of a worker (a fatal signal of its own, an exit from a reader) is the file's doing.
+_KILLED_FROM_OUTSIDE = frozenset({signal.SIGKILL, signal.SIGTERM})
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when the parent goes (Linux); elsewhere the
+    closed pipe ends it between files. A parent already gone before this took effect
+    is noticed at once."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(0)
+
+
+def _worker(conn: Connection, scanner: Scanner, parent: int,
+            inherited: list[Connection]) -> None:
     # Ctrl-C goes to the whole process group; the parent decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent)
+    # The fork copied the parent's ends of every pipe, this worker's own included: held
+    # here, they would keep each pipe open after the parent died, and recv() would wait
+    # forever instead of seeing the end of the file.
+    for end in inherited:
+        with contextlib.suppress(OSError):
+            end.close()
     while True:
         try:
             task = conn.recv()
@@ -42,6 +70,8 @@ def _worker(conn: Connection, scanner: Scanner) -> None:
         if task is None:
             return
         task_id, path = task
+        if os.getppid() != parent:
+            return
         report = scanner.scan(path)
         try:
             conn.send((task_id, report))
@@ -65,10 +95,13 @@ class WorkerPool:
         self.jobs = max(1, jobs)
         self.timeout = timeout if timeout and timeout > 0 else None
         self._workers: list[_Worker] = []
+        self._retried: set[int] = set()  # task ids already given a second worker
 
     def _spawn(self) -> _Worker:
         parent, child = _CONTEXT.Pipe(duplex=True)
-        process = _CONTEXT.Process(target=_worker, args=(child, self.scanner), daemon=True)
+        inherited = [parent, *(w.conn for w in self._workers if w is not None)]
+        process = _CONTEXT.Process(target=_worker, daemon=True,
+                                   args=(child, self.scanner, os.getpid(), inherited))
         process.start()
         child.close()
         return _Worker(process, parent)
@@ -84,7 +117,8 @@ class WorkerPool:
         pending = deque(tasks)
         if not pending:
             return
-        self._workers = [self._spawn() for _ in range(min(self.jobs, len(pending)))]
+        for _ in range(min(self.jobs, len(pending))):
+            self._workers.append(self._spawn())  # each spawn closes the ends made before
         try:
             yield from self._loop(pending)
         finally:
@@ -92,11 +126,14 @@ class WorkerPool:
 
     def _loop(self, pending: deque[Task]) -> Iterator[tuple[int, DocumentReport]]:
         while True:
-            for w in self._workers:
+            for w in list(self._workers):
                 if w.task is None and pending:
                     w.task = pending.popleft()
                     w.started = time.monotonic()
-                    w.conn.send(w.task)
+                    try:
+                        w.conn.send(w.task)
+                    except OSError:  # the worker died while idle
+                        yield from self._lost(w, pending)
             busy = [w for w in self._workers if w.task is not None]
             if not busy:
                 return
@@ -107,7 +144,7 @@ class WorkerPool:
             ready = wait([w.conn for w in busy], timeout=wait_for)
             for w in busy:
                 if w.conn in ready:
-                    yield from self._collect(w)
+                    yield from self._collect(w, pending)
             if self.timeout is not None:
                 now = time.monotonic()
                 for w in [w for w in self._workers if w.task is not None]:
@@ -117,21 +154,42 @@ class WorkerPool:
                             f"{self.timeout:g} s and was stopped; raise --timeout to give it "
                             "more time"))
 
-    def _collect(self, w: _Worker) -> Iterator[tuple[int, DocumentReport]]:
+    def _collect(self, w: _Worker, pending: deque[Task]
+                 ) -> Iterator[tuple[int, DocumentReport]]:
         assert w.task is not None
         try:
             task_id, report = w.conn.recv()
         except (EOFError, OSError):
-            w.process.join(timeout=1)  # reap it, so its exit code is known
-            code = w.process.exitcode
-            how = (f"signal {-code}" if isinstance(code, int) and code < 0
-                   else f"exit code {code}")
-            yield self._replace(w, "failed", ScanError(
-                "corrupt", f"{w.task[1]} crashed the PDF reader ({how}); the file is probably "
-                "damaged or hostile"))
+            yield from self._lost(w, pending)
             return
         w.task = None
         yield task_id, report
+
+    def _lost(self, w: _Worker, pending: deque[Task]) -> Iterator[tuple[int, DocumentReport]]:
+        """A worker died with a file. The first time, the file goes to a fresh worker (a
+        worker killed from outside, by the OOM killer say, says nothing about the file);
+        the second time it is reported: ``worker_lost`` when it was killed from outside
+        again, else ``corrupt`` (the reader crashed on it twice)."""
+        assert w.task is not None
+        task = w.task
+        w.process.join(timeout=1)  # reap it, so its exit code is known
+        code = w.process.exitcode
+        if task[0] not in self._retried:
+            self._retried.add(task[0])
+            self._retire(w, kill=True)
+            self._workers[self._workers.index(w)] = self._spawn()
+            pending.appendleft(task)
+            return
+        how = (f"signal {-code}" if isinstance(code, int) and code < 0
+               else f"exit code {code}")
+        if isinstance(code, int) and -code in _KILLED_FROM_OUTSIDE:
+            error = ScanError("worker_lost", f"the worker scanning {task[1]} was stopped "
+                              f"from outside twice ({how}: out of memory, or killed); run "
+                              "again, with fewer --jobs if memory is short")
+        else:
+            error = ScanError("corrupt", f"{task[1]} crashed the PDF reader twice ({how}); "
+                              "the file is probably damaged or hostile")
+        yield self._replace(w, "failed", error)
 
     def _replace(self, w: _Worker, status: str, error: ScanError) -> tuple[int, DocumentReport]:
         assert w.task is not None

@@ -7,14 +7,24 @@ leave half a line at the end: it is cut off, and that document is scanned again.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from .errors import UserError
 from .models import DocumentReport
+from .report.safe import safe_name
+
+
+def resume_key(path: str) -> str:
+    """What a document of the output and an input are matched by: the resolved path as
+    reports show it ("./in/a.pdf" and "in/a.pdf" are one file; a name that is not UTF-8
+    is written escaped, so the input's name is escaped the same way)."""
+    return safe_name(os.path.realpath(path))
 
 
 def read_finished(path: Path) -> dict[str, DocumentReport]:
-    """The documents already in ``path`` by their path; truncates a partial last line."""
+    """The documents already in ``path`` by ``resume_key`` of their path; truncates a
+    partial last line."""
     if not path.exists():
         return {}
     done: dict[str, DocumentReport] = {}
@@ -27,9 +37,9 @@ def read_finished(path: Path) -> dict[str, DocumentReport]:
                 try:
                     data = json.loads(raw)
                     report = DocumentReport.from_dict(data)
-                except (ValueError, KeyError, TypeError, AttributeError):
+                except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
                     break
-                done[report.path] = report
+                done[resume_key(report.path)] = report
                 keep += len(raw)
         if keep < path.stat().st_size:
             with open(path, "r+b") as f:

@@ -172,7 +172,18 @@ class Scanner:
                                max_pages=self.options.max_pages,
                                max_bytes=self.options.max_bytes,
                                ocr=self.options.ocr) as doc:
-                report = self.scan_document(doc)
+                try:
+                    report = self.scan_document(doc)
+                except (DocumentError, MemoryError):
+                    raise
+                except Exception as exc:
+                    # The file was read; what failed is policyscan, not the document.
+                    if self.options.debug:
+                        raise
+                    report = DocumentReport.failed(name, ScanError(
+                        "internal", f"policyscan failed on {name} after reading it "
+                        f"({type(exc).__name__}: {exc}); this is a bug in policyscan, not "
+                        "in the file: please report it (--debug shows the traceback)"))
         except DocumentError as exc:
             report = DocumentReport.failed(name, ScanError(exc.type, exc.message))
         except MemoryError:
@@ -285,11 +296,17 @@ class Scanner:
             codes, more_codes = self._codes(doc, page, norm, analysis.sentences, starts, room)
             findings.extend(codes)
             found = len(merged) + len(codes) + more_codes
-            if len(candidates) >= 4 * MAX_FINDINGS_PER_PAGE or found > MAX_FINDINGS_PER_PAGE:
-                many = (f"{found:,}" if len(candidates) < 4 * MAX_FINDINGS_PER_PAGE
-                        else f"more than {MAX_FINDINGS_PER_PAGE:,}")
-                warnings.append(f"page {page.number}: {many} matches; only the first "
+            capped = len(candidates) >= 4 * MAX_FINDINGS_PER_PAGE
+            # Counts said are counts made: when weighing stopped early, the findings are
+            # "at least" so many, and the raw matches are the real number.
+            if found > MAX_FINDINGS_PER_PAGE:
+                warnings.append(f"page {page.number}: {'at least ' if capped else ''}"
+                                f"{found:,} matches; only the first "
                                 f"{MAX_FINDINGS_PER_PAGE:,} are reported")
+            elif capped:
+                warnings.append(f"page {page.number}: {len(hits):,} raw matches; only the "
+                                f"first {len(candidates):,} were weighed, giving {found:,} "
+                                f"finding{'' if found == 1 else 's'}")
         findings.sort(key=lambda f: (f.page, f.start, f.category))
         return findings
 

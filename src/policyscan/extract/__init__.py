@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,6 +44,13 @@ class Line:
     bold: bool
 
 
+# What report/safe.py would escape in text, so a page needs none of it and a quote stays
+# its page's slice: C0 controls but tab, newline and the "\r\n" pdfium ends lines with;
+# DEL; C1; direction overrides; lone surrogates (a broken font map).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+                       "\ud800-\udfff]|\r(?!\n)")
+
+
 @dataclass
 class PageText:
     """The text of one physical page.
@@ -62,6 +70,10 @@ class PageText:
     text: str = field(init=False)
 
     def __post_init__(self) -> None:
+        # Control characters (an ESC sequence in a text file or a text layer) mean nothing
+        # in a document and must reach no report: each becomes a space, so offsets and
+        # character boxes stay as the reader gave them.
+        self.marked = _CONTROLS.sub(" ", self.marked)
         self.text = self.marked.replace("\ufffe", "-")
 
     @property

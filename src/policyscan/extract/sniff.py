@@ -39,6 +39,12 @@ class FileType:
         )
 
 
+def read_as(path: str) -> str:
+    """How a file's bytes are read, as far as its name decides it: the same bytes named
+    .txt and .pdf are different documents (an empty one is "empty text" or "not a PDF")."""
+    return "text" if Path(path).suffix.lower() in TEXT_SUFFIXES else "pdf"
+
+
 def _looks_like_text(data: bytes) -> bool:
     sample = data[:4096]
     if sample.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):

@@ -14,7 +14,7 @@ import os
 import re
 import sys
 import types
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..errors import RuleFileError
@@ -62,8 +62,8 @@ def _import_spacy_without_cli() -> Any:
 spacy = _import_spacy_without_cli()
 
 from spacy.attrs import NORM  # noqa: E402
-from spacy.errors import MatchPatternError  # noqa: E402
 from spacy.matcher import Matcher, PhraseMatcher  # noqa: E402
+from spacy.vocab import Vocab  # noqa: E402
 
 # Sentence ends, plus the bullets that separate list items in SBC boxes and booklets.
 _PUNCT_CHARS = [".", "!", "?", "\u2022", "\u25cf", "\u25aa", "\u25e6", "\u25a0", "\uf0b7",
@@ -72,6 +72,11 @@ _PUNCT_CHARS = [".", "!", "?", "\u2022", "\u25cf", "\u25aa", "\u25e6", "\u25a0",
 # at a space into chunks of about this size and their offsets shifted back.
 _CHUNK = 200_000
 _BATCH = 16
+# A sentence longer than this is cut into pieces of at most this many characters (at a
+# space). The longest real sentences (a run-on exclusion list) are ~1,500; everything
+# that weighs a hit reads its sentence, so one page-long "sentence" made each hit cost
+# the whole page (a 500 kB line of words without full stops took minutes).
+MAX_SENTENCE_CHARS = 2_000
 
 
 # British spellings and their American forms, by word ending (longest first); a word is
@@ -199,6 +204,61 @@ def finite_phrases(pattern: Sequence[dict[str, Any]]) -> list[str] | None:
             if any(combo)]
 
 
+def _add_token_patterns(matcher: Any, rule: Rule,
+                        patterns: Sequence[tuple[int, tuple[dict[str, Any], ...]]] | None = None
+                        ) -> None:
+    """Add ``patterns`` (numbered as in the rule; default all of them) to ``matcher``."""
+    for i, pattern in (enumerate(rule.patterns) if patterns is None else patterns):
+        for value in _regexes(pattern):
+            try:
+                re.compile(value)
+            except (re.error, TypeError, RecursionError, OverflowError) as exc:
+                raise RuleFileError(rule.file, f"pattern {i + 1} has a REGEX that does not "
+                                    f"compile: {exc}", rule=rule.id, field="patterns") from exc
+        try:
+            matcher.add(f"{rule.id}#{i + 1}", [list(pattern)], greedy="LONGEST")
+        except Exception as exc:  # spaCy raises several types for one bad pattern
+            message = " ".join(str(exc).split())
+            raise RuleFileError(rule.file, f"pattern {i + 1} is not a valid spaCy "
+                                f"token pattern: {message}", rule=rule.id,
+                                field="patterns") from exc
+
+
+def _regexes(value: object) -> Iterator[str]:
+    """Every ``REGEX`` value of a token pattern, however deep (``{TEXT: {REGEX: …}}``)."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "REGEX" and isinstance(inner, str):
+                yield inner
+            else:
+                yield from _regexes(inner)
+    elif isinstance(value, (list, tuple)):
+        for inner in value:
+            yield from _regexes(inner)
+
+
+def _bounded(text: str, start: int, end: int, offset: int) -> list[tuple[int, int]]:
+    """The sentence ``text[start:end]`` as spans of at most ``MAX_SENTENCE_CHARS``, cut at
+    the last space before each limit (shifted by ``offset``)."""
+    out: list[tuple[int, int]] = []
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+        cut = cut + 1 if cut > 0 else start + MAX_SENTENCE_CHARS
+        out.append((start + offset, cut + offset))
+        start = cut
+    out.append((start + offset, end + offset))
+    return out
+
+
+def compile_token_patterns(rules: Sequence[Rule]) -> None:
+    """Compile every rule's token patterns and regexes as a scan would, on a throwaway
+    vocabulary: a pattern spaCy refuses is a ``RuleFileError`` (file, rule) when the
+    rules are loaded, never a failure of each document scanned with them."""
+    matcher = Matcher(Vocab(), validate=True)
+    for rule in rules:
+        _add_token_patterns(matcher, rule)
+
+
 class SpacyMatchers:
     """Phrase and token-pattern matching for a set of rules."""
 
@@ -220,14 +280,7 @@ class SpacyMatchers:
             if variants:
                 docs = list(self.nlp.tokenizer.pipe(dict.fromkeys(variants)))
                 self.phrases.add(rule.id, docs)
-            for i, pattern in patterns:
-                try:
-                    self.tokens.add(f"{rule.id}#{i + 1}", [list(pattern)], greedy="LONGEST")
-                except (MatchPatternError, ValueError, KeyError, TypeError) as exc:
-                    message = " ".join(str(exc).split())
-                    raise RuleFileError(rule.file, f"pattern {i + 1} is not a valid spaCy "
-                                        f"token pattern: {message}", rule=rule.id,
-                                        field="patterns") from exc
+            _add_token_patterns(self.tokens, rule, patterns)
 
     def analyse(self, texts: Iterable[str]) -> list[TextAnalysis]:
         texts = list(texts)
@@ -237,7 +290,9 @@ class SpacyMatchers:
         docs = self.nlp.pipe((chunk for _, _, chunk in pieces), batch_size=_BATCH)
         for (i, offset, _), doc in zip(pieces, docs, strict=True):
             out = results[i]
-            out.sentences.extend((s.start_char + offset, s.end_char + offset) for s in doc.sents)
+            for sent in doc.sents:
+                out.sentences.extend(_bounded(doc.text, sent.start_char, sent.end_char,
+                                              offset))
             strings = self.nlp.vocab.strings
             for key, start, end in self.phrases(doc):
                 span = doc[start:end]

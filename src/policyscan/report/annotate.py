@@ -28,6 +28,7 @@ from typing import Any
 from ..extract.sniff import HEADER_WINDOW
 from ..models import CATEGORY_LABELS, Box, DocumentReport, Finding, ScanReport
 from .colors import category_rgb
+from .safe import safe_name
 
 AUTHOR = "policyscan"
 SUFFIX = ".annotated.pdf"
@@ -381,13 +382,49 @@ def is_pdf(path: str) -> bool:
         return False
 
 
+def _path_stem(path: str, below: str) -> str:
+    """A stem from the input's path below the folder ``below``, folders included
+    ("in/a/plan.pdf" below "in" → "a_plan"), for inputs whose base names clash."""
+    rel = os.path.relpath(os.path.abspath(path), below)
+    parts = [p for p in re.split(r"[\\/]", rel) if p not in ("", ".", "..")]
+    return safe_stem("_".join(parts))
+
+
+def plan_names(inputs: Sequence[str]) -> dict[str, str]:
+    """Each input's annotated file name, decided from the whole list of inputs (not from
+    the order documents finish in), so a resumed run names every copy as the first run
+    did: the base name when no other input shares it, else a name from its path, numbered
+    in input order only when even those clash."""
+    stems = {p: safe_stem(p) for p in inputs}
+    groups: dict[str, list[str]] = {}
+    for path, stem in stems.items():
+        groups.setdefault(stem.casefold(), []).append(path)
+    # Clashing inputs are named from their paths below the folder they all share.
+    below = {key: os.path.commonpath([os.path.dirname(os.path.abspath(p)) for p in group])
+             for key, group in groups.items() if len(group) > 1}
+    taken: set[str] = set()
+    out: dict[str, str] = {}
+    for path in inputs:
+        key = stems[path].casefold()
+        stem = stems[path] if key not in below else _path_stem(path, below[key])
+        n = 1
+        while True:
+            name = f"{stem}{SUFFIX}" if n == 1 else f"{stem}.annotated-{n}.pdf"
+            if name.casefold() not in taken:
+                break
+            n += 1
+        taken.add(name.casefold())
+        out[path] = name
+    return out
+
+
 class Annotator:
     """A formatter that writes an annotated copy of each PDF as soon as it is scanned.
 
     With ``out_file`` (one input) the copy goes there; with ``out_dir`` each copy is named
-    after its input's base name (``plan.pdf`` → ``plan.annotated.pdf``), with a numbered
-    suffix when two inputs share a name, never onto one of the inputs. Text files and
-    documents that were not scanned are skipped with a message.
+    after its input (``plan.pdf`` → ``plan.annotated.pdf``; ``a/plan.pdf`` and
+    ``b/plan.pdf`` → ``a_plan…`` and ``b_plan…``), never onto one of the inputs. Text
+    files and documents that were not scanned are skipped with a message.
     """
 
     needs_findings_at_end = False
@@ -405,22 +442,31 @@ class Annotator:
         self.note = note
         self.quiet = quiet
         self.written: dict[str, Path] = {}  # input path -> annotated copy
+        inputs = list(inputs)
         self._inputs = {os.path.realpath(p) for p in inputs}
-        self._taken: set[str] = set()  # names given in this run (case-folded)
+        # Reports show names escaped (report/safe.py); the file is opened by its own name.
+        self._real = {safe_name(p): p for p in inputs}
+        self._names = {safe_name(p): n for p, n in plan_names(inputs).items()}
+        self._taken: set[str] = {n.casefold() for n in self._names.values()}
 
     def begin(self, total: int) -> None:
         pass
 
     def document(self, doc: DocumentReport) -> None:
+        source = self._real.get(doc.path, doc.path)
         if doc.status != "ok":
             self.note(f"Not annotated: {doc.path} was not scanned ({doc.status})")
             return
-        if not is_pdf(doc.path):
+        if not is_pdf(source):
             self.note(f"Not annotated: {doc.path} is a text file; only PDFs are annotated")
             return
         target = self.out_file if self.out_file is not None else self._name_for(doc.path)
+        if os.path.realpath(target) in self._inputs:
+            self.note(f"Not annotated: {safe_name(str(target))} is one of the inputs, which "
+                      "are never overwritten")
+            return
         try:
-            count = annotate_pdf(doc.path, target, doc.findings, password=self.password,
+            count = annotate_pdf(source, target, doc.findings, password=self.password,
                                  engine=self.engine)
         except AnnotateError as exc:
             self.note(f"Not annotated: {exc}")
@@ -438,17 +484,21 @@ class Annotator:
 
     def _name_for(self, path: str) -> Path:
         assert self.out_dir is not None
-        stem = safe_stem(path)
-        n = 1
-        while True:
-            name = f"{stem}{SUFFIX}" if n == 1 else f"{stem}.annotated-{n}.pdf"
-            candidate = self.out_dir / name
-            if (name.casefold() not in self._taken
-                    and os.path.realpath(candidate) not in self._inputs):
-                break
-            n += 1
+        planned = self._names.get(path)
+        if planned is not None and os.path.realpath(self.out_dir / planned) not in self._inputs:
+            candidate = self.out_dir / planned
+        else:  # a document not among the inputs given (the Python API)
+            stem = safe_stem(path)
+            n = 1
+            while True:
+                name = f"{stem}{SUFFIX}" if n == 1 else f"{stem}.annotated-{n}.pdf"
+                candidate = self.out_dir / name
+                if (name.casefold() not in self._taken
+                        and os.path.realpath(candidate) not in self._inputs):
+                    break
+                n += 1
+            self._taken.add(name.casefold())
         # The name has no folder part, so the copy stays in out_dir whatever the input
         # was called ("../../x.pdf" becomes out_dir/x.annotated.pdf).
         assert os.path.dirname(os.path.abspath(candidate)) == os.path.abspath(self.out_dir)
-        self._taken.add(name.casefold())
         return candidate

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..models import FACT_CATEGORIES, DocumentReport, ScanReport
 from . import AtTheEnd
+from .safe import csv_cell
 
 COLUMNS = (
     "path", "status", "kind", "plan_name", "issuer", "coverage_period", "plan_type",
@@ -39,12 +40,18 @@ def row(doc: DocumentReport) -> dict[str, Any]:
     }
 
 
+def _cells(values: dict[str, Any]) -> dict[str, Any]:
+    """A row a spreadsheet shows as written: no cell starts a formula (``=HYPERLINK``
+    in a plan name or a file name would otherwise run)."""
+    return {k: csv_cell(v) for k, v in values.items()}
+
+
 class CsvFormatter(AtTheEnd):
     def end(self, report: ScanReport) -> None:
         writer = csv.DictWriter(self.stream, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
         for doc in report.documents:
-            writer.writerow(row(doc))
+            writer.writerow(_cells(row(doc)))
 
 
 GRID_COLUMNS = (
@@ -62,11 +69,11 @@ class GridCsvFormatter(AtTheEnd):
         writer.writeheader()
         for doc in report.documents:
             for r in doc.sbc.grid if doc.sbc else ():
-                writer.writerow({
+                writer.writerow(_cells({
                     "path": doc.path, "plan_name": doc.plan.name or "",
                     "issuer": doc.plan.issuer or "", "page": r.page, "event": r.event or "",
                     "service": r.service, "in_network": r.in_network,
                     "out_of_network": r.out_of_network, "limitations": r.limitations,
                     "prior_authorization": "yes" if r.prior_authorization else "no",
                     "penalty": r.penalty or "",
-                })
+                }))

@@ -9,12 +9,14 @@ one input PDF, no output may be an input file, no two outputs may be the same fi
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..errors import UserError
 from ..models import ScanError
@@ -50,11 +52,34 @@ class Outputs:
 
 
 def _same(a: Path | str, b: Path | str) -> bool:
-    """The same file (an existing one by inode, else by absolute path)."""
+    """The same file: the same resolved path, or (both existing) the same inode, so a
+    hard link, a symlink or "./x" are all caught."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
     try:
         return os.path.samefile(a, b)
     except OSError:
-        return os.path.abspath(a) == os.path.abspath(b)
+        return False
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[IO[str]]:
+    """A text stream whose contents become ``path`` only when the block ends without an
+    error: written to a temporary file beside it and renamed over it. A failed run (a
+    full disk, an interrupt) leaves ``path`` as it was and no temporary file behind."""
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name[:40]}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+        mask = os.umask(0)  # a new file's usual mode (mkstemp makes it private)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def check_outputs(outputs: Outputs, files: Sequence[str],
@@ -79,13 +104,13 @@ def check_outputs(outputs: Outputs, files: Sequence[str],
     targets: list[tuple[str, Path]] = [(f"--{fmt}", path) for fmt, path in outputs.files.items()]
     if outputs.annotate is not None:
         targets.append(("--annotate", outputs.annotate))
+    if main_output is not None:
+        targets.append(("-o", main_output))
     for option, target in targets:
-        for name in files:
+        for name in inputs:
             if _same(target, name):
                 raise UserError(f"{option} {target} is one of the files being scanned; "
                                 "choose another file name (the inputs are never overwritten)")
-    if main_output is not None:
-        targets.append(("-o", main_output))
     for i, (option, target) in enumerate(targets):
         for other, second in targets[i + 1:]:
             if _same(target, second):
@@ -106,7 +131,7 @@ def open_outputs(main: Formatter, outputs: Outputs, *, files: Sequence[str],
         formatters: list[Formatter] = [main]
         for fmt, path in outputs.files.items():
             try:
-                stream = stack.enter_context(open(path, "w", encoding="utf-8"))
+                stream = stack.enter_context(atomic_output(path))
             except OSError as exc:
                 raise UserError(f"cannot write the {fmt} report to {path}: "
                                 f"{exc.strerror or exc}") from exc

@@ -174,6 +174,12 @@ def load_rules(extra_dirs: list[Path] | None = None, *, builtin: bool = True) ->
                                         f"{seen[rule.id]}", rule=rule.id, field="id")
                 seen[rule.id] = str(path)
                 rules.append(rule)
+    if any(rule.patterns for rule in rules):
+        # Compiled in full now: a token pattern spaCy refuses is this file's error (exit
+        # 2), not a failure blamed on every document later.
+        from ..match.nlp import compile_token_patterns
+
+        compile_token_patterns(rules)
     return RuleSet(tuple(rules), digest.hexdigest(), tuple(files), vocabulary, thresholds,
                    tuple(signals))
 
