@@ -118,9 +118,11 @@ def row_named(sbc: SbcInfo, service: str, event: str | None = None) -> GridRowIn
 
 PLANS = {
     NW: PlanInfo("Northwind Silver PPO 3000", "Northwind Health Mutual",
-                 "01/01/2026 - 12/31/2026", "PPO", "Individual + Family"),
+                 "01/01/2026 - 12/31/2026", "PPO", "Individual + Family",
+                 "2026-01-01", "2026-12-31", "Silver"),
     BB: PlanInfo("Bluebird Bronze HMO 7500", "Bluebird Health Plans, Inc.",
-                 "01/01/2026 \u2013 12/31/2026", "HMO", "Individual"),
+                 "01/01/2026 \u2013 12/31/2026", "HMO", "Individual",
+                 "2026-01-01", "2026-12-31", "Bronze"),
 }
 
 # Northwind: a three-column box, filled column by column; the first item wraps.
@@ -553,7 +555,8 @@ def test_ruled_grid_with_merged_event_cells(engine: str, drawn: Callable[[str, L
     report = scan(drawn("ruled", Layout([GROUPS])), engine)
     sbc = sbc_of(report)
     assert report.plan == PlanInfo("Acme Gold PPO 1000", "Acme Health",
-                                   "01/01/2026 - 12/31/2026", "PPO", "Individual")
+                                   "01/01/2026 - 12/31/2026", "PPO", "Individual",
+                                   "2026-01-01", "2026-12-31", "Gold")
     assert_rows(sbc, EXPECTED_ROWS)
     assert_pa(sbc)
     imaging = row_named(sbc, "Imaging (CT/PET scans, MRIs)")

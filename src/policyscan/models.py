@@ -206,6 +206,10 @@ class PlanInfo:
     coverage_period: str | None = None
     plan_type: str | None = None
     coverage_for: str | None = None  # "Individual + Family", from the SBC header
+    # The coverage period as ISO dates (the end is None for "beginning on or after …").
+    coverage_start: str | None = None
+    coverage_end: str | None = None
+    metal_level: str | None = None  # Bronze, Silver, Gold, Platinum, Catastrophic
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -214,12 +218,16 @@ class PlanInfo:
             "coverage_period": self.coverage_period,
             "plan_type": self.plan_type,
             "coverage_for": self.coverage_for,
+            "coverage_start": self.coverage_start,
+            "coverage_end": self.coverage_end,
+            "metal_level": self.metal_level,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> PlanInfo:
         return cls(d.get("name"), d.get("issuer"), d.get("coverage_period"), d.get("plan_type"),
-                   d.get("coverage_for"))
+                   d.get("coverage_for"), d.get("coverage_start"), d.get("coverage_end"),
+                   d.get("metal_level"))
 
 
 @dataclass(frozen=True)

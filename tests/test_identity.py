@@ -1,0 +1,97 @@
+"""Plan identity from an SBC's header (policyscan.plan): the issuer from the header line or,
+when the issuer is only a logo, from the web address the SBC gives; the plan type with its
+high-deductible and HSA markers; the metal level; the coverage period as ISO dates.
+
+Every header here is invented; only the template's fixed labels are reused.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policyscan.extract import PageText
+from policyscan.plan import issuer_from_web, metal_level, period_iso, plan_type, read_plan_info
+
+TITLE = ("Summary of Benefits and Coverage: What this Plan Covers & What You Pay for Covered "
+         "Services Coverage Period: {period}")
+
+
+def page(*lines: str) -> list[PageText]:
+    return [PageText(1, "\n".join(lines), ())]
+
+
+@pytest.mark.parametrize(("declared", "name", "expected"), [
+    ("PPO", "Gold 500", "PPO"),
+    ("Deductible HMO", "Silver 40", "HMO"),  # a qualifier before the type
+    ("EPO", "Metro 6000 EPO HSA Bronze", "EPO HDHP with HSA"),  # HSA only in the name
+    ("HDHP", "Saver 3000", "HDHP"),  # no network type at all
+    (None, "Choice POS 2000", "POS"),  # no Plan Type: the name says it
+    ("High Deductible Health Plan", "Basic", "HDHP"),
+    ("Exclusive Provider", "Plain", "Exclusive Provider"),  # nothing known: kept as written
+])
+def test_plan_type(declared: str | None, name: str, expected: str) -> None:
+    assert plan_type(declared, name) == expected
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Silver 70 HMO 2500", "Silver"),
+    ("METRO EPO 26 BRONZE NS", "Bronze"),
+    ("Expanded Bronze Saver", "Expanded Bronze"),
+    ("Choice Plus 1000", None),
+])
+def test_metal_level(name: str, expected: str | None) -> None:
+    assert metal_level(name, None) == expected
+
+
+@pytest.mark.parametrize(("period", "expected"), [
+    ("01/01/2026 - 12/31/2026", ("2026-01-01", "2026-12-31")),
+    ("01/01/26 - 12/31/26", ("2026-01-01", "2026-12-31")),  # two-digit years
+    ("08/01/2024-07/31/2025", ("2024-08-01", "2025-07-31")),
+    ("Beginning on or after 07/01/2025", ("2025-07-01", None)),
+    ("13/45/2025 - 12/31/2025", ("2025-12-31", None)),  # an impossible date is dropped
+    ("plan year", (None, None)),
+])
+def test_period_iso(period: str, expected: tuple[str | None, str | None]) -> None:
+    assert period_iso(period) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("get the terms at www.kp.org/plandocs or call 1-800-555-0100", "Kaiser Permanente"),
+    ("visit https://shop.highmark.com/plans", "Highmark Blue Cross Blue Shield"),  # subdomain
+    # The glossary's government site comes first and names no issuer.
+    ("see www.healthcare.gov/sbc-glossary; plan terms at www.myuhc.com", "UnitedHealthcare"),
+    ("see www.healthcare.gov/sbc-glossary or call 1-800-555-0100", None),
+    ("visit www.unknown-health-plan.com", None),  # an unknown domain names nobody
+])
+def test_issuer_from_web(text: str, expected: str | None) -> None:
+    assert issuer_from_web(text) == expected
+
+
+def test_logo_only_issuer_is_read_from_the_web_address() -> None:
+    plan = read_plan_info(page(
+        TITLE.format(period="Beginning on or after 01/01/2026"),
+        ": Silver 60 HMO 3000/45 Coverage for: Individual / Family | Plan Type: HMO",
+        "For more information visit www.kp.org/documents or call 1-800-555-0100.",
+    ), "sbc")
+    assert (plan.issuer, plan.name, plan.plan_type, plan.metal_level) == (
+        "Kaiser Permanente", "Silver 60 HMO 3000/45", "HMO", "Silver")
+    assert (plan.coverage_start, plan.coverage_end) == ("2026-01-01", None)
+
+
+def test_issuer_in_the_header_wins_over_the_web_address() -> None:
+    plan = read_plan_info(page(
+        TITLE.format(period="01/01/2026 - 12/31/2026"),
+        "Riverbend Health: Riverbend Bronze EPO HSA Coverage for: Individual | Plan Type: EPO",
+        "Questions? Visit www.uhc.com.",
+    ), "sbc")
+    assert (plan.issuer, plan.plan_type, plan.metal_level) == (
+        "Riverbend Health", "EPO HDHP with HSA", "Bronze")
+
+
+def test_plan_without_issuer_text_or_known_site_has_no_issuer() -> None:
+    plan = read_plan_info(page(
+        TITLE.format(period="01/01/2026 - 12/31/2026"),
+        "Basic Plan 2 Coverage for: Individual | Plan Type: PPO",
+        "See www.healthcare.gov/sbc-glossary.",
+    ), "sbc")
+    assert (plan.issuer, plan.name) == (None, "Basic Plan 2")
