@@ -85,6 +85,11 @@ class Layout:
     lists_page: bool = False
     # The page number, drawn first on every page (so it leads the page's text).
     footer: str = "Page {n} of {total}"
+    # The header's two identity lines, and lines of plain text on a last page of their own
+    # (the rights and appeals part, say).
+    plan_line: str = PLAN_LINE
+    period: str = PERIOD
+    notes: Sequence[str] = ()
 
 
 def _hline(c: canvas.Canvas, x0: float, x1: float, y: float) -> None:
@@ -272,7 +277,7 @@ def build(path: Path, layout: Layout) -> Path:
             plan.append(((), None, True))
         else:
             plan[-1] = (plan[-1][0], plan[-1][1], True)
-    total = len(plan)
+    total = len(plan) + (1 if layout.notes else 0)
     for n, (questions, groups, lists) in enumerate(plan):
         c.saveState()
         if layout.turned:
@@ -285,8 +290,8 @@ def build(path: Path, layout: Layout) -> Path:
             c.setFont(BOLD, 11)
             c.drawString(36, top - 11, TITLE)
             c.setFont(FONT, 9)
-            c.drawString(36, top - 26, PERIOD)
-            c.drawString(36, top - 39, PLAN_LINE)
+            c.drawString(36, top - 26, layout.period)
+            c.drawString(36, top - 39, layout.plan_line)
             top -= 56
         if questions:
             top = _questions(c, questions, top, width - 72, header=n == 0,
@@ -302,6 +307,13 @@ def build(path: Path, layout: Layout) -> Path:
             c.setFont(FONT, 8)
             c.drawString(36, top - 16, CONTINUE)
         c.restoreState()
+        c.showPage()
+    if layout.notes:
+        c.setFont(FONT, 7)
+        c.drawString(width - 100, 20, layout.footer.format(n=total, total=total))
+        c.setFont(FONT, 9)
+        for k, line in enumerate(layout.notes):
+            c.drawString(36, height - 48 - 12 * k, line)
         c.showPage()
     c.save()
     if layout.turned:

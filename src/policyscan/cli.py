@@ -18,7 +18,7 @@ from . import __version__
 from .errors import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, PolicyScanError
 
 OCR_MODES = ("auto", "on", "off")  # extract/ocr.py; spelled out so --help imports nothing
-FORMATS = ("terminal", "json", "jsonl", "csv", "grid-csv", "markdown", "html")
+FORMATS = ("terminal", "json", "jsonl", "csv", "csv-long", "grid-csv", "markdown", "html")
 DEFAULT_TIMEOUT = 300.0  # seconds per file in a batch
 
 
@@ -146,6 +146,8 @@ def main() -> None:
 @click.option("--min-score", type=click.FloatRange(0, 1), metavar="0..1",
               help="Report candidates scoring at least this (default: each category's "
                    "threshold in the pattern files); lower shows weaker evidence too.")
+@click.option("--bom", is_flag=True,
+              help="Start CSV output with a UTF-8 byte order mark (for spreadsheet programs).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("--color/--no-color", default=None,
               help="Force colour on or off (default: on for a terminal unless NO_COLOR).")
@@ -158,7 +160,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
          max_pages: int | None, max_bytes: int | None, cache_dir: Path | None,
          no_cache: bool, resume: bool, scheduler: str | None, procedure: str | None,
          denied_on: datetime | None, received_on: datetime | None, min_score: float | None,
-         quiet: bool, color: bool | None, verbose: bool, debug: bool, ocr: str,
+         bom: bool, quiet: bool, color: bool | None, verbose: bool, debug: bool, ocr: str,
          **outputs: Any) -> None:
     """Scan PDF, .txt and .md files (folders are searched for them)."""
     from .discovery import discover
@@ -205,7 +207,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
                   if output else sys.stdout)
     except OSError as exc:
         _fail(f"cannot write the report to {output}: {exc.strerror or exc}")
-    fmt_options: dict[str, Any] = {"verbose": verbose}
+    fmt_options: dict[str, Any] = {"verbose": verbose, "bom": bom}
     if fmt == "terminal":
         fmt_options["color"] = False if output else color
     show_progress = (not quiet and sys.stderr.isatty()
@@ -213,7 +215,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
     try:
         with open_outputs(make_formatter(fmt, stream, **fmt_options), extra, files=files,
                           password=password, engine=engine, verbose=verbose, quiet=quiet,
-                          note=lambda message: click.echo(message, err=True)) as formatter:
+                          bom=bom, note=lambda message: click.echo(message, err=True)) as formatter:
             if show_progress and len(files) + len(problems) > 1:
                 from .report.progress import ProgressBar
 

@@ -164,7 +164,9 @@ def read_plan_info(pages: list[PageText], kind: str) -> PlanInfo:
         else:
             name = head
     if not issuer:
-        issuer = issuer_from_web(text)
+        # The template's own line gives the site on page 1; some put it only with the
+        # contact lines at the end.
+        issuer = next((found for p in pages if (found := issuer_from_web(p.text))), None)
     raw_period = _clean(period.group("period")) if period else None
     start, end = period_iso(raw_period)
     name = _clean(name)
