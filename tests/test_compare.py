@@ -69,12 +69,13 @@ def test_comparison_lists_exactly_the_known_differences(
         "prior_authorization:if_you_visit_a_health_care_provider_office_or_clinic/"
         "specialist_visit",
     }
+    # Two years of one plan share its name; the file tells them apart.
+    old, new = ("Riverbend Gold PPO 1000 (riverbend_2026.pdf)",
+                "Riverbend Gold PPO 1000 (riverbend_2027.pdf)")
     assert differing["services:infertility_treatment"] == {
-        "not covered": ["Riverbend Gold PPO 1000"], "covered": ["Riverbend Gold PPO 1000"],
-        "not listed": ["Harbor Silver 70 HMO 2500"]}
+        "not covered": [old], "covered": [new], "not listed": ["Harbor Silver 70 HMO 2500"]}
     assert differing["deadline:appeal_deadline"] == {
-        "180 days": ["Riverbend Gold PPO 1000", "Harbor Silver 70 HMO 2500"],
-        "60 days": ["Riverbend Gold PPO 1000"]}
+        "180 days": [old, "Harbor Silver 70 HMO 2500"], "60 days": [new]}
     # "Cosmetic procedures" lines up with "Cosmetic surgery": the same, so no difference.
     harbor = comparison.plans[2]
     assert harbor.cell("services:cosmetic_surgery").value == "not covered"

@@ -15,7 +15,7 @@ A false fact is "not stated": the document does not say it, which is not "No".
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Any, Literal
 
@@ -24,8 +24,9 @@ from .services import service_of, words
 
 Group = Literal["identity", "facts", "deadline", "prior_authorization", "services",
                 "procedures"]
-GROUPS: tuple[Group, ...] = ("identity", "facts", "deadline", "prior_authorization",
-                             "services", "procedures")
+# The order a reader asks in: which plan, what it excludes and gates, then the rest.
+GROUPS: tuple[Group, ...] = ("identity", "services", "prior_authorization", "deadline",
+                             "procedures", "facts")
 GROUP_LABELS: dict[str, str] = {
     "identity": "Plan",
     "facts": "What the document states",
@@ -299,6 +300,11 @@ def build(docs: Sequence[DocumentReport]) -> Comparison:
             cells.update(_service_cells(doc, labels))
             cells.update(_procedure_cells(doc, labels))
         rows.append(PlanRow(f"plan-{i}", doc.path, plan_label(doc), doc.status, cells))
+    # Two years of one plan share its name: the file tells them apart.
+    names = [r.label for r in rows]
+    rows = [replace(r, label=f"{r.label} ({PurePath(r.path).name})")
+            if names.count(r.label) > 1 and r.label != PurePath(r.path).name else r
+            for r in rows]
     fields = [FieldInfo(f"identity:{k}", "identity", label) for k, label in IDENTITY]
     fields += [FieldInfo(f"facts:{c}", "facts", CATEGORY_LABELS[c]) for c in FACT_CATEGORIES]
     fields.append(FieldInfo("deadline:appeal_deadline", "deadline", "First-appeal deadline"))
