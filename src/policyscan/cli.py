@@ -93,6 +93,7 @@ def main() -> None:
     \b
     policyscan mypolicy.pdf                 annotated report in the terminal
     policyscan plans/ --format jsonl        one JSON document per line
+    policyscan diff OLD.pdf NEW.pdf         what changed between two plans or years
     policyscan rules --test                 check every rule against its examples
     policyscan eval CORPUS --gold GOLD      score against hand-checked gold files
 
@@ -380,6 +381,88 @@ def appeal_kit(path: str, procedure: str, denied_on: datetime | None,
     except OSError as exc:
         _fail(f"cannot write the kit to {output}: {exc.strerror or exc}")
     click.echo(f"Wrote {output}", err=True)
+
+
+DIFF_FORMATS = ("terminal", "json", "markdown", "html")  # report/diff_report.py
+
+
+@main.command()
+@click.argument("old", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.argument("new", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--pairs", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              metavar="FILE.csv", help="Diff many pairs: a CSV of two columns, old and new "
+              "(a header row is optional; relative paths are read from the CSV's folder).")
+@click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="terminal",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the diff to this file instead of standard output.")
+@click.option("--engine", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium",
+              show_default=True)
+@click.option("--password", help="Password of encrypted PDFs.")
+@patterns_option
+def diff(old: str | None, new: str | None, pairs: Path | None, fmt: str,
+         output: Path | None, engine: str, password: str | None,
+         patterns: tuple[Path, ...]) -> None:
+    """What changed from OLD to NEW (two years of one plan, or two plans): excluded and
+    other covered services added, removed or moved, prior authorization gained or lost,
+    deadlines, facts and identity, each with both quotes and pages."""
+    from .diff import diff_reports
+    from .models import DocumentReport
+    from .report.diff_report import render
+    from .scanner import Scanner, ScanOptions
+
+    if pairs is not None and (old or new):
+        _fail("give OLD NEW or --pairs FILE.csv, not both")
+    if pairs is None and not (old and new):
+        _fail("diff needs two documents, OLD and NEW (or --pairs FILE.csv)")
+    todo = _read_pairs(pairs) if pairs is not None else [(str(old), str(new))]
+    rules = _load_rules(patterns)
+    scanner = Scanner(rules, ScanOptions(engine=engine, password=password))
+    scanned: dict[str, DocumentReport] = {}
+
+    def scan_once(path: str) -> DocumentReport:
+        if path not in scanned:
+            scanned[path] = scanner.scan(path)
+        return scanned[path]
+
+    diffs = [diff_reports(scan_once(a), scan_once(b)) for a, b in todo]
+    text = render(diffs, fmt, __version__)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write the diff to {output}: {exc.strerror or exc}")
+    sys.exit(EXIT_INCOMPLETE if any(d.problem for d in diffs) else EXIT_OK)
+
+
+def _read_pairs(path: Path) -> list[tuple[str, str]]:
+    """(old, new) paths from a two-column CSV; relative paths from the CSV's folder."""
+    import csv
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            rows = [r for r in csv.reader(f) if any(c.strip() for c in r)]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        _fail(f"--pairs {path} cannot be read: {exc}")
+    if rows and [c.strip().lower() for c in rows[0][:2]] == ["old", "new"]:
+        rows = rows[1:]
+    out: list[tuple[str, str]] = []
+    for n, row in enumerate(rows, start=1):
+        if len(row) < 2 or not row[0].strip() or not row[1].strip():
+            _fail(f"--pairs {path}: row {n} needs two paths, old and new")
+        sides = []
+        for cell in row[:2]:
+            side = Path(cell.strip())
+            side = side if side.is_absolute() else path.parent / side
+            if not side.is_file():
+                _fail(f"--pairs {path}: row {n}: {cell.strip()} is not a file")
+            sides.append(str(side))
+        out.append((sides[0], sides[1]))
+    if not out:
+        _fail(f"--pairs {path} lists no pairs")
+    return out
 
 
 @main.command(name="eval")

@@ -235,18 +235,21 @@ def _service_cells(doc: DocumentReport, labels: dict[str, str]) -> dict[str, Cel
     out: dict[str, Cell] = {}
     if doc.sbc is None:
         return out
-    for state, items in (("not_covered", doc.sbc.excluded_services),
-                         ("covered", doc.sbc.other_covered_services)):
-        for item in items:
+    for state, items, pages in (
+            ("not_covered", doc.sbc.excluded_services, doc.sbc.excluded_pages),
+            ("covered", doc.sbc.other_covered_services, doc.sbc.other_covered_pages)):
+        for n, item in enumerate(items):
+            page = (pages[n],) if n < len(pages) else ()
             service = service_of(item)
             key = f"services:{service.key}"
             labels.setdefault(key, service.label)
             if key in out and out[key].state != state:
                 # Both lists name it (an exclusion with a covered exception): say both.
-                out[key] = Cell("partly_covered", STATE_TEXT["partly_covered"], (),
+                out[key] = Cell("partly_covered", STATE_TEXT["partly_covered"],
+                                _pages((*out[key].pages, *page)),
                                 _short(f"{out[key].quote}; {item}"))
             elif key not in out:
-                out[key] = Cell(state, STATE_TEXT[state], (), _short(item))
+                out[key] = Cell(state, STATE_TEXT[state], page, _short(item))
     for s in doc.sbc.prior_authorization_services:
         key = pa_key(s.event, s.service)
         labels.setdefault(key, _pa_label(s.event, s.service))

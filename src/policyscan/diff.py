@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .compare import Cell, Comparison, FieldInfo, build
+from .compare import Cell, Comparison, FieldInfo, build, plan_label
 from .models import DocumentReport
 
 # (old state, new state) of a service -> what happened to it.
@@ -72,15 +72,14 @@ class Diff:
 
 def _what(f: FieldInfo, old: Cell, new: Cell) -> str:
     if f.group == "services":
-        return _SERVICE_MOVES.get((old.state, new.state),
-                                  f"changed from {old.value} to {new.value}")
+        return _SERVICE_MOVES.get((old.state, new.state), f"{old.value} → {new.value}")
     if f.group == "prior_authorization":
         if old.state != "required" and new.state == "required":
             return "now requires prior authorization"
         if old.state == "required" and new.state != "required":
             return "no longer listed as requiring prior authorization"
         return "penalty changed"
-    return f"changed from {old.value} to {new.value}"
+    return f"{old.value} → {new.value}"
 
 
 def diff_reports(old: DocumentReport, new: DocumentReport) -> Diff:
@@ -89,7 +88,7 @@ def diff_reports(old: DocumentReport, new: DocumentReport) -> Diff:
     if not (a.scanned and b.scanned):
         bad = [f"{p.path}: {p.status}" + (f" ({d.error.message})" if d.error else "")
                for p, d in ((a, old), (b, new)) if not p.scanned]
-        return Diff(old.path, new.path, a.label, b.label, (), "; ".join(bad))
+        return Diff(old.path, new.path, plan_label(old), plan_label(new), (), "; ".join(bad))
     changes = []
     for f in comparison.fields:
         if f.key == "identity:kind" and a.cell(f.key).value == b.cell(f.key).value:
@@ -98,4 +97,4 @@ def diff_reports(old: DocumentReport, new: DocumentReport) -> Diff:
         if x.value != y.value:
             changes.append(Change(f.group, f.label, f.key, _what(f, x, y), x, y))
     changes.sort(key=lambda c: KINDS.index(c.group))
-    return Diff(old.path, new.path, a.label, b.label, tuple(changes))
+    return Diff(old.path, new.path, plan_label(old), plan_label(new), tuple(changes))

@@ -284,6 +284,9 @@ class SbcInfo:
     excluded_services: tuple[str, ...]
     other_covered_services: tuple[str, ...]
     prior_authorization_services: tuple[PriorAuthService, ...]
+    # The page of each item of the two lists, in their order (empty when not known).
+    excluded_pages: tuple[int, ...] = ()
+    other_covered_pages: tuple[int, ...] = ()
 
     def facts_dict(self) -> dict[str, Any]:
         """The fields added to the document's ``facts`` (report contract)."""
@@ -296,7 +299,9 @@ class SbcInfo:
 
     def to_dict(self) -> dict[str, Any]:
         return {"important_questions": dict(self.important_questions),
-                "grid": [r.to_dict() for r in self.grid]}
+                "grid": [r.to_dict() for r in self.grid],
+                "excluded_pages": list(self.excluded_pages),
+                "other_covered_pages": list(self.other_covered_pages)}
 
     @classmethod
     def from_dict(cls, sbc: dict[str, Any], facts: dict[str, Any]) -> SbcInfo:
@@ -305,7 +310,9 @@ class SbcInfo:
                    tuple(facts.get("excluded_services", ())),
                    tuple(facts.get("other_covered_services", ())),
                    tuple(PriorAuthService.from_dict(x)
-                         for x in facts.get("prior_authorization_services", ())))
+                         for x in facts.get("prior_authorization_services", ())),
+                   tuple(int(p) for p in sbc.get("excluded_pages", ())),
+                   tuple(int(p) for p in sbc.get("other_covered_pages", ())))
 
 
 @dataclass(frozen=True)

@@ -648,5 +648,7 @@ def summarize(structure: SbcStructure, findings: Sequence[Finding]
                      for k, fs in sorted(with_pa.items()))
     info = SbcInfo(dict(structure.questions), grid,
                    tuple(i.text for i in structure.excluded),
-                   tuple(i.text for i in structure.other_covered), services)
+                   tuple(i.text for i in structure.other_covered), services,
+                   tuple(i.page for i in structure.excluded),
+                   tuple(i.page for i in structure.other_covered))
     return out, info
