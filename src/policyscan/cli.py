@@ -211,8 +211,9 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
     fmt_options: dict[str, Any] = {"verbose": verbose, "bom": bom}
     if fmt == "terminal":
         fmt_options["color"] = False if output else color
-    show_progress = (not quiet and sys.stderr.isatty()
-                     and not (fmt == "terminal" and output is None and sys.stdout.isatty()))
+    # A terminal report of a batch is written at the end (it leads with the comparison),
+    # so the bar never interleaves with it.
+    show_progress = not quiet and sys.stderr.isatty()
     try:
         with open_outputs(make_formatter(fmt, stream, **fmt_options), extra, files=files,
                           password=password, engine=engine, verbose=verbose, quiet=quiet,

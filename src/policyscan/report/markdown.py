@@ -89,8 +89,9 @@ class MarkdownFormatter:
         lines: list[str] = []
         if len(report.documents) > 1:
             header = ["File", "Plan", "Kind", "Status", *(h for _, h in comparison_header())]
-            lines += ["## Plans compared", "", "| " + " | ".join(header) + " |",
-                      "|" + "---|" * len(header)]
+            lines += ["## Plans compared", ""]
+            lines += self._differences(report)
+            lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
             for row in comparison(report):
                 cells = [md_escape(row["name"]), _cell(row["plan"]), md_escape(row["kind"]),
                          md_escape(row["status_label"]), *(md_escape(t) for t, _ in row["cells"])]
@@ -102,6 +103,22 @@ class MarkdownFormatter:
         self._write(*lines)
 
     # -- blocks -------------------------------------------------------------------------
+
+    def _differences(self, report: ScanReport) -> list[str]:
+        """Which plans differ on what (policyscan.compare)."""
+        from ..compare import build
+        from .compare_view import summary_lines
+
+        comparison = build(report.documents)
+        if sum(1 for p in comparison.plans if p.scanned) < 2:
+            return []
+        found, more = summary_lines(comparison)
+        lines = ["### Where the plans differ", ""]
+        lines += [f"- {md_escape(line)}" for line in found] or [
+            "The scanned plans state the same on every field compared."]
+        if more:
+            lines.append(f"- … and {more} more (`--format csv` has every field)")
+        return [*lines, ""]
 
     def _identity(self, doc: DocumentReport) -> list[str]:
         parts = [f"**Path:** {md_code(doc.path)}",

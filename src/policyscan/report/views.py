@@ -101,7 +101,7 @@ def answers(doc: DocumentReport) -> list[Answer]:
                                   "No — stated as not applying",
                                   page_list(f.page for f in negated), collapse(negated[0].quote)))
             else:
-                out.append(Answer(category, question, "no", "not found", "", ""))
+                out.append(Answer(category, question, "no", "not stated", "", ""))
     return out
 
 
