@@ -121,3 +121,31 @@ def test_csv_long_has_plan_field_value_page_quote(folder: dict[str, Path]) -> No
                     and r["field"] == "Cosmetic surgery")
     assert (cosmetic["group"], cosmetic["value"], cosmetic["quote"]) == (
         "services", "not covered", "Cosmetic procedures")
+
+
+def test_one_column_per_procedure(folder: dict[str, Path]) -> None:
+    out = run_csv(folder, "--format", "csv", "--procedure", "rhinoplasty",
+                  "--procedure", "micro needling")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [c for c in rows[0] if c.startswith("procedure: ")] == [
+        "procedure: Rhinoplasty", "procedure: Micro needling"]
+    for r in rows:
+        # Every plan excludes cosmetic surgery and names neither procedure.
+        for column in ("procedure: Rhinoplasty", "procedure: Micro needling"):
+            assert "cosmetic exclusion applies" in r[column]
+            assert "not addressed" in r[column]
+
+
+def test_repeated_procedures_reach_the_report_and_the_cache_key(
+        folder: dict[str, Path]) -> None:
+    result = CliRunner().invoke(main, [str(folder["harbor_silver"]), "--format", "json",
+                                       "--no-cache", "--procedure", "rhinoplasty",
+                                       "--procedure", "micro needling"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)["documents"][0]
+    assert [o["procedure"]["id"] for o in doc["outlooks"]] == [
+        doc["outlook"]["procedure"]["id"], doc["outlooks"][1]["procedure"]["id"]]
+    assert len({o["procedure"]["id"] for o in doc["outlooks"]}) == 2
+    from policyscan.case import Case
+
+    assert Case("a").to_options() != Case("a", more_procedures=("b",)).to_options()

@@ -32,13 +32,20 @@ class Case:
     procedure: str | None = None  # a procedure id of data/procedures.yaml
     denied_on: date | None = None  # the date on the denial notice
     received_on: date | None = None  # the day the member received it
+    # Further procedures asked about (--procedure is repeatable): an outlook each.
+    more_procedures: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.procedure or self.denied_on or self.received_on)
 
+    @property
+    def procedures(self) -> tuple[str, ...]:
+        return ((self.procedure,) if self.procedure else ()) + self.more_procedures
+
     def to_options(self) -> dict[str, Any]:
         """What changes a report (for the result cache's key)."""
-        return {"procedure": self.procedure,
+        extra = {"more_procedures": list(self.more_procedures)} if self.more_procedures else {}
+        return {"procedure": self.procedure, **extra,
                 "denied_on": self.denied_on.isoformat() if self.denied_on else None,
                 "received_on": self.received_on.isoformat() if self.received_on else None}
 

@@ -137,8 +137,9 @@ def main() -> None:
 @click.option("--scheduler", metavar="tcp://HOST:PORT",
               help="Run the scan on a Dask cluster (needs policyscan[dask]; see "
                    "docs/cluster.md).")
-@click.option("--procedure", metavar="NAME",
-              help='Add an outlook for this procedure ("micro needling", "rhinoplasty" …).')
+@click.option("--procedure", "procedures", metavar="NAME", multiple=True,
+              help='Add an outlook for this procedure ("micro needling", "rhinoplasty" …); '
+                   "repeatable: a column each in the comparison.")
 @click.option("--denied-on", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="The date on the denial: turn appeal deadlines into calendar dates.")
 @click.option("--received-on", type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -159,7 +160,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
          password: str | None, patterns: tuple[Path, ...], include: tuple[str, ...],
          exclude: tuple[str, ...], jobs: int | None, timeout: float | None,
          max_pages: int | None, max_bytes: int | None, cache_dir: Path | None,
-         no_cache: bool, resume: bool, scheduler: str | None, procedure: str | None,
+         no_cache: bool, resume: bool, scheduler: str | None, procedures: tuple[str, ...],
          denied_on: datetime | None, received_on: datetime | None, min_score: float | None,
          bom: bool, quiet: bool, color: bool | None, verbose: bool, debug: bool, ocr: str,
          **outputs: Any) -> None:
@@ -174,7 +175,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
     files, problems = discover(list(paths), include, exclude)
     options = ScanOptions(engine=engine, password=password, max_pages=max_pages,
                           max_bytes=max_bytes, debug=debug,
-                          case=_case(procedure, denied_on, received_on), ocr=_ocr_mode(ocr),
+                          case=_case(procedures, denied_on, received_on), ocr=_ocr_mode(ocr),
                           min_score=min_score)
     batch = _batch_options(rules, options, files, jobs=jobs, timeout=timeout,
                            cache_dir=None if no_cache else cache_dir, cache=not no_cache,
@@ -257,24 +258,26 @@ def _ocr_mode(mode: str) -> str:
     return "on"
 
 
-def _case(procedure: str | None, denied_on: datetime | None,
+def _case(procedures: tuple[str, ...] | str | None, denied_on: datetime | None,
           received_on: datetime | None) -> Case:
     """The member's case from the options; an unknown procedure is a usage error that
     says what policyscan knows instead."""
     from .case import Case
     from .procedures import find_procedure, suggest
 
-    pid = None
-    if procedure:
+    names = (procedures,) if isinstance(procedures, str) else tuple(procedures or ())
+    ids: list[str] = []
+    for procedure in names:
         found = find_procedure(procedure)
         if found is None:
             close = ", ".join(p.name for p in suggest(procedure))
             _fail(f"policyscan does not know the procedure {procedure!r}"
                   + (f"; did you mean: {close}?" if close else "")
                   + " (policyscan rules --procedures lists them)")
-        pid = found.id
-    return Case(pid, denied_on.date() if denied_on else None,
-                received_on.date() if received_on else None)
+        if found.id not in ids:
+            ids.append(found.id)
+    return Case(ids[0] if ids else None, denied_on.date() if denied_on else None,
+                received_on.date() if received_on else None, tuple(ids[1:]))
 
 
 def _batch_options(rules: RuleSet, options: ScanOptions, files: list[str], *,

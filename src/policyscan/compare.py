@@ -261,9 +261,8 @@ def _service_cells(doc: DocumentReport, labels: dict[str, str]) -> dict[str, Cel
 
 def outlooks(doc: DocumentReport) -> list[Mapping[str, Any]]:
     """The procedure outlooks of a document (one per ``--procedure``)."""
-    many = getattr(doc, "outlooks", None)
-    if many:
-        return list(many)
+    if doc.outlooks:
+        return list(doc.outlooks)
     return [doc.outlook] if doc.outlook else []
 
 

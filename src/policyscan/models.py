@@ -349,6 +349,8 @@ class DocumentReport:
     # deadlines as dates, as JSON-ready mappings (policyscan.outlook, policyscan.case).
     outlook: dict[str, Any] | None = None
     due_dates: tuple[dict[str, Any], ...] = ()
+    # Every outlook when several procedures were asked about (``outlook`` is the first).
+    outlooks: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -370,6 +372,8 @@ class DocumentReport:
             out["outlook"] = self.outlook
         if self.due_dates:
             out["due_dates"] = list(self.due_dates)
+        if self.outlooks:
+            out["outlooks"] = list(self.outlooks)
         if self.duplicate_of is not None:
             out["duplicate_of"] = self.duplicate_of
         return out
@@ -387,6 +391,7 @@ class DocumentReport:
             warnings=tuple(d.get("warnings", ())), duplicate_of=d.get("duplicate_of"),
             sbc=SbcInfo.from_dict(d["sbc"], d.get("facts") or {}) if d.get("sbc") else None,
             outlook=d.get("outlook"), due_dates=tuple(d.get("due_dates", ())),
+            outlooks=tuple(d.get("outlooks", ())),
         )
 
     @classmethod

@@ -256,11 +256,14 @@ class Scanner:
         from .procedures import get_procedure
 
         case = self.options.case
-        view = None
-        procedure = get_procedure(case.procedure) if case.procedure else None
-        if procedure is not None:
-            view = outlook(procedure, report, texts).to_dict()
-        return replace(report, outlook=view, due_dates=tuple(due_dates(report, texts, case)))
+        views = []
+        for pid in case.procedures:
+            procedure = get_procedure(pid)
+            if procedure is not None:
+                views.append(outlook(procedure, report, texts).to_dict())
+        return replace(report, outlook=views[0] if views else None,
+                       outlooks=tuple(views) if len(views) > 1 else (),
+                       due_dates=tuple(due_dates(report, texts, case)))
 
     @staticmethod
     def _page_warnings(doc: SourceDocument) -> list[str]:

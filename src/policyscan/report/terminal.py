@@ -267,8 +267,8 @@ class TerminalFormatter:
         self._header(doc)
         if is_scanned(doc):
             self._facts(doc)
-            if doc.outlook is not None:
-                self._outlook(doc.outlook)
+            for view in doc.outlooks or ((doc.outlook,) if doc.outlook is not None else ()):
+                self._outlook(view)
             if doc.due_dates:
                 self._due_dates(doc.due_dates)
             if doc.sbc is not None:
@@ -284,7 +284,8 @@ class TerminalFormatter:
 
     def end(self, report: ScanReport) -> None:
         if self._held is not None and len(report.documents) > 1:
-            self._differences(report)
+            # The held reports keep what the run may have slimmed (the outlooks).
+            self._differences(self._held)
             self._summary(report)
             self._status_counts(report)
             self.console.print()
@@ -297,7 +298,7 @@ class TerminalFormatter:
         elif len(report.documents) > 1:
             self.console.print()
             self.console.print(Rule(style=DIM))
-            self._differences(report)
+            self._differences(report.documents)
             self._summary(report)
             self._status_counts(report)
         elif not report.documents:
@@ -309,12 +310,12 @@ class TerminalFormatter:
 
     # Blocks ---------------------------------------------------------------------------
 
-    def _differences(self, report: ScanReport) -> None:
+    def _differences(self, docs: Sequence[DocumentReport]) -> None:
         """Which plans differ on what (policyscan.compare), the first thing a batch says."""
         from ..compare import build
         from .compare_view import summary_lines
 
-        comparison = build(report.documents)
+        comparison = build(docs)
         if sum(1 for p in comparison.plans if p.scanned) < 2:
             return
         lines, more = summary_lines(comparison)
