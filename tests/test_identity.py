@@ -7,7 +7,12 @@ Every header here is invented; only the template's fixed labels are reused.
 
 from __future__ import annotations
 
+import json
+from datetime import date
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 
 from policyscan.extract import PageText
 from policyscan.plan import issuer_from_web, metal_level, period_iso, plan_type, read_plan_info
@@ -95,3 +100,34 @@ def test_plan_without_issuer_text_or_known_site_has_no_issuer() -> None:
         "See www.healthcare.gov/sbc-glossary.",
     ), "sbc")
     assert (plan.issuer, plan.name) == (None, "Basic Plan 2")
+
+
+# -- the corpus SBCs ---------------------------------------------------------------------------
+
+NETWORK_TYPES = {"HMO", "PPO", "EPO", "POS"}
+
+
+def test_every_corpus_sbc_has_its_identity(corpus: Path) -> None:
+    """Issuer (from the header or, for a logo, the web address), plan name, a plan type
+    that starts with a network type, and a coverage period with an ISO start; the grid is
+    read on every page from its first to its last row, with the page of each row."""
+    from policyscan.cli import main
+
+    sbcs = sorted(corpus.glob("sbc_*.pdf")) + sorted(corpus.glob("cms_sbc_*.pdf"))
+    assert len(sbcs) >= 5
+    result = CliRunner().invoke(main, [*map(str, sbcs), "--format", "json", "--no-cache",
+                                       "-q", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    for doc in json.loads(result.stdout)["documents"]:
+        plan, name = doc["plan"], Path(doc["path"]).name
+        assert doc["kind"] == "sbc", name
+        assert plan["issuer"] and plan["name"], (name, plan)
+        assert not plan["issuer"].lower().startswith(("services ", "google")), (name, plan)
+        assert plan["plan_type"].split()[0] in NETWORK_TYPES, (name, plan)
+        assert plan["coverage_start"] and date.fromisoformat(plan["coverage_start"]), name
+        if plan["coverage_end"]:
+            assert plan["coverage_end"] > plan["coverage_start"], name
+        pages = sorted({row["page"] for row in doc["sbc"]["grid"]})
+        assert len(doc["sbc"]["grid"]) >= 25, name
+        assert pages == list(range(pages[0], pages[-1] + 1)), (name, pages)
+        assert doc["facts"]["excluded_services"], name  # the NOT-covered list is read
