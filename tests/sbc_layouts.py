@@ -88,6 +88,8 @@ class Layout:
     # The header's two identity lines, and lines of plain text on a last page of their own
     # (the rights and appeals part, say).
     plan_line: str = PLAN_LINE
+    # Points between the grid's left border and a second one outside it (0: none).
+    frame: float = 0.0
     period: str = PERIOD
     notes: Sequence[str] = ()
 
@@ -171,6 +173,10 @@ def _grid_page(c: canvas.Canvas, groups: Sequence[Group], layout: Layout, top: f
     if rules == "grid":
         for x in edges:
             _vline(c, x, y, top)
+    if layout.frame:
+        # A second border a few points outside the table's left one (a box or a band
+        # drawn around the grid).
+        _vline(c, edges[0] - layout.frame, y, top)
     return y
 
 

@@ -151,6 +151,9 @@ def _spaced(piece: str, start: int, boxes: Sequence[Box | None]) -> str:
 # -- the grid --------------------------------------------------------------------------
 
 
+_MIN_COLUMN = 12.0  # points: the narrowest grid column that can hold a word
+
+
 @dataclass
 class _Columns:
     edges: list[float]  # left edge of each column, then the right edge of the last
@@ -169,11 +172,19 @@ def _columns_from_rules(verticals: Sequence[tuple[float, float, float]], top: fl
             xs.append(x)
             lengths.append(overlap)
     edges = _snap(xs, lengths)
+    weight = {e: sum(w for x, w in zip(xs, lengths, strict=True) if abs(x - e) <= _SNAP)
+              for e in edges}
+    # A border drawn a few points beside the grid's own (a box around the table, a shaded
+    # band's side) makes a sliver of a column no text can stand in: keep the longer rule.
+    k = 1
+    while k < len(edges):
+        if edges[k] - edges[k - 1] < _MIN_COLUMN:
+            del edges[k if weight[edges[k]] < weight[edges[k - 1]] else k - 1]
+        else:
+            k += 1
     if len(edges) > 7:
         # Shaded cells add short side edges (pdfplumber reports every rectangle's sides):
         # keep the borders that run longest.
-        weight = {e: sum(w for x, w in zip(xs, lengths, strict=True) if abs(x - e) <= _SNAP)
-                  for e in edges}
         edges = sorted(sorted(edges, key=lambda e: -weight[e])[:6])
     # The template grid has five columns; some producers add one (a tier column).
     return _Columns(edges) if 5 <= len(edges) - 1 <= 6 else None
