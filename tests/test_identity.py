@@ -131,3 +131,20 @@ def test_every_corpus_sbc_has_its_identity(corpus: Path) -> None:
         assert len(doc["sbc"]["grid"]) >= 25, name
         assert pages == list(range(pages[0], pages[-1] + 1)), (name, pages)
         assert doc["facts"]["excluded_services"], name  # the NOT-covered list is read
+
+
+@pytest.mark.parametrize(("line", "issuer", "name"), [
+    # The title's last word wrapped onto the issuer's line.
+    ("Services Gulfside Health Company of Texas, Inc.: Open Choice 2500 Coverage for: "
+     "Individual | Plan Type: POS", "Gulfside Health Company of Texas, Inc.", "Open Choice 2500"),
+    # The title and the period on the same line as the issuer.
+    ("Summary of Benefits and Coverage: What this Plan Covers & What You Pay for Covered "
+     "Services Coverage Period: 01/01/2026 - 12/31/2026 Lakeside Mutual: Lakeside Gold "
+     "Coverage for: Family | Plan Type: PPO", "Lakeside Mutual", "Lakeside Gold"),
+    # A plan whose own name begins with "Services" keeps it when there is no issuer.
+    ("Services Plus 100 Coverage for: Individual | Plan Type: HMO", None, "Services Plus 100"),
+])
+def test_header_line_carrying_the_title_or_period(line: str, issuer: str | None,
+                                                  name: str) -> None:
+    plan = read_plan_info(page("Summary of Benefits and Coverage", line), "sbc")
+    assert (plan.issuer, plan.name) == (issuer, name)

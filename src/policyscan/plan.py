@@ -40,6 +40,13 @@ _DATE = re.compile(r"\b(?P<m>\d{1,2})\s*[/.-]\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<y>\
 _WEB = re.compile(r"(?:https?://)?(?:www\d?\.)?(?P<host>(?:[a-z0-9-]+\.)+[a-z]{2,})(?![a-z0-9-])",
                   re.I)
 _NOT_HEAD = re.compile(r"coverage\s+period|summary of benefits|page \d", re.I)
+# What a broken header line may carry in front of the issuer: the tail of the template's
+# title ("… for Covered Services", or its last word wrapped) and the coverage period.
+_HEAD_LEAD = re.compile(
+    r"^\s*(?:.*?\bCovered\s+Services\b|Services\b(?=\s+\S))?\s*"
+    r"(?:Coverage\s+Period\s*:\s*(?:(?:beginning\s+on\s+or\s+after\s+)?"
+    r"\d{1,2}/\d{1,2}/\d{2,4}(?:\s*[-\u2013\u2014]\s*\d{1,2}/\d{1,2}/\d{2,4})?)?)?\s*",
+    re.I)
 
 
 def _clean(text: str | None) -> str | None:
@@ -155,7 +162,9 @@ def read_plan_info(pages: list[PageText], kind: str) -> PlanInfo:
             above = [ln for ln in text[:line.start()].splitlines() if ln.strip()
                      and not _NOT_HEAD.search(ln)]
             head = (_clean(above[-1]) or "") if above else ""
-        raw_head = line.group("head").strip()
+        if ":" in head:
+            head = _HEAD_LEAD.sub("", head, count=1)
+        raw_head = _HEAD_LEAD.sub("", line.group("head"), count=1).strip()
         if raw_head.startswith(":"):
             # A logo stood before the colon: no issuer in the text.
             name = head
