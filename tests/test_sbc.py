@@ -590,6 +590,31 @@ def test_a_frame_beside_the_grid_is_no_column(engine: str,
     assert_pa(sbc)
 
 
+# Dash bullets and an item flowed from one column into the next (issue 13).
+DASH_COLUMNS = [[["Acupuncture"], ["Bariatric surgery"], ["Cosmetic treatment of the skin,",
+                                                           "such as peels or laser"]],
+                [["~resurfacing"], ["Abortion - except to save the", "life of the mother"],
+                 ["Long-term care"]],
+                [["Private-duty nursing"], ["Weight loss programs"]]]
+DASH_ITEMS = ["Acupuncture", "Bariatric surgery",
+              "Cosmetic treatment of the skin, such as peels or laser resurfacing",
+              "Abortion - except to save the life of the mother", "Long-term care",
+              "Private-duty nursing", "Weight loss programs"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_dash_bulleted_lists_and_an_item_flowed_into_the_next_column(
+        engine: str, drawn: Callable[[str, Layout], Path],
+        scan: Callable[[Path, str], DocumentReport]) -> None:
+    """A list set with "-" bullets was not read at all; an item wrapped from the bottom of
+    one column to the top of the next was cut in two. A dash inside an item (Abortion -
+    except …) is no bullet."""
+    layout = Layout([GROUPS], excluded=DASH_COLUMNS, other_covered=OTHER_COLUMNS, bullet="-")
+    sbc = sbc_of(scan(drawn("dashes", layout), engine))
+    assert [squeeze(s) for s in sbc.excluded_services] == DASH_ITEMS
+    assert [squeeze(s) for s in sbc.other_covered_services] == OTHER_ITEMS
+
+
 # (a) The lists: three columns whose items share text lines.
 
 SHARED_LINES = [  # items share lines; the one wrapped item has nothing beside its 2nd line
