@@ -149,3 +149,16 @@ def test_repeated_procedures_reach_the_report_and_the_cache_key(
     from policyscan.case import Case
 
     assert Case("a").to_options() != Case("a", more_procedures=("b",)).to_options()
+
+
+def test_every_procedure_has_its_outlook_in_html_and_markdown(folder: dict[str, Path],
+                                                              tmp_path: Path) -> None:
+    page = tmp_path / "r.html"
+    result = CliRunner().invoke(main, [str(folder["harbor_silver"]), "--no-cache", "-q",
+                                       "--procedure", "rhinoplasty", "--procedure",
+                                       "micro needling", "--html", str(page),
+                                       "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    for name in ("Rhinoplasty", "Micro needling"):
+        assert f"### {name}: what this document says" in result.stdout
+        assert f"{name}: what this document says" in page.read_text(encoding="utf-8")

@@ -28,11 +28,17 @@ def default_cache_dir() -> Path:
     return Path(base) / "policyscan"
 
 
+# Bumped when what a scan reports changes within a version (plan identity fields, list
+# pages): reports cached before are scanned again rather than served without them.
+LAYOUT = 2
+
+
 class ReportCache:
     def __init__(self, directory: Path, patterns_sha256: str, options: dict[str, Any]) -> None:
         self.directory = directory
-        settings = json.dumps({"version": __version__, "patterns": patterns_sha256,
-                               "options": options}, sort_keys=True)
+        settings = json.dumps({"version": __version__, "layout": LAYOUT,
+                               "patterns": patterns_sha256, "options": options},
+                              sort_keys=True)
         self._salt = hashlib.sha256(settings.encode()).hexdigest()
         self.hits = 0
 

@@ -93,10 +93,10 @@ def _document(doc: DocumentReport, index: int) -> dict[str, Any]:
         "duplicate_of": doc.duplicate_of or "",
         "plan": plan,
         "answers": answers(doc) if is_scanned(doc) else [],
-        "outlook": ({"name": doc.outlook["procedure"]["name"],
-                     "note": collapse(doc.outlook.get("note") or ""),
-                     "statuses": outlook_statuses(doc.outlook)}
-                    if doc.outlook is not None else None),
+        "outlooks": [{"name": view["procedure"]["name"],
+                      "note": collapse(view.get("note") or ""),
+                      "statuses": outlook_statuses(view)}
+                     for view in doc.outlooks or ((doc.outlook,) if doc.outlook else ())],
         "due_dates": [{**d, "action_label": d["action"].replace("_", " ").capitalize()}
                       for d in doc.due_dates],
         "sbc": ({"prior_auth": [{"service": collapse(s.service), "page": s.page,

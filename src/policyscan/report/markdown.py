@@ -148,10 +148,10 @@ class MarkdownFormatter:
 
     def _outlook(self, doc: DocumentReport) -> list[str]:
         lines: list[str] = []
-        if doc.outlook is not None:
-            lines += [f"### {md_escape(doc.outlook['procedure']['name'])}: what this document "
+        for view in doc.outlooks or ((doc.outlook,) if doc.outlook is not None else ()):
+            lines += [f"### {md_escape(view['procedure']['name'])}: what this document "
                       "says", ""]
-            for s in outlook_statuses(doc.outlook):
+            for s in outlook_statuses(view):
                 lines.append(f"- **{md_escape(s['label'])}:** {md_escape(s['note'])}")
                 lines += [f"  - p{e['page']}: “{md_escape(e['quote'])}”" for e in s["evidence"]]
             lines.append("")
