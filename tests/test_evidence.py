@@ -28,6 +28,7 @@ def _categories(report: DocumentReport, category: str) -> list[str]:
     "Not covered:",
     "We do not cover the following:",
     "The following are excluded:",
+    "Services Not Covered: (see Section 7 for general exclusions) (cont.)",
 ])
 def test_a_bare_list_item_takes_its_scope_from_the_header(scanner: Scanner, header: str) -> None:
     text = f"Your Plan\n\n{header}\n• Cosmetic surgery\n• Long-term custodial care\n"
@@ -52,6 +53,29 @@ def test_a_lead_in_ends_at_a_blank_line_before_prose(scanner: Scanner) -> None:
             "Your doctor can tell you about cosmetic surgery options and their costs.\n")
     report = scanner.scan_text(text)
     assert not _categories(report, "cosmetic_exclusion"), report.findings
+
+
+def test_a_lead_in_goes_on_past_a_blank_line_before_more_items(scanner: Scanner) -> None:
+    text = ("We do not cover:\n"
+            "• Hearing aids\n"
+            "\n"
+            "• Cosmetic surgery\n")
+    report = scanner.scan_text(text)
+    assert any("Cosmetic surgery" in q for q in _categories(report, "cosmetic_exclusion")), \
+        report.findings
+
+
+@pytest.mark.parametrize("lead", [
+    "The services below are excluded from coverage under Orthodontics.",
+    "The following procedures are not covered.",
+    "Benefits are not payable for these services.",
+])
+def test_a_sentence_pointing_at_the_list_under_it_is_a_lead_in(scanner: Scanner,
+                                                                lead: str) -> None:
+    text = f"Orthodontics\n{lead}\n• Retainer replacement\n• Cosmetic treatment\n"
+    report = scanner.scan_text(text)
+    assert any("Cosmetic treatment" in q for q in _categories(report, "cosmetic_exclusion")), \
+        report.findings
 
 
 def test_a_covered_list_is_not_an_exclusion(scanner: Scanner) -> None:
@@ -206,6 +230,12 @@ def test_phrases_match_normalised_tokens(scanner: Scanner, text: str, category: 
     assert _categories(scanner.scan_text(text), category), text
 
 
+def test_an_initialism_in_a_phrase_matches_as_documents_write_it() -> None:
+    from policyscan.match.nlp import phrase_variants
+
+    assert "approved by the U.S. food agency" in phrase_variants("approved by the u.s. food agency")
+
+
 def test_token_norm_and_phrase_variants() -> None:
     from policyscan.match.nlp import phrase_variants, token_norm
 
@@ -272,3 +302,134 @@ def test_filters_have_versioned_names(rules: RuleSet) -> None:
 
     assert FILTER_NAMES["civil_rights_notice"] == "civil_rights_notice@1"
     assert get_filter("civil_rights_notice") is get_filter("civil_rights_notice@1")
+
+
+# -- false-positive rules ----------------------------------------------------------------
+
+_FP_RULE = (
+    "category: false_positive\nrules:\n"
+    "  - id: fp.sample-request\n    title: A request for a brochure\n"
+    "    phrases: [order a brochure]\n    against: [appeal_rights]\n    score: 0.9\n"
+    "    source: test\n    examples:\n"
+    "      match: ['To order a brochure, you may file a grievance with us.']\n"
+    "      no_match: ['You may file an appeal within 60 days.']\n")
+
+
+def test_a_false_positive_rule_speaks_against_its_categories_only(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from policyscan.rules.examples import check_examples
+    from policyscan.rules.loader import load_rules
+
+    assert isinstance(tmp_path, Path)
+    text = "To order a brochure, you may file a grievance with us. Exclusions: cosmetic surgery."
+    before = Scanner(load_rules()).scan_text(text)
+    assert _categories(before, "appeal_rights")
+    (tmp_path / "fp.yaml").write_text(_FP_RULE)
+    rules = load_rules([tmp_path])
+    scanner = Scanner(rules)
+    scanner.trace = []
+    after = scanner.scan_text(text)
+    assert not _categories(after, "appeal_rights")
+    assert _categories(after, "cosmetic_exclusion")  # not in its `against` list
+    assert any("fp.sample-request" in reason for *_, reason in scanner.trace)
+    results = [r for r in check_examples(rules) if r.rule == "fp.sample-request"]
+    assert [r.ok for r in results] == [True, True]
+
+
+def test_a_false_positive_example_with_nothing_to_speak_against_fails(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from policyscan.rules.examples import check_examples
+    from policyscan.rules.loader import load_rules
+
+    assert isinstance(tmp_path, Path)
+    (tmp_path / "fp.yaml").write_text(_FP_RULE.replace(
+        "To order a brochure, you may file a grievance with us.", "Order a brochure today."))
+    results = [r for r in check_examples(load_rules([tmp_path])) if r.rule == "fp.sample-request"]
+    assert not results[0].ok and "nothing to speak against" in results[0].detail
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ("    against: [appeal_rights]\n", "must name the categories"),
+    ("[appeal_rights]", "unknown categories"),
+    ("category: false_positive", "only false_positive rules"),
+])
+def test_false_positive_rules_validate(tmp_path: object, change: str, message: str) -> None:
+    from pathlib import Path
+
+    from policyscan.errors import RuleFileError
+    from policyscan.rules.loader import load_rules
+
+    assert isinstance(tmp_path, Path)
+    replacement = {"[appeal_rights]": "[appeal_wrongs]",
+                   "category: false_positive": "category: appeal_rights"}.get(change, "")
+    (tmp_path / "fp.yaml").write_text(_FP_RULE.replace(change, replacement))
+    with pytest.raises(RuleFileError, match=message):
+        load_rules([tmp_path], builtin=False)
+
+
+def test_a_sentence_that_states_an_exclusion_outweighs_its_section(scanner: Scanner) -> None:
+    text = ("Appeals\n"
+            "You may appeal any decision we make. "
+            "The plan does not cover investigational drugs or devices.\n")
+    found = [f for f in scanner.scan_text(text).findings
+             if f.category == "experimental_exclusion"]
+    assert found and "though its sentence says it" in found[0].explanation
+    history = ("Revision History\n"
+               "2021 Annual update. Added an investigational and not covered statement for "
+               "bone growth stimulators.\n")
+    assert not _categories(scanner.scan_text(history), "experimental_exclusion")
+
+
+def test_overlapping_passages_too_long_together_stay_two_findings() -> None:
+    from policyscan.candidates import Candidate, merge
+    from policyscan.match import RawHit
+    from policyscan.rules.loader import load_rules
+
+    rule = next(r for r in load_rules().rules if r.category == "experimental_exclusion")
+
+    def cand(start: int, end: int, score: float) -> Candidate:
+        return Candidate(rule, 1, start, end, RawHit(rule.id, start, start + 5, "phrase", "x"),
+                         score, [], False, None, None, [])
+
+    # A weaker passage overlapping a stronger one is kept whole, not cut to the stronger's.
+    merged = merge([cand(0, 300, 0.88), cand(250, 560, 0.9)])
+    assert [(c.start, c.end) for c in merged] == [(0, 300), (250, 560)]
+    assert [(c.start, c.end) for c in merge([cand(0, 200, 0.8), cand(150, 300, 0.9)])] == \
+        [(0, 300)]
+
+
+def test_a_plan_clock_after_a_colon_is_no_member_deadline(scanner: Scanner) -> None:
+    text = ("Complaints\nIf we can settle it quickly\n"
+            "within two working days: we will try to settle your complaint within two working "
+            "days of hearing from you.\n")
+    assert not _categories(scanner.scan_text(text), "appeal_deadline")
+
+
+def test_a_company_ltd_is_not_long_term_disability(scanner: Scanner) -> None:
+    text = ("Complaints\nIf you are unhappy with the handling of your claim, please write to "
+            "Harbour Assurance Ltd, 4 Quay Street, Bristol.\n")
+    assert _categories(scanner.scan_text(text), "appeal_rights")
+
+
+def test_services_listed_under_an_investigational_lead_in(scanner: Scanner) -> None:
+    text = ("Other techniques for leg veins not listed above are considered investigational,\n"
+            "including but not limited to:\n"
+            "• Foam closure of perforating veins\n"
+            "• Glue sealing of any tributary vein\n"
+            "\n"
+            "CPT\n"
+            "R06.83 Snoring\n")
+    found = _categories(scanner.scan_text(text), "experimental_exclusion")
+    assert any("Foam closure" in q for q in found) and any("Glue sealing" in q for q in found)
+    assert not any("Snoring" in q for q in found)
+
+
+def test_a_code_system_label_does_not_end_the_list_above_it() -> None:
+    from policyscan.rules.loader import load_rules
+    from policyscan.structure import RoleWords
+
+    words = RoleWords.from_vocabulary(load_rules().vocabulary)
+    assert words.is_label("CPT") and words.is_label("ICD-10 Diagnosis")
+    assert not words.is_label("CPT codes for cosmetic procedures")

@@ -9,7 +9,7 @@ for its regime is given, labelled as a default and never as a plan term.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -93,3 +93,20 @@ def due_dates(report: DocumentReport, page_texts: Mapping[int, str], case: Case
                 if default is not None:
                     out.append(_due_dict(default, page=None, quote=None, action=action))
     return out
+
+
+def apply_case(report: DocumentReport, page_texts: Mapping[int, str],
+               case: Case) -> DocumentReport:
+    """The member's case, a step over the finished report: the outlook for each procedure
+    and the due dates counted from the case's dates."""
+    from .outlook import outlook
+    from .procedures import get_procedure
+
+    views = []
+    for pid in case.procedures:  # --procedure is repeatable: an outlook each
+        procedure = get_procedure(pid)
+        if procedure is not None:
+            views.append(outlook(procedure, report, page_texts).to_dict())
+    return replace(report, outlook=views[0] if views else None,
+                   outlooks=tuple(views) if len(views) > 1 else (),
+                   due_dates=tuple(due_dates(report, page_texts, case)))

@@ -7,13 +7,16 @@ part) and scans any number of documents. One document's failure becomes that doc
 
 from __future__ import annotations
 
+import re
 import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
 
-from .case import Case
+from .candidates import Candidate, NegativeEvidence, is_negative, merge, score_hit
+from .case import Case, apply_case
 from .classify import classify
 from .errors import DocumentError
 from .extract import PageText, SourceDocument, open_document
@@ -25,9 +28,9 @@ from .match.deadline import read_deadline
 from .match.filters import get_filter
 from .match.fuzzy import FuzzyMatcher, FuzzyPhrase
 from .match.words import WordLists, find_words
-from .models import Box, Deadline, DocumentReport, Finding, PlanInfo, ScanError
+from .models import Box, DocumentReport, Finding, PlanInfo, ScanError
 from .plan import read_plan_info
-from .quotes import MAX_QUOTE, context_of, quote_span
+from .quotes import context_of, quote_span
 from .rules.loader import RuleSet
 from .rules.schema import Rule
 from .structure import RoleWords, SectionMap, build_sections
@@ -38,6 +41,9 @@ from .structure import RoleWords, SectionMap, build_sections
 MAX_FINDINGS_PER_PAGE = 1000
 # Items of a list a quote may take in (quotes.py caps them by length too).
 MAX_LIST_ITEMS = 12
+# Words a list item needs to name a service ("Tongue base suspension"), not a label.
+MIN_ITEM_WORDS = 3
+_ITEM_WORD = re.compile(r"[A-Za-z]{2,}")
 # How far back the sentences leading into a hit's sentence may reach.
 LEAD_CHARS = 400
 
@@ -57,35 +63,6 @@ class ScanOptions:
     # The score every candidate must reach to be reported; None: each category's own
     # threshold (pattern files). Lower shows weaker evidence too, higher only the surest.
     min_score: float | None = None
-
-
-@dataclass
-class _Candidate:
-    rule: Rule
-    page: int
-    start: int  # quote span in normalised text
-    end: int
-    hit: RawHit
-    score: float
-    reasons: list[str]
-    negated: bool
-    deadline: Deadline | None
-    section_title: str | None
-    also: list[str]
-    section_role: str = "none"
-
-
-def _score(rule: Rule, hit: RawHit, adjust: float) -> float:
-    """The rule's score, moved by the evidence around the hit (``adjust``).
-
-    A longer trigger ("look of your skin") is surer than one word ("cosmetic"); a fuzzy
-    hit counts its similarity.
-    """
-    words = len(hit.detail.split()) if hit.method == "phrase" else 2
-    score = rule.score + 0.01 * min(max(words - 1, 0), 3) + adjust
-    if hit.method == "fuzzy":
-        score *= hit.ratio / 100
-    return max(0.0, min(score, 1.0))
 
 
 def _lead_start(sentences: Sequence[tuple[int, int]], k: int, sections: SectionMap,
@@ -148,6 +125,8 @@ def _method_text(hit: RawHit) -> str:
         return f"phrase '{hit.detail}'"
     if hit.method == "token":
         return f"token {hit.detail}"
+    if hit.method == "item":
+        return f"an item {hit.detail}"
     return f"fuzzy {hit.detail}"
 
 
@@ -160,10 +139,14 @@ class Scanner:
         self._by_id = rules.by_id()
         self._role_words = RoleWords.from_vocabulary(rules.vocabulary)
         self._words = WordLists(rules.vocabulary)
+        self._item_rules = [r for r in rules.rules if r.list_items]
         self._spacy: object | None = None
         # When a list, every rejected hit is recorded here as (page, rule, text, reason):
         # the answer to "why was this not found?".
         self.trace: list[tuple[int, str, str, str]] | None = None
+        # False-positive rules left out of the weighing (a rule's own examples show what
+        # the scan gives without it).
+        self.ignore_rules: frozenset[str] = frozenset()
         self._fuzzy = FuzzyMatcher([FuzzyPhrase(r.id, p, r.fuzzy_threshold)
                                     for r in rules.rules for p in r.fuzzy])
 
@@ -247,23 +230,8 @@ class Scanner:
         report = replace(base, findings=tuple(findings), facts=facts,
                          plan=read_plan_info(usable, kind), warnings=tuple(warnings), sbc=sbc)
         if self.options.case:
-            report = self._apply_case(report, {p.number: p.text for p in usable})
+            report = apply_case(report, {p.number: p.text for p in usable}, self.options.case)
         return report
-
-    def _apply_case(self, report: DocumentReport, texts: dict[int, str]) -> DocumentReport:
-        from .case import due_dates
-        from .outlook import outlook
-        from .procedures import get_procedure
-
-        case = self.options.case
-        views = []
-        for pid in case.procedures:
-            procedure = get_procedure(pid)
-            if procedure is not None:
-                views.append(outlook(procedure, report, texts).to_dict())
-        return replace(report, outlook=views[0] if views else None,
-                       outlooks=tuple(views) if len(views) > 1 else (),
-                       due_dates=tuple(due_dates(report, texts, case)))
 
     @staticmethod
     def _page_warnings(doc: SourceDocument) -> list[str]:
@@ -296,12 +264,13 @@ class Scanner:
                                                        *cell_breaks.get(page.number, ()))})
             analysis = _split_sentences(analysis, cuts)
             hits = self._with_fuzzy(norm.text, analysis)
+            hits.extend(self._list_items(page, norm, sections))
             # Candidates beyond a few per finding kept only cost time: passages merge, but
             # rarely more than three rules into one.
             candidates = self._candidates(page, norm, analysis, hits, sections, kind,
                                           limit=4 * MAX_FINDINGS_PER_PAGE)
             starts = [s for s, _ in analysis.sentences]
-            merged = sorted(self._merge(candidates), key=lambda c: c.start)
+            merged = sorted(merge(candidates), key=lambda c: c.start)
             for cand in merged[:MAX_FINDINGS_PER_PAGE]:
                 context = context_of(norm.text, cand.start, cand.end, analysis.sentences, starts)
                 findings.append(self._finding(doc, page, norm, cand, context))
@@ -316,6 +285,27 @@ class Scanner:
                                 f"{MAX_FINDINGS_PER_PAGE:,} are reported")
         findings.sort(key=lambda f: (f.page, f.start, f.category))
         return findings
+
+    def _list_items(self, page: PageText, norm: NormalizedText,
+                    sections: SectionMap) -> list[RawHit]:
+        """Hits of ``list_items`` rules: each item line under a list lead-in of their roles
+        (a service name under "The following are investigational:" has no trigger word)."""
+        if not self._item_rules:
+            return []
+        headings = set(sections.breaks(page.number))
+        out: list[RawHit] = []
+        for ln in page.lines:
+            section = sections.at(page.number, ln.start)
+            if not section.listed or ln.start in headings:
+                continue  # not under a lead-in, or the lead-in (a heading) itself
+            if len(_ITEM_WORD.findall(page.text, ln.start, ln.end)) < MIN_ITEM_WORDS:
+                continue  # a column label ("CPT") or a code alone names no service
+            start, end = norm.to_norm(ln.start), norm.to_norm(ln.end)
+            for rule in self._item_rules:
+                if section.role in rule.list_items and end > start:
+                    out.append(RawHit(rule.id, start, end, "item",
+                                      f"under '{section.title}'"))
+        return out
 
     def _with_fuzzy(self, text: str, analysis: TextAnalysis) -> list[RawHit]:
         hits = list(analysis.hits)
@@ -347,25 +337,42 @@ class Scanner:
 
     def _candidates(self, page: PageText, norm: NormalizedText, analysis: TextAnalysis,
                     hits: list[RawHit], sections: SectionMap, kind: str,
-                    limit: int) -> list[_Candidate]:
+                    limit: int) -> list[Candidate]:
         """Hits that pass their rule's context, filters and deadline reading, in page
         order, at most ``limit`` of them."""
         starts = [s for s, _ in analysis.sentences]
-        out: list[_Candidate] = []
-        for hit in sorted(hits, key=lambda h: h.start):
-            if len(out) >= limit:
-                break
-            rule = self._by_id[hit.rule]
+
+        def context(hit: RawHit) -> HitContext | None:
             raw_start = norm.to_raw(hit.start)
             if sections.in_toc(page.number, raw_start):
-                continue  # a table-of-contents line names a section; it states nothing
+                return None  # a table-of-contents line names a section; it states nothing
             k = bisect_right(starts, hit.start) - 1
             sentence = analysis.sentences[k] if k >= 0 else (0, 0)
             section = sections.at(page.number, raw_start)
             lead = _lead_start(analysis.sentences, k, sections, page.number, norm,
                                section) if k > 0 else None
-            ctx = HitContext(kind, page.number, norm.text, hit.start, hit.end, sentence,
-                             section, lead, self._words)
+            return HitContext(kind, page.number, norm.text, hit.start, hit.end, sentence,
+                              section, lead, self._words)
+
+        ordered = sorted(hits, key=lambda h: h.start)
+        against = NegativeEvidence()
+        negatives = (h for h in ordered if is_negative(self._by_id[h.rule]))
+        for hit in islice(negatives, limit):
+            rule = self._by_id[hit.rule]
+            ctx = context(hit)
+            if ctx is not None and score_hit(rule, hit, weigh_context(
+                    ctx, rule.context).adjust) >= self.rules.threshold(rule.category):
+                against.add(rule, hit, ctx.sentence, norm.text)
+        out: list[Candidate] = []
+        for hit in ordered:
+            if len(out) >= limit:
+                break
+            rule = self._by_id[hit.rule]
+            ctx = None if is_negative(rule) else context(hit)
+            if ctx is None:
+                continue
+            sentence, section = ctx.sentence, ctx.section
+            k = bisect_right(starts, hit.start) - 1
             evidence = weigh_context(ctx, rule.context)
             dropped = next((r for r in (get_filter(name)(ctx) for name in rule.unless) if r),
                            None)
@@ -373,6 +380,8 @@ class Scanner:
                 self._reject(ctx, rule, dropped)
                 continue
             reasons = evidence.reasons
+            penalty, why_not = against.weigh(rule.category, hit, sentence, self.ignore_rules)
+            reasons.extend(why_not)
             deadline = None
             if rule.extract == "deadline":
                 reading = read_deadline(ctx)
@@ -384,7 +393,7 @@ class Scanner:
             negation = find_words(rule.negated_by, ctx.window("sentence"))
             if negation:
                 reasons.append(f"negated by '{negation.group(0)}'")
-            score = _score(rule, hit, evidence.adjust)
+            score = score_hit(rule, hit, evidence.adjust + penalty)
             threshold = (self.options.min_score if self.options.min_score is not None
                          else self.rules.threshold(rule.category))
             if score < threshold:
@@ -399,7 +408,7 @@ class Scanner:
                 k = bisect_left(starts, qe)
                 if k < len(analysis.sentences):
                     qe = quote_span(norm.text, analysis.sentences[k], hit, rule.quote)[1]
-            out.append(_Candidate(rule, page.number, qs, qe, hit, score, reasons,
+            out.append(Candidate(rule, page.number, qs, qe, hit, score, reasons,
                                   negation is not None, deadline, section.title, [],
                                   section.role))
         return out
@@ -407,39 +416,6 @@ class Scanner:
     def _reject(self, ctx: HitContext, rule: Rule, reason: str) -> None:
         if self.trace is not None:
             self.trace.append((ctx.page, rule.id, ctx.window("sentence")[:200], reason))
-
-    @staticmethod
-    def _merge(candidates: list[_Candidate]) -> list[_Candidate]:
-        """One finding per passage and category: overlapping hits merge, the best leads."""
-        def key(c: _Candidate) -> tuple[object, ...]:
-            d = c.deadline
-            return (c.rule.category, (d.value, d.unit) if d else None)
-
-        groups: dict[tuple[object, ...], list[_Candidate]] = {}
-        for c in sorted(candidates, key=lambda c: (c.start, -c.score)):
-            groups.setdefault(key(c), []).append(c)
-        merged: list[_Candidate] = []
-        for group in groups.values():
-            current: _Candidate | None = None
-            for c in group:
-                if current is not None and c.start < current.end:
-                    best, other = (current, c) if current.score >= c.score else (c, current)
-                    lo, hi = min(current.start, c.start), max(current.end, c.end)
-                    longest = max(MAX_QUOTE, current.end - current.start, c.end - c.start)
-                    if hi - lo > longest + 80:
-                        lo, hi = best.start, best.end
-                    also = [*current.also, *c.also]
-                    if other.rule.id != best.rule.id and other.rule.id not in also:
-                        also.append(other.rule.id)
-                    current = replace(best, start=lo, end=hi, also=also,
-                                      negated=best.negated and other.negated)
-                else:
-                    if current is not None:
-                        merged.append(current)
-                    current = c
-            if current is not None:
-                merged.append(current)
-        return merged
 
     @staticmethod
     def _codes(doc: SourceDocument, page: PageText, norm: NormalizedText,
@@ -472,7 +448,7 @@ class Scanner:
         return out, max(0, len(hits) - limit)
 
     def _finding(self, doc: SourceDocument, page: PageText, norm: NormalizedText,
-                 c: _Candidate, context: str) -> Finding:
+                 c: Candidate, context: str) -> Finding:
         rs, re_ = norm.span_to_raw(c.start, c.end)
         ts, te = norm.span_to_raw(c.hit.start, c.hit.end)
         boxes = doc.boxes(page.number, rs, re_)

@@ -23,8 +23,10 @@ from .match.words import compile_words
 # "covered"). The words are the vocabulary lists ``heading_<role>`` of the pattern files.
 HEADING_ROLES: tuple[str, ...] = ("civil_rights", "privacy", "history", "exclusions",
                                   "appeals", "definitions", "covered")
-# Roles a list lead-in can give the items under it (vocabulary ``lead_in_<role>``).
-LEAD_IN_ROLES: tuple[str, ...] = ("exclusions", "covered")
+# Roles a list lead-in can give the items under it (vocabulary ``lead_in_<role>``), in the
+# order they are tried: "investigational and not medically necessary:" opens a list of
+# experimental services before it opens one of exclusions.
+LEAD_IN_ROLES: tuple[str, ...] = ("experimental", "exclusions", "covered")
 
 
 _RoleWordList = tuple[tuple[str, re.Pattern[str]], ...]
@@ -36,6 +38,9 @@ class RoleWords:
 
     headings: _RoleWordList
     lead_ins: _RoleWordList
+    # Lines that label a table's columns or code systems ("CPT", "ICD-10 Diagnosis"): set
+    # in bold like headings, but the list above them goes on (vocabulary ``table_labels``).
+    labels: re.Pattern[str] | None = None
 
     @classmethod
     def from_vocabulary(cls, vocabulary: Mapping[str, tuple[str, ...]]) -> RoleWords:
@@ -47,7 +52,11 @@ class RoleWords:
                     out.append((role, pattern))
             return tuple(out)
 
-        return cls(compiled("heading_", HEADING_ROLES), compiled("lead_in_", LEAD_IN_ROLES))
+        return cls(compiled("heading_", HEADING_ROLES), compiled("lead_in_", LEAD_IN_ROLES),
+                   compile_words(tuple(vocabulary.get("table_labels", ()))))
+
+    def is_label(self, text: str) -> bool:
+        return self.labels is not None and self.labels.fullmatch(text) is not None
 
     def heading_role(self, text: str) -> str:
         return next((role for role, pattern in self.headings if pattern.search(text)), "none")
@@ -128,6 +137,7 @@ _DIGITS = re.compile(r"\d+")
 class Section:
     role: str  # one of rules.schema.SECTION_ROLES
     title: str | None  # what a finding reports as its section
+    listed: bool = False  # under a list lead-in ("Not covered:"), whose text is the title
 
 
 NO_SECTION = Section("none", None)
@@ -182,7 +192,7 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
         return None
     if _DIGITS.sub("#", raw.strip().lower()) in running:
         return None
-    if _TABLE_ROW.search(text):
+    if _TABLE_ROW.search(text) or words.is_label(text):
         return None  # a benefit-table row ("… Not covered Not covered", "$30 copay")
     ends_sentence = raw.rstrip().rstrip("\"'”’)").endswith((".", ";", ","))
     by_font = False
@@ -260,31 +270,58 @@ def _effective(stack: list[_Heading | Section]) -> Section:
             if item.role != "none":
                 return item
         elif item.role != "none":
-            return Section(item.role, item.title)
+            return Section(item.role, item.title, listed=item.level == LEAD_IN_LEVEL)
     for item in reversed(stack):
         if isinstance(item, _Heading):
             return Section("none", item.title)
     return NO_SECTION
 
 
-_LEAD_IN_END = re.compile(r"(?::|\bthe following|\bfollowing services)\s*$", re.I)
-_LIST_MARK = re.compile(r"^\s*(?:[\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7*\-\u2013]|"
+# A parenthesis after the colon ("Not covered: (see also Section 7) (cont.)") is an aside.
+_LEAD_IN_END = re.compile(r"(?::(?:\s*\([^()]*\))*|\bthe following|\bfollowing services)\s*$",
+                          re.I)
+_ASIDE = re.compile(r"\([^()]*\)")
+# A sentence that points at the list under it ("The services below are not covered.")
+# opens it too, when a list item follows.
+_POINTS_DOWN = re.compile(r"\b(?:below|following|listed|these|as follows)\b[^.]*\.\s*$", re.I)
+# Used with .match(text, pos), which anchors at pos ("^" would not match there).
+_LIST_MARK = re.compile(r"[ \t]*(?:[\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7*\-\u2013]|"
                         r"\(?[a-z0-9]{1,3}[.)])\s", re.I)
 LEAD_IN_LEVEL = -1.0  # below every heading: the next heading of any size ends its scope
 MAX_LEAD_IN_WORDS = 16
+_SENTENCE_END = re.compile(r"[.:;!?]\s*$")
 
 
-def _lead_in(page: PageText, ln: Line, words: RoleWords) -> _Heading | None:
+def _next_line(text: str, end: int) -> int:
+    """Where the line after the one ending at ``end`` starts (past a CR LF or an LF)."""
+    for br in ("\r\n", "\n"):
+        if text.startswith(br, end):
+            return end + len(br)
+    return end
+
+
+def _lead_in(page: PageText, ln: Line, words: RoleWords,
+             prev: Line | None = None) -> _Heading | None:
     """A line that opens a list and says what the list is ("Not covered:", "We do not
-    cover the following:"): its role carries to the items under it."""
+    cover the following:"): its role carries to the items under it. A lead-in set on two
+    lines ("… are considered investigational," / "including but not limited to:") is
+    read whole."""
     raw = page.text[ln.start:ln.end]
-    text = _clean(raw)
-    if not _LEAD_IN_END.search(raw.rstrip()) or len(text.split()) > MAX_LEAD_IN_WORDS:
+    if not _LEAD_IN_END.search(raw.rstrip()) and not (
+            _POINTS_DOWN.search(raw.rstrip())
+            and _LIST_MARK.match(page.text, _next_line(page.text, ln.end))):
         return None
-    role = words.lead_in_role(text)
-    if role == "none":
-        return None
-    return _Heading(ln.start, ln.end, LEAD_IN_LEVEL, role, text)
+    starts = [(ln.start, MAX_LEAD_IN_WORDS)]
+    if prev is not None and not _SENTENCE_END.search(page.text, prev.start, prev.end):
+        starts.append((prev.start, MAX_LEAD_IN_WORDS + MAX_LEAD_IN_WORDS // 2))
+    for start, most in starts:
+        text = _clean(page.text[start:ln.end])
+        if len(_ASIDE.sub("", text).split()) > most:
+            return None
+        role = words.lead_in_role(text)
+        if role != "none":
+            return _Heading(start, ln.end, LEAD_IN_LEVEL, role, text)
+    return None
 
 
 def build_sections(doc: SourceDocument, kind: str,
@@ -317,19 +354,22 @@ def build_sections(doc: SourceDocument, kind: str,
                      if _TOC_LINE.search(page.text, ln.start, ln.end)]
         if toc_lines:
             toc[page.number] = toc_lines
+        prev: Line | None = None
         for ln in page.lines:
             if toc_lines and any(s <= ln.start < e for s, e in toc_lines):
                 continue
+            above, prev = prev, ln
             h = _line_heading(page, ln, body, running, words)
             if h is not None and kind == "glossary":
                 # A glossary's headings are the terms it defines ("Appeal", "Excluded
                 # Services"): definitions, whatever the words.
                 h = _Heading(h.offset, h.end, h.level, "definitions", h.title)
             if h is None and not sbc and kind != "glossary":
-                h = _lead_in(page, ln, words)
+                h = _lead_in(page, ln, words, above)
             if h is not None:
                 events.append((h.offset, "heading", h))
                 page_breaks.extend((h.offset, h.end))
+                prev = None  # a lead-in's first line is prose, never a heading
         for m in _SBC_ANCHOR_RE.finditer(page.text):
             i = next(int(k[1:]) for k, v in m.groupdict().items() if v)
             role, title, _ = _SBC_ANCHORS[i]

@@ -12,7 +12,7 @@ class RawHit:
     rule: str
     start: int
     end: int
-    method: str  # phrase | token | fuzzy
+    method: str  # phrase | token | fuzzy | item (a line under a list lead-in)
     detail: str  # what matched: the phrase, pattern number, or fuzzy score
     ratio: float = 100.0  # fuzzy similarity; 100 for exact matches
 

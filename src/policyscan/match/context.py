@@ -24,6 +24,12 @@ BOTH_SUPPORT = 0.02  # section and words agree
 LEAD_SUPPORT = -0.08  # support only in the sentences leading into the hit's
 NO_SUPPORT = -0.4  # the rule asks for context and nothing around the hit gives it
 AGAINST = -0.6  # a not_section, not_near or not_before word
+# A not_section when the hit's own sentence supports it: the sentence is nearer evidence
+# than its section ("We do not cover experimental drugs." in an appeals chapter).
+# Not in sections that only describe (a change log, a definition, a notice): what a
+# sentence there says is never a plan term.
+SECTION_OUTWEIGHED = -0.25
+DESCRIPTIVE_ROLES = frozenset({"history", "definitions", "civil_rights", "privacy"})
 
 
 @dataclass(frozen=True)
@@ -90,10 +96,14 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
     """Evidence for and against the hit under the rule's ``context``."""
     ev = Evidence()
     role = ctx.section.role
-    if role in context.not_sections:
-        ev.against.append(f"in section role {role}")
-        ev.adjust += AGAINST
     window = ctx.window(context.window)
+    if role in context.not_sections:
+        said = role not in DESCRIPTIVE_ROLES and bool(
+            (context.near and find_words(context.near, window))
+            or (context.before and find_words(context.before, ctx.before())))
+        ev.against.append(f"in section role {role}"
+                          + (", though its sentence says it" if said else ""))
+        ev.adjust += SECTION_OUTWEIGHED if said else AGAINST
     if context.not_near:
         m = find_words(context.not_near, window)
         if m:

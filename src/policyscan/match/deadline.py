@@ -40,7 +40,8 @@ _PLACEHOLDER = re.compile(r"\[[^\]]{0,80}$|^[^\[]{0,80}\]|\binsert\b|_{3,}|\bxx+
 _DECISION_VERB = (
     r"(decid\w*|decision|respond\w*|response|notif\w*|answer\w*|resolv\w*|complet\w*|"
     r"conduct\w*|process\w*|review\w*|make|send|give|issu\w*|provid\w*|acknowledg\w*|"
-    r"mail\w*|rule|reach|render\w*|extend\w*|take|forward\w*|hold|schedul\w*|assign\w*)"
+    r"mail\w*|rule|reach|render\w*|extend\w*|take|forward\w*|hold|schedul\w*|assign\w*|"
+    r"settl\w*|investigat\w*|conclud\w*)"
 )
 _MODAL = (r"(will|must|shall|should|may|can|could|would|is required to|are required to|"
           r"agrees? to|has to|have to)")
@@ -56,7 +57,7 @@ _DO_NOT_CLOCK = re.compile(
 # "Within five (5) business days …, Highmark will complete a preliminary review": the
 # subject follows the number when the sentence opens with it.
 _AFTER_CLOCK = re.compile(
-    r"^[^.;]{0,160}?,\s*(?:the\s+)?(?P<subj>[\w']+)(?:\s+[\w']+)?\s+" + _MODAL
+    r"^[^.;]{0,160}?[,:]\s*(?:the\s+)?(?P<subj>[\w']+)(?:\s+[\w']+)?\s+" + _MODAL
     + r"\s+(?:not\s+)?(?:[\w,]+\s+){0,3}?" + _DECISION_VERB + r"\b",
     re.I,
 )

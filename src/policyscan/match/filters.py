@@ -1,10 +1,12 @@
 """Named false-positive filters that rules list under ``unless:``.
 
 Each filter looks at a hit's surroundings and returns why the hit must be dropped, or
-None. They encode what documents in general do, not one file: a nondiscrimination notice
-tells you how to file a *discrimination* grievance; a combined benefits guide has appeal
-rules for disability and life insurance too; a clinical-trial clause *covers* routine
-costs of investigational treatment.
+None. They encode what documents in general do, not one file, where the shape is more than
+words standing together: a nondiscrimination notice tells you how to file a
+*discrimination* grievance, and its heading may be a page away; a clinical-trial clause
+*covers* routine costs of investigational treatment unless an exception turns it around.
+Shapes that are words in a sentence (a provider without appeal rights, a licensing
+statement) are false-positive rules in ``patterns/false_positives.yaml`` instead.
 
 A filter's code says only where to look; the words it looks for are vocabulary lists of
 the pattern files (``filter_*`` in vocabulary.yaml), so a ``--patterns`` user can extend
@@ -51,23 +53,6 @@ def civil_rights_notice(ctx: HitContext) -> str | None:
     return None
 
 
-def non_medical_benefit(ctx: HitContext) -> str | None:
-    m = ctx.words.search("filter_non_medical", ctx.around(400))
-    if m:
-        return f"about a non-medical benefit ('{m.group(0)}' nearby)"
-    return None
-
-
-def provider_rights(ctx: HitContext) -> str | None:
-    """ "Providers do not have independent appeal rights": who may NOT appeal."""
-    sentence = ctx.window("sentence")
-    words = ctx.words
-    if (words.search("filter_provider", sentence) and words.search("filter_denial", sentence)
-            and words.search("filter_provider_rights", sentence)):
-        return "says who does NOT have appeal rights"
-    return None
-
-
 def covered_clinical_trial(ctx: HitContext) -> str | None:
     """A clause that covers routine costs in a trial; not an exclusion "except" for them."""
     if ctx.section.role == "exclusions":
@@ -94,16 +79,9 @@ def research_description(ctx: HitContext) -> str | None:
     return None
 
 
-def right_to_refuse(ctx: HitContext) -> str | None:
-    if (ctx.words.search("filter_refuse", ctx.before(120))
-            and not ctx.words.search("filter_excluding", ctx.window("sentence"))):
-        return "a member's right to refuse, not an exclusion"
-    return None
-
-
 # Shapes, not words: what stands directly before the hit ("non-", "not considered for").
 _TURNED_AROUND = re.compile(r"\b(?:non-?|not|never)\s*(?:(?:considered|deemed|regarded)\s+)?"
-                           r"(?:(?:for|to\s+be|as)\s+)?$", re.I)
+                            r"(?:(?:for|to\s+be|as)\s+)?$", re.I)
 
 
 def non_prefixed(ctx: HitContext) -> str | None:
@@ -132,11 +110,8 @@ FILTERS: dict[str, Filter] = {
     "non_prefixed@1": non_prefixed,
     "bare_label@1": bare_label,
     "civil_rights_notice@1": civil_rights_notice,
-    "non_medical_benefit@1": non_medical_benefit,
-    "provider_rights@1": provider_rights,
     "covered_clinical_trial@1": covered_clinical_trial,
     "research_description@1": research_description,
-    "right_to_refuse@1": right_to_refuse,
 }
 
 

@@ -10,6 +10,7 @@ token patterns go to the Matcher, whose cost grows with every pattern (keep them
 from __future__ import annotations
 
 import os
+import re
 import sys
 import types
 from collections.abc import Iterable, Sequence
@@ -109,12 +110,17 @@ def token_norm(text: str) -> str:
 # Prefixes written joined, hyphenated or spaced ("preauthorization", "pre-authorization",
 # "pre authorization"): each phrase is matched in all three forms.
 _PREFIXES = ("pre", "non", "post")
+_INITIALISM = re.compile(r"^(?:[a-z]\.){2,}$")
 
 
 def phrase_variants(phrase: str) -> list[str]:
     """The phrase and its other hyphen/prefix spellings."""
     out = [phrase]
     words = phrase.split()
+    if any(_INITIALISM.match(w) for w in words):
+        # The tokenizer keeps "U.S." whole but splits "u.s." (a full stop after a lower-case
+        # letter ends a word): a phrase is written in lower case, a document is not.
+        out.append(" ".join(w.upper() if _INITIALISM.match(w) else w for w in words))
     for i, word in enumerate(words):
         forms: list[str] = []
         head, sep, tail = word.partition("-")
@@ -142,6 +148,7 @@ def _blank() -> Any:
     nlp.vocab.lex_attr_getters[NORM] = token_norm
     nlp.add_pipe("sentencizer", config={"punct_chars": _PUNCT_CHARS})
     return nlp
+
 
 
 def _chunks(text: str) -> list[tuple[int, str]]:

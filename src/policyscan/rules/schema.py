@@ -20,18 +20,21 @@ SECTION_ROLES: frozenset[str] = frozenset({
     "sbc_other_covered",
     "sbc_continue_coverage", "sbc_appeals", "sbc_mec", "sbc_language", "sbc_examples",
     "exclusions", "covered", "appeals", "definitions", "civil_rights", "privacy",
-    "history", "none",
+    "history", "experimental", "none",
 })
 EXTRACTORS: frozenset[str] = frozenset({"deadline"})
 QUOTE_MODES: frozenset[str] = frozenset({"sentence", "match"})
-# Categories beyond the eight of categories.md that rules may produce.
-EXTRA_CATEGORIES: frozenset[str] = frozenset({"code"})
+# Rules of this category report nothing: a hit speaks against candidates of the categories
+# in its ``against`` list (a civil-rights notice's "grievance", a licensee's "independent").
+FALSE_POSITIVE = "false_positive"
+# Categories beyond the eight of categories.md that rules may have.
+EXTRA_CATEGORIES: frozenset[str] = frozenset({"code", FALSE_POSITIVE})
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _ALLOWED_FIELDS = frozenset({
     "id", "category", "title", "phrases", "patterns", "fuzzy", "fuzzy_threshold", "context",
     "unless", "negated_by", "extract", "quote", "score", "facts", "source", "examples",
-    "notes",
+    "notes", "against", "list_items",
 })
 _CONTEXT_FIELDS = frozenset({"sections", "not_sections", "near", "not_near", "window",
                              "before", "not_before"})
@@ -81,6 +84,10 @@ class Rule:
     extract: str | None = None
     quote: str = "sentence"
     facts: bool = True
+    against: tuple[str, ...] = ()  # false-positive rules: the categories they speak against
+    # Every item line under a list lead-in of one of these section roles is a hit ("The
+    # following are investigational:" then service names with no trigger word of their own).
+    list_items: tuple[str, ...] = ()
 
 
 class _Fields(Fields):
@@ -216,8 +223,14 @@ def build_rule(file: str, raw: Any, *, default_category: str | None,
     if short:
         raise f.fail("fuzzy", f"phrases shorter than {MIN_FUZZY_LENGTH} characters match too "
                               f"much when fuzzed: {short}")
-    if not (phrases or patterns or fuzzy):
-        raise f.fail("phrases", "a rule needs at least one of phrases, patterns or fuzzy")
+    list_items = f.phrases("list_items")
+    bad_roles = [r for r in list_items if r not in SECTION_ROLES]
+    if bad_roles:
+        raise f.fail("list_items", f"unknown section role(s) {bad_roles}; known: "
+                                   f"{', '.join(sorted(SECTION_ROLES))}")
+    if not (phrases or patterns or fuzzy or list_items):
+        raise f.fail("phrases", "a rule needs at least one of phrases, patterns, fuzzy or "
+                                "list_items")
     threshold = raw.get("fuzzy_threshold", 90)
     if not isinstance(threshold, (int, float)) or not 70 <= threshold <= 100:
         raise f.fail("fuzzy_threshold", f"must be a number from 70 to 100, not {brief(threshold)}")
@@ -237,10 +250,19 @@ def build_rule(file: str, raw: Any, *, default_category: str | None,
     facts = raw.get("facts", True)
     if not isinstance(facts, bool):
         raise f.fail("facts", "must be true or false")
+    against = f.phrases("against")
+    if category == FALSE_POSITIVE and not against:
+        raise f.fail("against", "a false_positive rule must name the categories it speaks "
+                                f"against ({', '.join(CATEGORIES)})")
+    if against and category != FALSE_POSITIVE:
+        raise f.fail("against", "only false_positive rules speak against other categories")
+    bad = [a for a in against if a not in CATEGORIES]
+    if bad:
+        raise f.fail("against", f"unknown categories {bad}; known: {', '.join(CATEGORIES)}")
     return Rule(
         id=rule_id, category=category, title=f.text("title"), source=f.text("source"),
         score=float(score), examples=f.examples(), file=file, phrases=phrases,
         patterns=patterns, fuzzy=fuzzy, fuzzy_threshold=float(threshold), context=f.context(),
         unless=unless, negated_by=f.phrases("negated_by"), extract=extract, quote=quote,
-        facts=facts,
+        facts=facts, against=against, list_items=list_items,
     )
