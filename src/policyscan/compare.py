@@ -188,8 +188,11 @@ def identity_cells(doc: DocumentReport) -> dict[str, Cell]:
     out = {}
     for key, _ in IDENTITY:
         value = " ".join((values[key] or "").split())
-        out[f"identity:{key}"] = (Cell("value", value, (1,) if value and key != "kind" else ())
-                                  if value else Cell("not_stated", STATE_TEXT["not_stated"]))
+        # The header fields stand on page 1; the issuer may come from a web address
+        # anywhere, so no page is claimed for it.
+        page = (1,) if key not in ("kind", "issuer") else ()
+        out[f"identity:{key}"] = (Cell("value", value, page) if value
+                                  else Cell("not_stated", STATE_TEXT["not_stated"]))
     return out
 
 
