@@ -167,7 +167,7 @@ PROSE = (
     "Call {phone} if you need this summary in another language or a larger print size.",
     "Keep your explanation of benefits statements; they show what was billed and what you owe.",
     "Emergency care is covered at the network level wherever you receive it.",
-    "A referral is a written order from your primary care doctor to see a specialist.",
+    "A referral is your primary care doctor's written go-ahead to see a specialist.",
     "Changes to this plan take effect only when we send you a written notice.",
     "Member services is open {hours}.",
     "You may choose any primary care doctor in the network who accepts new patients.",
@@ -177,7 +177,7 @@ PROSE = (
     "The amounts in this summary are for covered services from network providers unless "
     "another amount is shown.",
     "Transplant services are covered only at facilities we designate.",
-    "You can ask for a copy of the complete plan terms at no charge.",
+    "The complete plan terms are free; ask us for a copy.",
     "If you disagree with how a claim was paid, call us first; many problems are solved that "
     "way.",
 )
@@ -185,16 +185,16 @@ NOTE_HEADINGS = ("Notes about using your plan", "More about your costs", "Gettin
                  "Claims and bills", "Your plan and other coverage", "Help and contacts")
 QUESTIONS = (
     ("What is the overall deductible?", "{ded}",
-     "You pay for covered services up to this amount before the plan starts to pay."),
+     "You pay for covered services up to this amount; after that the plan shares the cost."),
     ("Are there services covered before you meet your deductible?",
-     "Yes. Preventive care and office visits with a copay.",
+     "Yes. Office visits with a copay, and preventive care.",
      "Some services are paid by the plan even before the deductible is met."),
     ("Are there other deductibles for specific services?", "{rx_ded}",
-     "You must meet these amounts before the plan pays for those services."),
+     "The plan pays for those services only after you meet these amounts."),
     ("What is the out-of-pocket limit for this plan?", "{oop}",
-     "The most you could pay in a year for covered services."),
+     "The most a year of covered services could cost you."),
     ("What is not included in the out-of-pocket limit?",
-     "Premiums, balance-billed charges and care this plan does not cover.",
+     "Balance-billed charges, premiums and care this plan does not cover.",
      "These costs do not count toward the limit even when you pay them."),
     ("Will you pay less if you use a network provider?", "Yes. See {web} or call {phone}.",
      "A network provider usually costs you less than one outside the network."),
@@ -259,7 +259,7 @@ def make_plan(seed: int, index: int) -> Plan:
         "supply": str(rng.choice((30, 34, 90))), "stay": str(rng.choice((30, 60, 100))),
         "days": str(rng.choice((180, 180, 180, 60, 90, 120))),
         "claim_days": str(rng.choice((90, 180, 365))),
-        "hours": rng.choice(("weekdays from 8 a.m. to 8 p.m.", "every day, 24 hours a day",
+        "hours": rng.choice(("weekdays, 8 a.m. until 8 p.m.", "every day, 24 hours a day",
                              "Monday to Saturday, 7 a.m. to 7 p.m.")),
     }
     oop = ded * 2 + _money(rng, 1000, 4000, 500)
@@ -583,7 +583,7 @@ def draw_landscape_grid(path: Path, plan: Plan) -> int:
     _questions(p, [w * 0.28, w * 0.32, w * 0.40])
     p.heading("Common Medical Event")
     rows, _ = _grid_rows(plan, True)
-    header = ["Common Medical Event", "Services You May Need", "What You Will Pay: Network "
+    header = ["Common Medical Event", "Services You May Need", "What You Will Pay: In-Network "
               "Provider", "What You Will Pay: Out-of-Network Provider",
               "Limitations, Exceptions, & Other Important Information"]
     p.table([w * 0.18, w * 0.2, w * 0.16, w * 0.16, w * 0.30], [header, *rows], header=1)

@@ -332,27 +332,27 @@ NW_PHONE = "1-800-555-0147"
 def northwind_events(g: Gold) -> list[Event | None]:
     pa = "prior_authorization"
 
-    def reduce50() -> str:  # the CMS sample's wording, used in two rows
-        return ("Preauthorization is required. " + g.find(
-            pa, "If you don't get preauthorization, benefits could be reduced by 50%")
-            + " of the total cost of the service.")
+    def reduce50() -> str:  # a penalty as a share of the cost, used in two rows
+        return ("Preauthorization required. " + g.find(
+            pa, "If you don't get preauthorization first, benefits may be reduced by 50%")
+            + " of the total allowed amount.")
 
     return [
         ("If you visit a health care provider's office or clinic", [
             ("Primary care visit to treat an injury or illness",
-             "$30 copay/visit; deductible does not apply", "40% coinsurance",
+             "$30 copay/visit; deductible does not apply", "50% coinsurance",
              "Virtual visits with a network provider cost $10 per visit."),
-            ("Specialist visit", "$60 copay/visit; deductible does not apply", "40% coinsurance",
+            ("Specialist visit", "$60 copay/visit; deductible does not apply", "50% coinsurance",
              "No referral is needed to see a network specialist."),
-            ("Preventive care/screening/ immunization", "No charge", "40% coinsurance",
+            ("Preventive care/screening/ immunization", "No charge", "Not covered",
              "You may have to pay for services that aren't preventive. Ask your provider whether "
              "the services you need are preventive, then check what your plan will pay for.")]),
         ("If you have a test", [
-            ("Diagnostic test (x-ray, blood work)", "20% coinsurance", "40% coinsurance", "None"),
-            ("Imaging (CT/PET scans, MRIs)", "20% coinsurance", "40% coinsurance", reduce50())]),
+            ("Diagnostic test (x-ray, blood work)", "20% coinsurance", "50% coinsurance", "None"),
+            ("Imaging (CT/PET scans, MRIs)", "20% coinsurance", "50% coinsurance", reduce50())]),
         ("If you need drugs to treat your illness or condition<br/><br/>More information about "
          "prescription drug coverage is available at nwhm.example/rx", [
-            ("Generic drugs (Tier 1)", "$15 copay/prescription (retail); $30 copay/prescription "
+            ("Generic drugs (Tier 1)", "$15 copay/prescription (retail); $35 copay/prescription "
              "(mail order)", "Not covered", g.trap(
                  "appeal_deadline", "Covers up to a 30-day supply at a retail pharmacy",
                  "days supply of a prescription, not a time limit to appeal")
@@ -364,58 +364,58 @@ def northwind_events(g: Gold) -> list[Event | None]:
              "copay/prescription (mail order)", "Not covered",
              "Step therapy may apply before a non-preferred drug is covered."),
             None,
-            ("Specialty drugs (Tier 4)", "30% coinsurance up to $250 per prescription",
+            ("Specialty drugs (Tier 4)", "25% coinsurance up to $300 per prescription",
              "Not covered", "Filled only through the Northwind specialty pharmacy program. "
              + g.find(pa, "Requires prior authorization from the plan", "continued group"))]),
         ("If you have outpatient surgery", [
             ("Facility fee (e.g., ambulatory surgery center)", "20% coinsurance",
-             "40% coinsurance", reduce50()),
-            ("Physician/surgeon fees", "20% coinsurance", "40% coinsurance", "None")]),
+             "50% coinsurance", reduce50()),
+            ("Physician/surgeon fees", "20% coinsurance", "50% coinsurance", "None")]),
         ("If you need immediate medical attention", [
             ("Emergency room care", "$350 copay/visit", "$350 copay/visit",
              "Copay waived if you are admitted. Emergency care from an out-of-network provider "
              "is paid at the network level."),
             ("Emergency medical transportation", "20% coinsurance", "20% coinsurance",
              "Ground and air ambulance."),
-            ("Urgent care", "$75 copay/visit", "40% coinsurance", "None")]),
+            ("Urgent care", "$75 copay/visit", "50% coinsurance", "None")]),
         ("If you have a hospital stay", [
-            ("Facility fee (e.g., hospital room)", "20% coinsurance", "40% coinsurance",
+            ("Facility fee (e.g., hospital room)", "25% coinsurance", "50% coinsurance",
              g.find(pa, "Precertification may be required. $250 penalty if not obtained.")
              + " " + g.find(pa, "No preauthorization is required for emergency admissions.",
                             "negated")),
-            ("Physician/surgeon fees", "20% coinsurance", "40% coinsurance", "None")]),
+            ("Physician/surgeon fees", "20% coinsurance", "50% coinsurance", "None")]),
         ("If you need mental health, behavioral health, or substance abuse services", [
             ("Outpatient services", "$30 copay/office visit; 20% coinsurance for other "
-             "outpatient services", "40% coinsurance", "Partial hospitalization and intensive "
+             "outpatient services", "50% coinsurance", "Partial hospitalization and intensive "
              "outpatient programs need prior authorization."),
-            ("Inpatient services", "20% coinsurance", "40% coinsurance",
+            ("Inpatient services", "20% coinsurance", "50% coinsurance",
              "See If you have a hospital stay.")]),
         None,
         ("If you are pregnant", [
-            ("Office visits", "No charge", "40% coinsurance", "Cost sharing does not apply to "
+            ("Office visits", "No charge", "50% coinsurance", "Cost sharing does not apply to "
              "certain preventive services. Maternity care may include tests and services "
              "described elsewhere in this summary (for example, ultrasound)."),
-            ("Childbirth/delivery professional services", "20% coinsurance", "40% coinsurance",
+            ("Childbirth/delivery professional services", "20% coinsurance", "50% coinsurance",
              "None"),
-            ("Childbirth/delivery facility services", "20% coinsurance", "40% coinsurance",
+            ("Childbirth/delivery facility services", "20% coinsurance", "50% coinsurance",
              "None")]),
         ("If you need help recovering or have other special health needs", [
-            ("Home health care", "20% coinsurance", "40% coinsurance",
+            ("Home health care", "25% coinsurance", "50% coinsurance",
              "Limited to 100 visits per calendar year."),
-            ("Rehabilitation services", "$30 copay/visit", "40% coinsurance",
+            ("Rehabilitation services", "$30 copay/visit", "50% coinsurance",
              "Limited to 30 visits per calendar year for physical, occupational and speech "
              "therapy combined. " + g.find("medical_necessity",
                                            "Therapy services must be medically necessary.")),
-            ("Habilitation services", "$30 copay/visit", "40% coinsurance",
+            ("Habilitation services", "$30 copay/visit", "50% coinsurance",
              "Counts toward the rehabilitation visit limit."),
-            ("Skilled nursing care", "20% coinsurance", "40% coinsurance",
+            ("Skilled nursing care", "20% coinsurance", "50% coinsurance",
              g.trap("appeal_deadline", "Up to 60 days per benefit period.",
                     "skilled nursing benefit limit, not a time limit to appeal")
              + " Preauthorization is required."),
-            ("Durable medical equipment", "20% coinsurance", "40% coinsurance",
+            ("Durable medical equipment", "20% coinsurance", "50% coinsurance",
              g.find(pa, "Preauthorization required for DME over $500.")),
             None,
-            ("Hospice services", "No charge", "40% coinsurance", "None")]),
+            ("Hospice services", "No charge", "50% coinsurance", "None")]),
         ("If your child needs dental or eye care", [
             ("Children's eye exam", "No charge", "Not covered",
              "One routine exam per calendar year."),
@@ -438,7 +438,7 @@ def northwind_sbc(out: Path) -> Gold:
 
     def story(g: Gold) -> list[Flowable]:
         top = box([[Paragraph(SBC_HEADER, st["title"]),
-                    Paragraph("Coverage Period: 01/01/2026 - 12/31/2026", st["bold"])],
+                    Paragraph("Coverage Period: 07/01/2026 - 06/30/2027", st["bold"])],
                    [Paragraph(f"{NW}: Northwind Silver PPO 3000", st["bold"]),
                     Paragraph("Coverage for: Individual + Family | Plan Type: PPO", st["bold"])]],
                   [width - 230, 230], grid=False)
@@ -450,18 +450,18 @@ def northwind_sbc(out: Path) -> Gold:
         iq = [["Important Questions", "Answers", "Why This Matters:"],
               ["What is the overall deductible?", "$3,000 individual / $6,000 family (network); "
                "$6,000 / $12,000 (out-of-network)", why_ded],
-              ["Are there services covered before you meet your deductible?", "Yes. Preventive "
-               "care, office visits and generic drugs are covered before you meet your "
-               "deductible.", "This plan covers some items and services even if you haven't yet "
-               "met the deductible amount, but a copayment or coinsurance may apply."],
+              ["Are there services covered before you meet your deductible?", "Yes. Office "
+               "visits, generic drugs and preventive care; no deductible applies to them.",
+               "This plan covers some items and services even if you haven't yet met the "
+               "deductible amount. But a copayment or coinsurance may apply."],
               ["Are there other deductibles for specific services?", "No.",
                "You don't have to meet deductibles for specific services."],
-              ["What is the out-of-pocket limit for this plan?", "$8,000 individual / $16,000 "
-               "family (network); $16,000 / $32,000 (out-of-network)", "The out-of-pocket limit "
+              ["What is the out-of-pocket limit for this plan?", "$7,500 individual / $15,000 "
+               "family (network); $15,000 / $30,000 (out-of-network providers)", "The "
+               "out-of-pocket limit "
                "is the most you could pay in a year for covered services."],
-              ["What is not included in the out-of-pocket limit?", "Premiums, balance-billing "
-               "charges, penalties for not getting preauthorization, and health care this plan "
-               "doesn't cover.", "Even though you pay these expenses, they don't count toward the "
+              ["What is not included in the out-of-pocket limit?", "Penalties for skipping "
+               "preauthorization, premiums, care the plan excludes, and balance-billed charges.", "Even though you pay these expenses, they don't count toward the "
                "out-of-pocket limit."],
               ["Will you pay less if you use a network provider?", "Yes. See "
                f"www.northwindhealth.example/find-a-doctor or call {NW_PHONE}.", "This plan uses "
@@ -530,7 +530,7 @@ def northwind_sbc(out: Path) -> Gold:
     def decorate(canv: Canvas, page: int, total: int) -> None:
         canv.setFont("Helvetica", 8)
         canv.drawString(36, 20, "* For more information about limitations and exceptions, see "
-                        "the plan or policy document at www.northwindhealth.example/coc.")
+                        "the plan or policy document at northwindhealth.example/coc.")
         canv.drawRightString(width + 36, 20, f"Page {page} of {total}")
         if page == 1:
             canv.drawString(36, 596, "(OMB control number: 0938-1146)")
@@ -546,33 +546,31 @@ def northwind_nondiscrimination(g: Gold, st: dict[str, ParagraphStyle]) -> list[
         Paragraph("Nondiscrimination Notice", st["title"]), Spacer(1, 6),
         Paragraph("Discrimination is against the law", st["h2"]),
         *paras(st["body"],
-               f"{NW} complies with applicable federal civil rights laws and does not discriminate "
-               "on the basis of race, color, national origin, age, disability, or sex. We do not "
-               "exclude people or treat them differently because of these characteristics.",
-               f"{NW} offers free aids and services to people with disabilities, such as "
-               "qualified sign language interpreters and written information in large print, "
-               "audio and accessible electronic formats, and free language services to people "
-               "whose primary language is not English. If you need these services, call Member "
-               f"Services at {NW_PHONE} (TTY 711). Member Services is available "
-               + g.trap("appeal_deadline", "24 hours a day, 7 days a week",
+               f"{NW} follows the federal civil rights laws that apply to it. We do not "
+               "discriminate against anyone, leave anyone out or treat anyone differently "
+               "because of sex, age, disability, race, color or national origin.",
+               f"{NW} gives people with disabilities free aids and services, such as sign "
+               "language interpreters and large-print, audio or accessible electronic documents. "
+               "People whose first language is not English can get interpreters and translated "
+               f"documents free of charge. To ask for these services, call Member Services at "
+               f"{NW_PHONE} (TTY 711). Member Services is open "
+               + g.trap("appeal_deadline", "24 hours a day and 7 days a week",
                         "member-services hours in the nondiscrimination notice, not a time limit")
                + ".",
-               f"If you believe that {NW} has failed to provide these services or discriminated "
-               "in another way on the basis of race, color, national origin, age, disability, or "
-               "sex, " + g.trap("appeal_rights",
+               f"If you think {NW} did not provide these services or treated you unfairly in "
+               "another way because of sex, age, disability, race, color or national origin, "
+               + g.trap("appeal_rights",
                                 "you can file a grievance with our Civil Rights Coordinator", why)
                + ", 1200 Harbor Point Drive, Lakeport, MN 55990, telephone 1-800-555-0152, "
                "email civilrights@northwindhealth.example. You can file a grievance in person, "
                "by mail or by email. If you need help filing a grievance, our Civil Rights "
                "Coordinator is available to help you.",
                "You can also " + g.trap(
-                   "appeal_rights",
-                   "file a civil rights complaint with the U.S. Department of Health", why)
-               + " and Human Services, Office for Civil Rights, electronically through the Office "
-               "for Civil Rights Complaint Portal at ocrportal.hhs.gov, or by mail or phone at: "
-               "U.S. Department of Health and Human Services, 200 Independence Avenue SW, "
-               "Washington, DC 20201, 1-800-368-1019, 800-537-7697 (TDD). Complaint forms are "
-               "available at www.hhs.gov/ocr/office/file/index.html.",
+                   "appeal_rights", "file a civil rights complaint with the U.S. Department of "
+                   "Health and Human Services, Office for Civil Rights", why)
+               + " online at ocrportal.hhs.gov, by mail to 200 Independence Avenue SW, "
+               "Washington, DC 20201, or by phone at 1-800-368-1019 (TDD 800-537-7697). "
+               "Complaint forms are on the HHS website.",
                "A complaint to the Office for Civil Rights must generally be filed "
                + g.trap("appeal_deadline", "within 180 days of the date of the discrimination",
                         "deadline for a civil-rights complaint to HHS, not a claim appeal")
@@ -624,7 +622,7 @@ def bluebird_rows(g: Gold) -> list[list[str]]:
              g.find(pa, "Prior approval required for CT, MRI and PET scans.")]]),
         ("If you need drugs to treat your illness or condition", [
             ["Generic drugs", "$25 copay per prescription", "Not covered",
-             "Up to a 30-day supply."],
+             "Covers a supply of up to 30 days."],
             ["Preferred brand drugs", "40% coinsurance", "Not covered", "None"],
             ["Non-preferred brand drugs", "50% coinsurance", "Not covered", "None"],
             ["Specialty drugs", "50% coinsurance", "Not covered",
@@ -795,7 +793,7 @@ def certificate_story(g: Gold, st: dict[str, ParagraphStyle]) -> list[Flowable]:
                "that apply to each kind of service.",
                "<b>Network and out-of-network providers.</b> You may see any licensed provider. "
                "When you use a Network Provider, you pay less and the provider may not bill you "
-               "for more than the Allowed Amount. When you use an Out-of-Network Provider, you pay "
+               "for more than the Allowed Amount. With an Out-of-Network Provider, you pay "
                "a higher share and the provider may bill you for the difference between its charge "
                "and the Allowed Amount, except where federal or state law protects you from such "
                "bills, such as for Emergency Services and for certain services by out-of-network "
@@ -822,22 +820,22 @@ def certificate_story(g: Gold, st: dict[str, ParagraphStyle]) -> list[Flowable]:
                   "Medically Necessary is a decision about coverage; you and your provider "
                   "decide what care you receive.", p),
         Paragraph(g.find(ms, "Medically Necessary means health care services that a Physician")
-                  + ", using prudent clinical judgment, would give to a patient to prevent, "
-                  "evaluate, diagnose or treat an illness, injury or disease or its symptoms, and "
-                  "that are:", p),
-        *items("consistent with generally accepted standards of medical practice;",
-               "clinically appropriate in type, frequency, extent, site and duration, and "
-               "considered effective for the patient's illness, injury or disease;",
+                  + ", in the exercise of sound clinical judgment, would give a patient to "
+                  "evaluate, diagnose, prevent or treat an illness, an injury, a disease or its "
+                  "symptoms, and that are:", p),
+        *items("in line with generally accepted standards of medical practice;",
                "not provided mainly for the convenience of the patient, the Physician or another "
-               "provider; and",
-               "not more costly than an alternative service or sequence of services that is at "
-               "least as likely to produce the same therapeutic or diagnostic results."),
-        Paragraph("The fact that a Physician prescribed, ordered or recommended a service does "
-                  "not by itself make the service Medically Necessary. Generally accepted "
-                  "standards of medical practice are standards based on credible scientific "
-                  "evidence published in peer-reviewed medical literature, the recommendations "
-                  "of physician specialty societies and the views of Physicians practicing in "
-                  "the relevant clinical area.", p),
+               "provider;",
+               "clinically appropriate as to type, frequency, extent, site and duration, and "
+               "judged effective for the patient's condition; and",
+               "no more costly than any other service or series of services equally likely to "
+               "give the same diagnostic or therapeutic result."),
+        Paragraph("A service is not Medically Necessary just because a Physician prescribed, "
+                  "ordered or recommended it. By generally accepted standards of medical "
+                  "practice we mean standards that rest on credible scientific evidence in "
+                  "peer-reviewed medical journals, on what physician specialty societies "
+                  "recommend, and on the views of Physicians practicing in the relevant clinical "
+                  "area.", p),
         PageBreak(),  # each major section starts a new page
         Paragraph("SECTION 5. PRECERTIFICATION", h1),
         Paragraph("Some services " + g.find(pa, "must be approved by us before you receive them")
@@ -845,8 +843,8 @@ def certificate_story(g: Gold, st: dict[str, ParagraphStyle]) -> list[Flowable]:
                   "whether the service is Medically Necessary and is provided in the right "
                   "setting.", p),
         Paragraph("5.1 Services that require precertification", h2),
-        *items("all planned inpatient admissions, including admissions to a skilled nursing "
-               "facility or a rehabilitation facility;",
+        *items("every planned inpatient admission, including a stay in a skilled nursing or "
+               "rehabilitation facility;",
                "outpatient surgery in a hospital or an ambulatory surgery center;",
                "CT, MRI and PET scans, and nuclear cardiology studies;",
                "durable medical equipment that costs more than $500;",
@@ -855,7 +853,7 @@ def certificate_story(g: Gold, st: dict[str, ParagraphStyle]) -> list[Flowable]:
                "reconstructive procedures, other than reconstruction after a mastectomy."),
         Paragraph("5.2 How to obtain precertification", h2),
         # The forced break leaves one hyphenated word at a line end ("precerti-" / "fication").
-        Paragraph("Network providers request precertification for you. When you use an "
+        Paragraph("Network providers request precertification for you. With an "
                   "out-of-network provider, " + g.find(
                       pa, "you or your provider must call us by telephone")
                   + " or use our provider portal to request precerti-<br/>"
@@ -863,8 +861,8 @@ def certificate_story(g: Gold, st: dict[str, ParagraphStyle]) -> list[Flowable]:
                   "using the telephone number on your identification card.", p),
         Paragraph(g.find(pa, "If you do not obtain precertification, benefits will be reduced by "
                              "50%") + " of the amount we would otherwise pay, up to a reduction "
-                  "of $2,500 for each admission or service. The reduction does not count toward "
-                  "your out-of-pocket limit.", p),
+                  "of $2,500 for each admission or service. The amount of the reduction is not "
+                  "counted toward your out-of-pocket limit.", p),
         Paragraph(g.find(pa, "Emergency admissions do not require precertification", "negated")
                   + ". You or a family member should " + g.trap(
                       dl, "notify us within 48 hours after the admission",
@@ -891,12 +889,12 @@ def certificate_story(g: Gold, st: dict[str, ParagraphStyle]) -> list[Flowable]:
                   + " even though it may also improve your appearance.", p),
         Paragraph("As required by the Women's Health and Cancer Rights Act of 1998, we cover "
                   + g.find("reconstructive_exception",
-                           "all stages of reconstruction of the breast on which")
-                  + " a mastectomy was performed; surgery and reconstruction of the other breast "
-                  "to produce a " + g.trap("cosmetic_exclusion", "symmetrical appearance",
-                                           "covered post-mastectomy surgery, not an exclusion")
-                  + "; and prostheses and treatment of physical complications of the mastectomy, "
-                  "including lymphedema.", p),
+                           "reconstruction of the breast that had the mastectomy, at every stage")
+                  + "; surgery on the other breast and its reconstruction so the two have a "
+                  + g.trap("cosmetic_exclusion", "symmetrical appearance",
+                           "covered post-mastectomy surgery, not an exclusion")
+                  + "; and breast prostheses, and treatment of the mastectomy's physical "
+                  "complications, lymphedema included.", p),
         Paragraph("6.2 Routine Costs in Clinical Trials", h2),
         Paragraph(g.trap("experimental_exclusion", "We cover routine patient costs for items and "
                          "services", "clinical-trial coverage of routine costs, not an exclusion")
@@ -955,7 +953,7 @@ def certificate_story(g: Gold, st: dict[str, ParagraphStyle]) -> list[Flowable]:
                                       "Experimental or Investigational")
                   + " are not covered, except routine patient costs described in Section 6.2.", p),
         Paragraph("<b>7.5 Services That Are Not Medically Necessary.</b> " + g.find(
-            ms, "We do not cover services that are not Medically Necessary")
+            ms, "We exclude any service that is not Medically Necessary")
                   + ", even if they are not listed elsewhere in this Section.", p),
         Paragraph("<b>7.6 Weight Loss Programs.</b> Commercial diet plans, weight loss programs "
                   "and exercise programs, even when a Physician recommends them. Bariatric "
@@ -1004,8 +1002,8 @@ def certificate_story(g: Gold, st: dict[str, ParagraphStyle]) -> list[Flowable]:
                   + " after we receive it for a pre-service claim, and within 60 days for a "
                   "post-service claim.", p),
         Paragraph("8.3 Expedited appeals", h2),
-        Paragraph("If waiting for a standard appeal could seriously jeopardize your life, health "
-                  "or ability to regain maximum function, " + g.find(
+        Paragraph("If the time a standard appeal takes could seriously endanger your life, your "
+                  "health or your chance of regaining maximum function, " + g.find(
                       "appeal_rights", "you or your provider may ask for an expedited appeal")
                   + " by telephone. We will decide an expedited appeal as quickly as your "
                   "condition requires, and no later than 72 hours after we receive it.", p),
@@ -1045,7 +1043,7 @@ def certificate_story(g: Gold, st: dict[str, ParagraphStyle]) -> list[Flowable]:
         *paras(p,
                "<b>Allowed Amount:</b> the most we will pay for a covered service, before your "
                "Deductible, Copayment and Coinsurance are applied.",
-               "<b>Calendar Year:</b> January 1 through December 31 of the same year.",
+               "<b>Calendar Year:</b> the twelve months from January 1 to December 31.",
                "<b>Coinsurance:</b> your share of the Allowed Amount, stated as a percentage.",
                "<b>Copayment:</b> a fixed amount you pay for a covered service.",
                "<b>Cosmetic:</b> services or surgery " + g.trap(
@@ -1065,8 +1063,8 @@ def certificate_story(g: Gold, st: dict[str, ParagraphStyle]) -> list[Flowable]:
                "<b>Independent Review Organization (IRO):</b> an organization, not affiliated "
                "with us, that conducts external reviews.",
                "<b>Medically Necessary:</b> see Section 4.",
-               "<b>Network Provider:</b> a provider that has a contract with us to care for "
-               "members of this plan at agreed rates.",
+               "<b>Network Provider:</b> a provider under contract with us to care for members "
+               "of this plan at agreed rates.",
                "<b>Physician:</b> a doctor of medicine or osteopathy licensed to practice.",
                "<b>Precertification:</b> our approval, before you receive a service, that the "
                "service is Medically Necessary. See Section 5.")]
@@ -1185,7 +1183,7 @@ def denial_letter(out: Path) -> Gold:
                    "If we uphold our decision after your appeal, you may have the right to "
                    + g.find("external_review",
                             "an external review by an independent review organization")
-                   + " that is not part of Northwind Health Mutual. " + g.find(
+                   + ", which has no tie to Northwind Health Mutual. " + g.find(
                        dl, "You must ask for external review within 4 months",
                        "external_review, 4 months")
                    + " after you receive our final appeal decision. In urgent situations you may "
@@ -1238,8 +1236,8 @@ def certificate_txt(out: Path) -> Gold:
              "prior_authorization", "If precertification is not obtained, we will reduce "
                                     "benefits by 50%") + ".",
          # One hand-wrapped paragraph so that a word is hyphenated at a line end.
-         "Your network provider asks us for approval on your behalf. If you use an\n"
-         "out-of-network provider, you must ask for precertifi-\ncation yourself.",
+         "Your network provider asks us for approval on your behalf. With an out-of-network\n"
+         "provider, it is up to you to ask for precertifi-\ncation yourself.",
          "MEDICAL NECESSITY", g.find("medical_necessity", "We pay only for services that are "
                                                           "Medically Necessary") + ". A service "
          "is Medically Necessary when a Physician would provide it to diagnose or treat an "

@@ -24,7 +24,7 @@ RULE = 0.5  # points: the thickness of a border
 
 TITLE = ("Summary of Benefits and Coverage: What this Plan Covers & What You Pay for Covered "
          "Services")
-PERIOD = "Coverage Period: 01/01/2026 - 12/31/2026"
+PERIOD = "Coverage Period: 07/01/2026 - 06/30/2027"
 PLAN_LINE = "Acme Health: Acme Gold PPO 1000 Coverage for: Individual | Plan Type: PPO"
 HEADER = (["Common Medical", "Event"], ["Services You May Need"],
           ["Network Provider", "(You will pay the least)"],
@@ -341,8 +341,8 @@ def build(path: Path, layout: Layout) -> Path:
 
 # -- the grid the fixtures share ------------------------------------------------------------
 
-PA_PENALTY = ["Preauthorization is required. If you", "don't get preauthorization, benefits",
-              "could be reduced by 50% of the total", "cost of the service."]
+PA_PENALTY = ["Preauthorization required. If you", "don't get preauthorization first,",
+              "benefits may be reduced by 50% of", "the total allowed amount."]
 
 
 def office_and_tests() -> list[Group]:
@@ -370,8 +370,8 @@ def surgery_and_stay() -> list[Group]:
             Row(["Physician/surgeon fees"], ["20% coinsurance"], ["40% coinsurance"], ["None"]),
         ]),
         Group(["If you have a hospital", "stay"], [
-            Row(["Facility fee (e.g., hospital", "room)"], ["20% coinsurance"],
-                ["40% coinsurance"], ["Precertification is required.",
+            Row(["Facility fee (e.g., hospital", "room)"], ["25% coinsurance"],
+                ["45% coinsurance"], ["Precertification is required.",
                                       "No preauthorization is required for",
                                       "emergency admissions."]),
             Row(["Physician/surgeon fees"], ["20% coinsurance"], ["40% coinsurance"], ["None"]),
@@ -420,27 +420,27 @@ OTHER_ITEMS = ["Bariatric surgery", "Chiropractic care",
                "Hearing aids (one per ear every 36 months)", "Infertility treatment"]
 
 QUESTIONS = [
-    ("What is the overall deductible?", "$1,000 individual / $2,000 family",
+    ("What is the overall deductible?", "$1,200 individual / $2,400 family, in network only",
      "Generally, you must pay all of the costs from providers up to the deductible amount "
      "before this plan begins to pay."),
     ("Are there services covered before you meet your deductible?",
-     "Yes. Preventive care is covered before you meet your deductible.",
+     "Yes. Generic drugs and preventive care; no deductible applies to them.",
      "This plan covers some items and services even if you haven't yet met the deductible "
      "amount."),
-    ("What is the out-of-pocket limit for this plan?", "$4,000 individual / $8,000 family",
+    ("What is the out-of-pocket limit for this plan?", "$4,200 individual / $8,400 family per plan year",
      "The out-of-pocket limit is the most you could pay in a year for covered services."),
     ("Will you pay less if you use a network provider?",
-     "Yes. See www.acmehealth.example or call 1-800-555-0199.",
+     "Yes. Visit www.acmehealth.example or call 1-800-555-0199.",
      "This plan uses a provider network. You will pay less if you use a provider in the "
      "plan's network."),
     ("Do you need a referral to see a specialist?", "No.",
      "You can see the specialist you choose without a referral."),
 ]
-ANSWERS = {"overall_deductible": "$1,000 individual / $2,000 family",
-           "services_before_deductible": "Yes. Preventive care is covered before you meet "
-                                         "your deductible.",
-           "out_of_pocket_limit": "$4,000 individual / $8,000 family",
-           "network": "Yes. See www.acmehealth.example or call 1-800-555-0199.",
+ANSWERS = {"overall_deductible": "$1,200 individual / $2,400 family, in network only",
+           "services_before_deductible": "Yes. Generic drugs and preventive care; no "
+                                         "deductible applies to them.",
+           "out_of_pocket_limit": "$4,200 individual / $8,400 family per plan year",
+           "network": "Yes. Visit www.acmehealth.example or call 1-800-555-0199.",
            "referral": "No."}
 
 
@@ -456,8 +456,8 @@ def benefit_grid(path: Path) -> Path:
         ("Deductible (per benefit period)", "None", "$250 individual / $500 family"),
         ("Out-of-Pocket Limit", "$3,000 individual", "$6,000 individual"),
         ("Outpatient Medical Care Services", "", ""),
-        ("Primary Care Provider Visits", "100% after $25 copayment", "80% after deductible"),
-        ("Specialist Visits", "100% after $25 copayment", "80% after deductible"),
+        ("Primary Care Provider Visits", "100% after $20 copayment", "80% after deductible"),
+        ("Specialist Visits", "100% after $20 copayment", "80% after deductible"),
         ("Diagnostic Services", "100%", "80% after deductible"),
         ("Advanced Imaging (MRI, CT, PET)", "100% (precertification required)",
          "80% after deductible (precertification required)"),
@@ -474,7 +474,7 @@ def benefit_grid(path: Path) -> Path:
     c.drawString(36, y, "Acme University Student Health Plan")
     c.setFont(FONT, 9)
     y -= 16
-    c.drawString(36, y, "On the chart below, you'll see what your plan pays for specific services.")
+    c.drawString(36, y, "The chart below shows what the plan pays for each service.")
     y -= 12
     c.drawString(36, y, "Benefit period: August 1, 2026 through July 31, 2027.")
     y -= 10

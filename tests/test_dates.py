@@ -283,7 +283,7 @@ def test_document_deadline_is_never_rolled() -> None:
 
 def test_document_deadline_months_use_the_month_end_rule() -> None:
     deadline = Deadline(4, "months", "external_review",
-                        "of the notice of your final internal adverse determination")
+                        "of the notice of our final internal adverse determination")
     due = document_deadline(deadline, D(2025, 10, 30))
     assert due is not None
     assert due.date == D(2026, 3, 1)  # Sunday, not rolled: the document says nothing
@@ -309,7 +309,7 @@ def test_document_deadline_business_days_and_hours() -> None:
 
 def test_document_deadline_weekday_has_no_advice() -> None:
     due = document_deadline(Deadline(65, "days", "internal_appeal",
-                                     "from the date on the written notice we sent"),
+                                     "from the date printed on the written notice"),
                             D(2025, 3, 3))
     assert due is not None
     assert due.date == D(2025, 5, 7)
@@ -317,12 +317,13 @@ def test_document_deadline_weekday_has_no_advice() -> None:
 
 
 @pytest.mark.parametrize(("anchor", "kind"), [
-    ("from the date on the written notice we sent", "notice_date"),
+    ("from the date printed on the written notice", "notice_date"),
     ("after you are notified of the denial", "receipt"),
     ("after the date of receipt of this notice", "receipt"),
     ("from the date that notice of action is mailed", "mailing"),
     ("after your health plan sends you a written decision", "mailing"),
-    ("of the notice of your final internal adverse determination", "unknown"),
+    ("counted from the date shown on our letter", "notice_date"),
+    ("of the notice of our final internal adverse determination", "unknown"),
 ])
 def test_anchor_kind(anchor: str, kind: str) -> None:
     assert anchor_kind(anchor) == kind

@@ -57,18 +57,19 @@ def test_parse_duration_needs_a_number(text: str) -> None:
 
 MEMBER_DEADLINES: list[tuple[str, dict[str, Any]]] = [
     # the federal "180 days" wording
-    ("You must file your appeal within 180 calendar days after you receive the denial.",
+    ("You need to submit an appeal to us within 180 calendar days after you receive the denial.",
      {"value": 180, "unit": "days", "action": "internal_appeal",
       "anchor": "after you receive the denial"}),
     # number words with digits in parentheses
-    ("You have one hundred-eighty (180) days from the date you received the notification of "
-     "an adverse decision to submit an appeal.",
+    ("You get one hundred-eighty (180) days after the date you were notified of an adverse "
+     "decision to request an appeal.",
      {"value": 180, "unit": "days", "action": "internal_appeal",
-      "anchor": "from the date you received the notification of an adverse decision"}),
+      "anchor": "after the date you were notified of an adverse decision"}),
     # Medicare's 65 days
-    ("You must make your appeal request within 65 calendar days from the date on the notice.",
+    ("You must send us a request for appeal within 65 calendar days from the date shown on "
+     "the notice.",
      {"value": 65, "unit": "days", "action": "internal_appeal",
-      "anchor": "from the date on the notice"}),
+      "anchor": "from the date shown on the notice"}),
     # external review in months
     ("You may request an external review within four (4) months of the date you receive our "
      "final decision.",
@@ -135,11 +136,11 @@ NOT_MEMBER_DEADLINES = [
     "You may file an appeal. We will send you our decision within 30 days after we receive "
     "your appeal.",
     "You will get our decision within 30 days after we receive your appeal.",
-    "You may appeal. A decision will be made not to exceed thirty (30) days following receipt "
-    "of the appeal.",
+    "You may appeal. A decision will be issued no later than thirty (30) days after the "
+    "appeal is received.",
     # template placeholders are never numbers
     "You must file an appeal within [insert time period] of receiving this notice.",
-    'You must file an appeal within [insert "30 days" or any longer period] of receiving this '
+    'You must file an appeal within [insert "60 days" or a longer period] of receiving this '
     "notice.",
     "You must file an appeal within ____ days of this notice.",
     # claim filing and proof of loss
@@ -153,7 +154,7 @@ NOT_MEMBER_DEADLINES = [
     # benefit limits
     "You may appeal any denial. Skilled nursing is covered up to 100 days per benefit period.",
     "You may appeal a denial. Covers one pair of glasses every 12 months.",
-    "Call us to appeal 24 hours a day, 7 days a week.",
+    "Call our appeals line, open 24 hours a day and 7 days a week.",
     "You may appeal. Coverage includes 9 months of in-network pre-natal care.",
 ]
 
@@ -222,7 +223,7 @@ def test_scan_fact_prefers_the_appeal_over_an_earlier_external_review(
     report = scanner.scan_text(
         "You may request an external review within four (4) months of our final decision.\n\n"
         "You must file a grievance within 60 days of the incident.\n\n"
-        "You must file your appeal within 180 calendar days after you receive the denial.")
+        "You need to submit an appeal to us within 180 calendar days after you receive the denial.")
     fact = report.facts.appeal_deadline
     assert fact is not None and (fact.value, fact.unit) == (180, "days")
     assert "180 calendar days" in fact.quote
@@ -240,7 +241,7 @@ def test_glossary_document_defines_appeals_but_never_sets_the_deadline(
         scanner: Scanner) -> None:
     report = scanner.scan_text(
         "Glossary of Health Coverage and Medical Terms\n\n"
-        "Appeal\nA request that your health insurer or plan review a decision or a "
+        "Appeal\nA request for your health insurer or plan to look at a decision or a "
         "grievance again. You may file an appeal within 180 days of a denial.\n",
         name="glossary.txt")
     assert report.kind == "glossary"

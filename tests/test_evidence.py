@@ -135,8 +135,8 @@ def test_thresholds_live_in_the_pattern_files(rules: RuleSet) -> None:
      "plan_document"),
     ("Dental Plan Brochure", "This brochure describes the Federal Employees Dental and "
      "Vision Insurance Program benefits.", "plan_document"),
-    ("Glossary of Health Coverage and Medical Terms", "This glossary defines many "
-     "commonly used terms.", "glossary"),
+    ("Glossary of Health Coverage and Medical Terms", "Definitions of words that health "
+     "plans often use.", "glossary"),
 ])
 def test_kinds_from_weighed_signals(front: str, body: str, kind: str) -> None:
     assert classify_text(front, body, "").kind == kind
@@ -197,11 +197,11 @@ def test_a_change_log_entry_is_no_exclusion(scanner: Scanner) -> None:
 
 
 @pytest.mark.parametrize("text, category", [
-    ("If you disagree with our decision on your claim, ask us in writing to reconsider it.",
+    ("If you disagree with our decision about your claim, ask us in writing to reconsider it.",
      "appeal_rights"),
     ("Please tell us if you wish to complain about our service, and we will investigate "
      "your complaint.", "appeal_rights"),
-    ("In case of any grievance the insured person may contact our grievance officer.",
+    ("For any grievance, the insured person may write to our grievance officer.",
      "appeal_rights"),
     ("If you are unhappy with our final response you may refer your complaint to the "
      "Financial Ombudsman.", "external_review"),
@@ -312,7 +312,7 @@ _FP_RULE = (
     "    phrases: [order a brochure]\n    against: [appeal_rights]\n    score: 0.9\n"
     "    source: test\n    examples:\n"
     "      match: ['To order a brochure, you may file a grievance with us.']\n"
-    "      no_match: ['You may file an appeal within 60 days.']\n")
+    "      no_match: ['You can appeal within 60 days of our letter.']\n")
 
 
 def test_a_false_positive_rule_speaks_against_its_categories_only(tmp_path: object) -> None:
@@ -433,3 +433,35 @@ def test_a_code_system_label_does_not_end_the_list_above_it() -> None:
     words = RoleWords.from_vocabulary(load_rules().vocabulary)
     assert words.is_label("CPT") and words.is_label("ICD-10 Diagnosis")
     assert not words.is_label("CPT codes for cosmetic procedures")
+
+
+def test_a_wildcard_in_a_phrase_is_refused(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from policyscan.errors import RuleFileError
+    from policyscan.rules.loader import load_rules
+
+    assert isinstance(tmp_path, Path)
+    (tmp_path / "w.yaml").write_text(
+        "category: cosmetic_exclusion\nrules:\n"
+        "  - id: widget.wild\n    title: Widgets\n    phrases: [widget*]\n    score: 0.9\n"
+        "    source: test\n    examples: {match: ['widgets'], no_match: ['gadgets']}\n")
+    with pytest.raises(RuleFileError, match="matches any ending only in word lists"):
+        load_rules([tmp_path], builtin=False)
+
+
+def test_a_word_only_token_pattern_becomes_phrases() -> None:
+    from policyscan.match.nlp import finite_phrases
+
+    pattern = [{"NORM": {"IN": ["file", "send"]}}, {"NORM": "us", "OP": "?"},
+               {"LOWER": "appeal"}]
+    assert sorted(finite_phrases(pattern) or []) == [
+        "file appeal", "file us appeal", "send appeal", "send us appeal"]
+    assert finite_phrases([{"LIKE_NUM": True}, {"LOWER": "days"}]) is None
+    assert finite_phrases([{"LOWER": "a"}, {"LOWER": "b", "OP": "*"}]) is None
+
+
+def test_an_expanded_pattern_still_finds_its_words(scanner: Scanner) -> None:
+    found = _categories(scanner.scan_text("You may lodge a formal complaint with us."),
+                        "appeal_rights")
+    assert found

@@ -18,7 +18,12 @@ from policyscan.extract import PageText
 from policyscan.plan import issuer_from_web, metal_level, period_iso, plan_type, read_plan_info
 
 TITLE = ("Summary of Benefits and Coverage: What this Plan Covers & What You Pay for Covered "
-         "Services Coverage Period: {period}")
+         "Services")
+
+
+def header(period: str) -> str:
+    """The template's first line: its title, then the period (kept apart in this file)."""
+    return f"{TITLE} Coverage Period: {period}"
 
 
 def page(*lines: str) -> list[PageText]:
@@ -49,7 +54,7 @@ def test_metal_level(name: str, expected: str | None) -> None:
 
 
 @pytest.mark.parametrize(("period", "expected"), [
-    ("01/01/2026 - 12/31/2026", ("2026-01-01", "2026-12-31")),
+    ("03/01/2026 - 02/28/2027", ("2026-03-01", "2027-02-28")),
     ("01/01/26 - 12/31/26", ("2026-01-01", "2026-12-31")),  # two-digit years
     ("08/01/2024-07/31/2025", ("2024-08-01", "2025-07-31")),
     ("Beginning on or after 07/01/2025", ("2025-07-01", None)),
@@ -64,8 +69,9 @@ def test_period_iso(period: str, expected: tuple[str | None, str | None]) -> Non
     ("get the terms at www.kp.org/plandocs or call 1-800-555-0100", "Kaiser Permanente"),
     ("visit https://shop.highmark.com/plans", "Highmark Blue Cross Blue Shield"),  # subdomain
     # The glossary's government site comes first and names no issuer.
-    ("see www.healthcare.gov/sbc-glossary; plan terms at www.myuhc.com", "UnitedHealthcare"),
-    ("see www.healthcare.gov/sbc-glossary or call 1-800-555-0100", None),
+    ("the glossary: www.healthcare.gov/sbc-glossary; plan terms at www.myuhc.com",
+     "UnitedHealthcare"),
+    ("terms of words at www.healthcare.gov/sbc-glossary; phone 1-800-555-0100", None),
     ("visit www.unknown-health-plan.com", None),  # an unknown domain names nobody
 ])
 def test_issuer_from_web(text: str, expected: str | None) -> None:
@@ -74,18 +80,18 @@ def test_issuer_from_web(text: str, expected: str | None) -> None:
 
 def test_logo_only_issuer_is_read_from_the_web_address() -> None:
     plan = read_plan_info(page(
-        TITLE.format(period="Beginning on or after 01/01/2026"),
+        header("Beginning on or after 03/01/2026"),
         ": Silver 60 HMO 3000/45 Coverage for: Individual / Family | Plan Type: HMO",
         "For more information visit www.kp.org/documents or call 1-800-555-0100.",
     ), "sbc")
     assert (plan.issuer, plan.name, plan.plan_type, plan.metal_level) == (
         "Kaiser Permanente", "Silver 60 HMO 3000/45", "HMO", "Silver")
-    assert (plan.coverage_start, plan.coverage_end) == ("2026-01-01", None)
+    assert (plan.coverage_start, plan.coverage_end) == ("2026-03-01", None)
 
 
 def test_issuer_in_the_header_wins_over_the_web_address() -> None:
     plan = read_plan_info(page(
-        TITLE.format(period="01/01/2026 - 12/31/2026"),
+        header("03/01/2026 - 02/28/2027"),
         "Riverbend Health: Riverbend Bronze EPO HSA Coverage for: Individual | Plan Type: EPO",
         "Questions? Visit www.uhc.com.",
     ), "sbc")
@@ -95,7 +101,7 @@ def test_issuer_in_the_header_wins_over_the_web_address() -> None:
 
 def test_plan_without_issuer_text_or_known_site_has_no_issuer() -> None:
     plan = read_plan_info(page(
-        TITLE.format(period="01/01/2026 - 12/31/2026"),
+        header("03/01/2026 - 02/28/2027"),
         "Basic Plan 2 Coverage for: Individual | Plan Type: PPO",
         "See www.healthcare.gov/sbc-glossary.",
     ), "sbc")
@@ -138,9 +144,8 @@ def test_every_corpus_sbc_has_its_identity(corpus: Path) -> None:
     ("Services Gulfside Health Company of Texas, Inc.: Open Choice 2500 Coverage for: "
      "Individual | Plan Type: POS", "Gulfside Health Company of Texas, Inc.", "Open Choice 2500"),
     # The title and the period on the same line as the issuer.
-    ("Summary of Benefits and Coverage: What this Plan Covers & What You Pay for Covered "
-     "Services Coverage Period: 01/01/2026 - 12/31/2026 Lakeside Mutual: Lakeside Gold "
-     "Coverage for: Family | Plan Type: PPO", "Lakeside Mutual", "Lakeside Gold"),
+    (header("03/01/2026 - 02/28/2027") + " Lakeside Mutual: Lakeside Gold Coverage for: "
+     "Family | Plan Type: PPO", "Lakeside Mutual", "Lakeside Gold"),
     # A plan whose own name begins with "Services" keeps it when there is no issuer.
     ("Services Plus 100 Coverage for: Individual | Plan Type: HMO", None, "Services Plus 100"),
 ])

@@ -135,11 +135,11 @@ def test_text_sbc_lists_set_the_section_and_keep_covered_items_out(scanner: Scan
 
 NONDISCRIMINATION = (
     "Nondiscrimination Notice\n"
-    "Northwind Health complies with applicable Federal civil rights laws and does not "
-    "discriminate on the basis of race, color, national origin, age, disability, or sex. If "
-    "you believe that we have failed to provide these services or discriminated in another "
-    "way, you can file a discrimination grievance with our Civil Rights Coordinator by mail "
-    "or phone.\n"
+    "Northwind Health follows the Federal civil rights laws that apply to it and does not "
+    "treat people differently because of a person's race, sex, color, age, disability or "
+    "national origin. If you think we did not provide these services or treated you unfairly in "
+    "another way, you can file a discrimination grievance with our Civil Rights Coordinator "
+    "by mail or phone.\n"
 )
 RIGHT_TO_APPEAL = (
     "Your Right to Appeal\n"
@@ -183,9 +183,9 @@ def test_appeal_section_followed_by_a_nondiscrimination_notice_keeps_its_appeal_
 GLOSSARY = (
     "Glossary of Health Coverage and Medical Terms\n\n"
     "Preauthorization\n"
-    "A decision by your health insurer or plan that a health care service is medically "
-    "necessary. Sometimes called prior authorization, prior approval or precertification. "
-    "Your plan may require preauthorization for certain services before you receive them.\n\n"
+    "Your plan's decision, before you get a health care service, that the service is "
+    "medically necessary. Also known as prior authorization, prior approval or "
+    "precertification. Some plans require preauthorization for certain services.\n\n"
     "Appeal\n"
     "A request for your health insurer or plan to review a decision or a grievance again.\n"
 )
@@ -255,7 +255,7 @@ def test_sbc_header_gives_plan_name_issuer_period_and_type(
         sample: Callable[[str], DocumentReport]) -> None:
     plan = sample(NORTHWIND_SBC).plan
     assert (plan.issuer, plan.name, plan.coverage_period, plan.plan_type) == (
-        "Northwind Health Mutual", "Northwind Silver PPO 3000", "01/01/2026 - 12/31/2026", "PPO")
+        "Northwind Health Mutual", "Northwind Silver PPO 3000", "07/01/2026 - 06/30/2027", "PPO")
 
 
 def test_sbc_header_with_coverage_for_on_its_own_line(

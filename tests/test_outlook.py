@@ -118,46 +118,43 @@ def test_not_addressed_without_any_exclusion_says_so() -> None:
 # -- a booklet that excludes the family and carves out injury ----------------------------
 
 BOOKLET = {
-    1: "Getting Approval for Benefits\nCertain services require Precertification in order "
-       "for you to get benefits. Transplants must be approved through Precertification.\n",
+    1: "Getting Approval for Benefits\nSome services need Precertification before we pay "
+       "benefits for them. Transplants must be approved through Precertification.\n",
     2: "What's Not Covered\n12) Cosmetic Services Treatments, services, equipment, or "
-       "supplies given for cosmetic services. No benefits are available for surgery or "
-       "treatments to change the texture or look of your skin or to change the size, shape "
-       "or appearance of facial or body features (such as your nose, eyes, ears, cheeks, "
-       "chin, chest or breasts). This exclusion does not apply to any surgery to correct "
-       "deformities caused by congenital or developmental abnormalities, illness, or injury "
-       "for the purpose of improving bodily function.\n13) Dental Services Cosmetic dental "
-       "procedures.\n",
-    3: "Definitions\nMedically Necessary. The Plan considers a service Medically Necessary "
-       "if it is appropriate and consistent with the diagnosis and meets standards of medical "
-       "practice. This means that the service may be denied.\n",
+       "supplies given for cosmetic services. We pay no benefits for surgery or treatment "
+       "that would alter the texture or look of your skin; nor do we pay to reshape a facial "
+       "or body feature such as your nose, ears, chin or breasts. The exclusion above does not apply to surgery that corrects a deformity resulting from a "
+       "congenital or developmental abnormality, an illness or an injury in order to improve "
+       "bodily function.\n13) Dental Services Cosmetic dental procedures.\n",
+    3: "Definitions\nMedically Necessary. The Plan calls a service Medically Necessary when "
+       "it fits the diagnosis, is appropriate, and meets the standards of medical practice. "
+       "This means that the service may be denied.\n",
 }
 
 
 def booklet_report() -> DocumentReport:
     b = BOOKLET
     return report(b, [
-        finding(b, 1, "prior_authorization", "Certain services require Precertification in "
-                "order for you to get benefits.", section="Getting Approval for Benefits"),
+        finding(b, 1, "prior_authorization", "Some services need Precertification before we "
+                "pay benefits for them.", section="Getting Approval for Benefits"),
         finding(b, 1, "prior_authorization", "Transplants must be approved through "
                 "Precertification.", section="Getting Approval for Benefits"),
         finding(b, 2, "cosmetic_exclusion", "12) Cosmetic Services Treatments, services, "
                 "equipment, or supplies given for cosmetic services.",
                 section="What's Not Covered"),
-        finding(b, 2, "cosmetic_exclusion", "No benefits are available for surgery or "
-                "treatments to change the texture or look of your skin or to change the "
-                "size, shape or appearance of facial or body features (such as your nose, "
-                "eyes, ears, cheeks, chin, chest or breasts).",
+        finding(b, 2, "cosmetic_exclusion", "We pay no benefits for surgery or treatment "
+                "that would alter the texture or look of your skin; nor do we pay to reshape a "
+                "facial or body feature such as your nose, ears, chin or breasts.",
                 rule="cosmetic.appearance-purpose", section="What's Not Covered"),
-        finding(b, 2, "reconstructive_exception", "This exclusion does not apply to any "
-                "surgery to correct deformities caused by congenital or developmental "
-                "abnormalities, illness, or injury for the purpose of improving bodily "
-                "function.", section="What's Not Covered"),
+        finding(b, 2, "reconstructive_exception", "The exclusion above does not apply to surgery "
+                "that corrects a deformity resulting from a congenital or developmental "
+                "abnormality, an illness or an injury in order to improve bodily function.",
+                section="What's Not Covered"),
         finding(b, 2, "cosmetic_exclusion", "Cosmetic dental procedures.",
                 section="What's Not Covered"),
-        finding(b, 3, "medical_necessity", "The Plan considers a service Medically Necessary "
-                "if it is appropriate and consistent with the diagnosis and meets standards "
-                "of medical practice.", section="Definitions"),
+        finding(b, 3, "medical_necessity", "The Plan calls a service Medically Necessary "
+                "when it fits the diagnosis, is appropriate, and meets the standards of "
+                "medical practice.", section="Definitions"),
         finding(b, 3, "medical_necessity", "This means that the service may be denied.",
                 section="Definitions"),
     ])
@@ -198,7 +195,7 @@ def test_medical_necessity_definitions_not_mere_uses() -> None:
     exception = result.status("exception_available")
     assert exception is not None
     quotes = [e.quote for e in exception.evidence]
-    assert any(q.startswith("The Plan considers a service") for q in quotes)
+    assert any(q.startswith("The Plan calls a service") for q in quotes)
     assert not any(q.startswith("This means") for q in quotes)
 
 
@@ -206,7 +203,7 @@ def test_general_prior_authorization_rather_than_other_services() -> None:
     result = outlook(proc("micro-needling"), booklet_report(), BOOKLET)
     pa = result.status("prior_authorization")
     assert pa is not None
-    assert pa.evidence[0].quote.startswith("Certain services require Precertification")
+    assert pa.evidence[0].quote.startswith("Some services need Precertification")
     assert "does not say whether micro needling is one of them" in pa.note
 
 
@@ -282,10 +279,10 @@ def test_procedure_named_just_before_the_exclusion_sentence() -> None:
 
 
 def test_neighbouring_list_item_family_words_do_not_count() -> None:
-    pages = {7: "56) Prosthetics Prosthetics for sports or cosmetic purposes. This includes "
-                "wigs. 57) Skin resurfacing is reviewed case by case.\n"}
+    pages = {7: "56) Prosthetics Prosthetic devices used for sport or for cosmetic reasons. "
+                "This includes hairpieces. 57) Skin resurfacing is reviewed case by case.\n"}
     r = report(pages, [finding(pages, 7, "cosmetic_exclusion",
-                               "Prosthetics for sports or cosmetic purposes.")])
+                               "Prosthetic devices used for sport or for cosmetic reasons.")])
     result = outlook(proc("micro-needling"), r, pages)
     assert "named_exclusion" not in result.kinds
     assert "cosmetic_exclusion" not in result.kinds  # prosthetics only
@@ -333,11 +330,11 @@ def test_prior_authorization_only_for_other_services() -> None:
 
 
 def test_a_cosmetic_row_with_its_exception_on_the_same_passage() -> None:
-    pages = {115: "Services not covered by Medicare Not covered under any condition Cosmetic "
-                  "surgery or procedures Covered in cases of an accidental injury or for "
-                  "improvement of the functioning of a malformed body member.\n"}
-    quote = ("Cosmetic surgery or procedures Covered in cases of an accidental injury or for "
-             "improvement of the functioning of a malformed body member.")
+    pages = {115: "Services Medicare does not pay for Never covered Cosmetic procedures "
+                  "Covered after an accidental injury or to improve how a malformed body "
+                  "member works.\n"}
+    quote = ("Cosmetic procedures Covered after an accidental injury or to improve how a "
+             "malformed body member works.")
     r = report(pages, [finding(pages, 115, "cosmetic_exclusion", quote),
                        finding(pages, 115, "reconstructive_exception", quote)])
     result = outlook(proc("micro-needling"), r, pages)

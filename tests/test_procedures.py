@@ -201,15 +201,15 @@ def test_related_procedure_is_not_the_procedure() -> None:
 
 
 def test_family_terms_in_text() -> None:
-    text = ("No benefits are available for surgery or treatments to change the texture or "
-            "look of your skin. Skin resurfacing and treatment of acne scars are excluded.")
+    text = ("We pay nothing for surgery or treatment that would alter the texture or look of "
+            "your skin. Skin resurfacing and treatment of acne scars are excluded.")
     assert terms("micro-needling", text) == [
         ("texture or look of your skin", "family"), ("Skin resurfacing", "family"),
         ("acne scars", "family")]
 
 
 def test_body_terms_only_when_asked() -> None:
-    text = "Surgery to change the size, shape or appearance of your nose, eyes or breasts."
+    text = "Surgery that alters the size, shape or appearance of your nose, eyes or breasts."
     assert terms("rhinoplasty", text) == []
     assert terms("rhinoplasty", text, body=True) == [("nose", "body")]
     assert terms("breast-reduction", text, body=True) == [("breasts", "body")]
@@ -217,8 +217,8 @@ def test_body_terms_only_when_asked() -> None:
 
 
 def test_vein_exclusion_names_both_vein_procedures() -> None:
-    text = ("Treatment of varicose veins or telangiectatic dermal veins (spider veins) by "
-            "any method (including sclerotherapy or other surgeries) for cosmetic purposes.")
+    text = ("Treatment of varicose veins or spider veins for cosmetic purposes, whatever the "
+            "method (sclerotherapy, laser or surgery).")
     assert ("sclerotherapy", "variant") in terms("sclerotherapy", text)
     assert ("Treatment of varicose veins", "variant") in terms("varicose-vein-treatment", text)
 

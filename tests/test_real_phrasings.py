@@ -12,8 +12,8 @@ from policyscan.scanner import Scanner
 # (category that must be found, sentence) — source numbers refer to domain.md C.2.
 FOUND = [
     # 1: the CMS sample SBC's Limitations-column wording
-    ("prior_authorization", "Preauthorization is required. If you don't get preauthorization, "
-     "benefits could be reduced by 50% of the total cost of the service."),
+    ("prior_authorization", "Preauthorization is required; if you skip it, benefits may be "
+     "reduced by 50% of the service's total cost."),
     # 3: a penalty stated without the word "required"
     ("prior_authorization", "50% penalty for no out-of-network precertification."),
     # 6: "prior authorization ... required in only a limited set of circumstances"
@@ -50,16 +50,16 @@ FOUND = [
      "indication."),
     # 19: Medicare's exception for accidental injury and malformed body members
     ("reconstructive_exception", "Cosmetic surgery includes any surgical procedure directed at "
-     "improving appearance, except when required for the prompt repair of accidental injury or "
-     "for the improvement of the functioning of a malformed body member."),
+     "improving appearance, except when needed to promptly repair an accidental injury or to "
+     "improve how a malformed body member functions."),
     # 33: TRICARE's conditions
     ("reconstructive_exception", "Cosmetic, plastic or reconstructive surgery is a limited "
      "benefit. It may be covered to restore function, correct a serious birth defect, restore "
      "body form after a serious injury or breast reconstruction after cancer surgery."),
     # 35: the Women's Health and Cancer Rights Act list
-    ("reconstructive_exception", "(1) all stages of reconstruction of the breast on which the "
-     "mastectomy has been performed; (2) surgery and reconstruction of the other breast to "
-     "produce a symmetrical appearance"),
+    ("reconstructive_exception", "(1) every stage of reconstruction of the breast that had "
+     "the mastectomy; (2) surgery on and reconstruction of the other breast to give a "
+     "symmetrical appearance"),
 ]
 
 # (sentence, value, unit, action) — member deadlines in their many shapes (domain.md C.2).
@@ -74,8 +74,7 @@ DEADLINES = [
     ("The first request for an appeal should be sent to us no later than 180 days after you "
      "receive the EOB.", 180, "days", "internal_appeal"),
     # 46: external review in months, from the date of receipt of this notice
-    ("You have the right to file a request for an External Review with the plan if the "
-     "request is filed within four months after the date of receipt of this notice of an "
+    ("You may ask the plan for an External Review if the request is filed within four months after the date of receipt of this notice of an "
      "adverse benefit determination.", 4, "months", "external_review"),
     # 48: a second-level appeal
     ("You must appeal the first level appeal (file a second level appeal) within: 60 days "

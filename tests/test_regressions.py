@@ -19,26 +19,25 @@ SAMPLES = Path(__file__).resolve().parents[1] / "sample_policies"
 # read as the member's deadline.
 INSURER_CLOCKS = [
     # the subject comes after a sentence-opening "Within N days …,"
-    "Within five (5) business days from receipt of the request for external review, the "
-    "Plan will complete a preliminary review of the request.",
+    "Within five (5) business days after it receives the external review request, the Plan "
+    "will finish a preliminary review of it.",
     # a decision verb a few words after the modal
     "Within one (1) business day after its review, Acme Health shall in writing notify you "
     "of its decision on the external review request.",
     # "may" as the modal
     "For an urgent appeal the Claims Administrator may notify you within 24 hours orally.",
-    # "if we do not give you an answer within 72 hours"
-    "If we do not give you an answer on your appeal within 72 hours, we will forward it to "
-    "the next level.",
+    # "if we have not answered you within 72 hours"
+    "If we have not answered your appeal within 72 hours, we will send it on to the next "
+    "level.",
     # the plan extending its own time frame
-    "We may extend the time frame to make our decision on your grievance by up to 14 "
-    "calendar days.",
+    "We may extend our time to decide your grievance by up to 14 calendar days.",
     # passive voice with a possessive receipt anchor
-    "The appeal hearing will be held and a decision will be rendered within thirty (30) days "
+    "The appeal hearing will take place and a decision will be made within thirty (30) days "
     "of Acme's receipt of your request for review.",
     # a long clause between the reviewer's verb and the number
     "The assigned reviewer will conduct the external review and provide notice of its final "
-    "decision as quickly as your condition requires, but in no event more than seventy-two "
-    "(72) hours after receiving the request.",
+    "decision as quickly as your condition requires, but never later than seventy-two (72) "
+    "hours after receiving the request.",
     # a limit to send supporting information, not to ask for a review
     "Any additional information you have in support of your appeal must be submitted within "
     "fifteen (15) business days.",
@@ -146,7 +145,7 @@ def test_a_defined_term_set_as_a_heading_is_quoted_with_its_definition(
     c.setTitle("Glossary of Health Coverage and Medical Terms")
     lines = [("Helvetica-Bold", 14, "Glossary of Health Coverage and Medical Terms"),
              ("Helvetica-Bold", 10, "Medically Necessary"),
-             ("Helvetica", 10, "Health care services or supplies needed to prevent, diagnose, "
+             ("Helvetica", 10, "Care or supplies that a patient needs to prevent, diagnose, "
                                "or treat an illness"),
              ("Helvetica", 10, "and that meet accepted standards of medicine."),
              ("Helvetica-Bold", 10, "Network"),

@@ -118,8 +118,8 @@ def row_named(sbc: SbcInfo, service: str, event: str | None = None) -> GridRowIn
 
 PLANS = {
     NW: PlanInfo("Northwind Silver PPO 3000", "Northwind Health Mutual",
-                 "01/01/2026 - 12/31/2026", "PPO", "Individual + Family",
-                 "2026-01-01", "2026-12-31", "Silver"),
+                 "07/01/2026 - 06/30/2027", "PPO", "Individual + Family",
+                 "2026-07-01", "2027-06-30", "Silver"),
     BB: PlanInfo("Bluebird Bronze HMO 7500", "Bluebird Health Plans, Inc.",
                  "01/01/2026 \u2013 12/31/2026", "HMO", "Individual",
                  "2026-01-01", "2026-12-31", "Bronze"),
@@ -147,11 +147,11 @@ OTHER_COVERED = {
 
 # (service, page, penalty): the rows whose Limitations cell requires prior authorization.
 PRIOR_AUTH = {
-    NW: [("Imaging (CT/PET scans, MRIs)", 2, "50% of the total cost of the service"),
+    NW: [("Imaging (CT/PET scans, MRIs)", 2, "50% of the total allowed amount"),
          ("Preferred brand drugs (Tier 2)", 2, None),
          ("Specialty drugs (Tier 4)", 3, None),
          ("Facility fee (e.g., ambulatory surgery center)", 3,
-          "50% of the total cost of the service"),
+          "50% of the total allowed amount"),
          ("Facility fee (e.g., hospital room)", 3, "$250"),
          ("Outpatient services", 3, None),
          ("Skilled nursing care", 4, None),
@@ -175,14 +175,13 @@ NEGATED = {
 QUESTIONS_OF = {
     NW: {"overall_deductible": "$3,000 individual / $6,000 family (network); $6,000 / "
                                "$12,000 (out-of-network)",
-         "services_before_deductible": "Yes. Preventive care, office visits and generic drugs "
-                                       "are covered before you meet your deductible.",
+         "services_before_deductible": "Yes. Office visits, generic drugs and preventive care; "
+                                       "no deductible applies to them.",
          "other_deductibles": "No.",
-         "out_of_pocket_limit": "$8,000 individual / $16,000 family (network); $16,000 / "
-                                "$32,000 (out-of-network)",
-         "not_in_out_of_pocket_limit": "Premiums, balance-billing charges, penalties for not "
-                                       "getting preauthorization, and health care this plan "
-                                       "doesn't cover.",
+         "out_of_pocket_limit": "$7,500 individual / $15,000 family (network); $15,000 / "
+                                "$30,000 (out-of-network providers)",
+         "not_in_out_of_pocket_limit": "Penalties for skipping preauthorization, premiums, "
+                                       "care the plan excludes, and balance-billed charges.",
          "network": "Yes. See www.northwindhealth.example/find-a-doctor or call 1-800-555-0147.",
          "referral": "No."},
     # Bluebird's table has four questions; the other three are not printed.
@@ -318,12 +317,12 @@ def test_sample_cells(sample: tuple[str, DocumentReport]) -> None:
     sbc = sbc_of(report)
     if name == NW:
         generic = row_named(sbc, "Generic drugs (Tier 1)")
-        assert squeeze(generic.in_network) == ("$15 copay/prescription (retail); $30 "
+        assert squeeze(generic.in_network) == ("$15 copay/prescription (retail); $35 "
                                                "copay/prescription (mail order)")
         assert generic.out_of_network == "Not covered"
         assert squeeze(row_named(sbc, "Imaging (CT/PET scans, MRIs)").limitations) == (
-            "Preauthorization is required. If you don't get preauthorization, benefits could "
-            "be reduced by 50% of the total cost of the service.")
+            "Preauthorization required. If you don't get preauthorization first, benefits may "
+            "be reduced by 50% of the total allowed amount.")
         assert squeeze(row_named(sbc, "Facility fee (e.g., hospital room)").limitations) == (
             "Precertification may be required. $250 penalty if not obtained. No "
             "preauthorization is required for emergency admissions.")
@@ -364,7 +363,7 @@ def test_sample_grid_findings_carry_service_and_penalty(
         consequence = next(f for f in in_grid if f.quote.startswith("If you don't get") and
                            f.page == 2)
         assert (consequence.service, consequence.penalty) == (
-            "Imaging (CT/PET scans, MRIs)", "50% of the total cost of the service")
+            "Imaging (CT/PET scans, MRIs)", "50% of the total allowed amount")
     else:
         planned = next(f for f in in_grid if "planned admissions; $500" in squeeze(f.quote))
         assert (planned.service, planned.penalty) == ("Facility fee (e.g., hospital room)",
@@ -460,7 +459,7 @@ def test_grid_csv_one_row_per_grid_row(samples: Path) -> None:
     imaging = next(r for r in rows if r["path"] == str(samples / NW)
                    and r["service"].startswith("Imaging"))
     assert (imaging["in_network"], imaging["out_of_network"]) == ("20% coinsurance",
-                                                                  "40% coinsurance")
+                                                                  "50% coinsurance")
 
 
 def render_terminal(report: DocumentReport, verbose: bool = False) -> str:
@@ -532,7 +531,7 @@ def test_benefit_grid_is_not_read_as_an_sbc(engine: str, tmp_path: Path,
 # --------------------------------------------------------------------------------------------
 
 GROUPS = office_and_tests() + surgery_and_stay()
-PA_ROWS = [("Imaging (CT/PET scans, MRIs)", "50% of the total cost of the service"),
+PA_ROWS = [("Imaging (CT/PET scans, MRIs)", "50% of the total allowed amount"),
            ("Facility fee (e.g., ambulatory surgery center)", "$500"),
            ("Facility fee (e.g., hospital room)", None)]
 # Underlined words: glossary terms and links, inside cells, as real SBCs underline them.
@@ -569,8 +568,8 @@ def test_ruled_grid_with_merged_event_cells(engine: str, drawn: Callable[[str, L
     report = scan(drawn("ruled", Layout([GROUPS])), engine)
     sbc = sbc_of(report)
     assert report.plan == PlanInfo("Acme Gold PPO 1000", "Acme Health",
-                                   "01/01/2026 - 12/31/2026", "PPO", "Individual",
-                                   "2026-01-01", "2026-12-31", "Gold")
+                                   "07/01/2026 - 06/30/2027", "PPO", "Individual",
+                                   "2026-07-01", "2027-06-30", "Gold")
     assert_rows(sbc, EXPECTED_ROWS)
     assert_pa(sbc)
     imaging = row_named(sbc, "Imaging (CT/PET scans, MRIs)")
@@ -726,7 +725,7 @@ def test_grid_without_rules_wrapped_service(engine: str, drawn: Callable[[str, L
     groups = [Group(["If you have a test"], [
         Row(["Diagnostic test (x-ray, blood", "work)"], ["20% coinsurance"],
             ["40% coinsurance"], ["None"]),
-        Row(["Imaging (CT/PET scans,", "MRIs)"], ["$50 copay/test"], ["40% coinsurance"],
+        Row(["Imaging (CT/PET scans,", "MRIs)"], ["$55 copay/test"], ["40% coinsurance"],
             ["Preauthorization is required.", "$250 penalty if not obtained."])])]
     path = drawn("gutters_service", Layout([groups], rules="none", header=ONE_LINE_HEADER,
                                            widths=(150, 130, 100, 110, 220)))
@@ -866,8 +865,8 @@ MERGED = [Group(["If you have a test"], [
          "required."], span=2),
     Row(["Imaging (CT/PET scans, MRIs)"], ["20% coinsurance"], ["40% coinsurance"], [])]),
     Group(["If you have a hospital", "stay"], [
-        Row(["Facility fee (e.g., hospital", "room)"], ["20% coinsurance"],
-            ["40% coinsurance"], ["None"])])]
+        Row(["Facility fee (e.g., hospital", "room)"], ["25% coinsurance"],
+            ["45% coinsurance"], ["None"])])]
 MERGED_NOTE = ("Copayments do not apply to tests for mental health. Precertification may be "
                "required.")
 

@@ -58,7 +58,7 @@ def sbc(path: str = "plans/uhc_bronze.pdf", *, findings: tuple[Finding, ...] | N
     return DocumentReport(
         path=path, sha256="abc", status="ok", error=None, kind=kind, pages=6,
         plan=PlanInfo(name="Bronze EPO HSA", issuer="UnitedHealthcare",
-                      coverage_period="01/01/2026 - 12/31/2026", plan_type="EPO"),
+                      coverage_period="07/01/2026 - 06/30/2027", plan_type="EPO"),
         facts=doc_facts if doc_facts is not None else facts(cosmetic_exclusion=True),
         findings=findings, warnings=("page 3: unreadable text; not scanned",))
 
@@ -180,7 +180,7 @@ def test_header_shows_path_kind_pages_status_plan_and_warnings() -> None:
     out = render(sbc())
     for text in ("plans/uhc_bronze.pdf", "Summary of Benefits and Coverage (SBC)", "Pages",
                  "6", "Status", "ok", "Bronze EPO HSA", "UnitedHealthcare",
-                 "01/01/2026 - 12/31/2026", "EPO", "page 3: unreadable text; not scanned"):
+                 "07/01/2026 - 06/30/2027", "EPO", "page 3: unreadable text; not scanned"):
         assert text in out
 
 

@@ -318,7 +318,8 @@ _ROLL_WORDS = re.compile(
 
 
 _ANCHORS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("notice_date", re.compile(r"\bdate (?:on|of) the\b|\bdated\b", re.I)),
+    ("notice_date", re.compile(r"\bdate (?:(?:printed|shown|stated) )?(?:on|of) "
+                               r"(?:the|this|that|our|your)\b|\bdated\b", re.I)),
     ("mailing", re.compile(r"\b(?:mail\w*|sent|sends)\b", re.I)),
     ("receipt", re.compile(r"\b(?:receiv\w*|receipt|notified|get|got)\b", re.I)),
 )

@@ -5,7 +5,7 @@ plan document is the thing that controls and a guess is worse than no answer. Fi
 statuses can hold at once, each with the quotes and pages behind it (issue 4):
 
 * ``named_exclusion``: an exclusion (cosmetic or experimental) names the procedure, a
-  related procedure, its family ("the texture or look of your skin") or, in the quote
+  related procedure, its family ("treatments that alter how the skin looks") or, in the quote
   itself, the body part it changes;
 * ``cosmetic_exclusion``: the procedure is usually treated as cosmetic and the document
   excludes cosmetic services;

@@ -1,7 +1,7 @@
 """Plan identity from an SBC header: name, issuer, coverage period, plan type, metal level.
 
-The federal template puts it in two fixed lines: "… Coverage Period: 01/01/2026 -
-12/31/2026" and "<Issuer>: <Plan name> Coverage for: Family | Plan Type: PPO". When the
+The federal template puts it in two fixed lines: "… Coverage Period: 07/01/2026 -
+06/30/2027" and "<Issuer>: <Plan name> Coverage for: Family | Plan Type: PPO". When the
 issuer is only a logo, the line reads ": <Plan name>" or has no issuer at all; the web
 address the SBC gives for its full terms ("visit www.… or call …") then names it
 (``data/issuers.yaml``).

@@ -2,7 +2,7 @@
 
 A patient types a name the way they heard it ("microneedling", "micro-needling",
 "collagen induction", a typo); a plan document rarely names the procedure at all and
-more often names its family ("treatments to change the texture or look of your skin").
+more often names its family ("treatments that alter how your skin looks").
 So each procedure in ``policyscan/data/procedures.yaml`` carries its spellings, its
 family's words, the body part it changes, the conditions that usually make it medically
 necessary and the verified codes worth asking about, each with domain.md source keys.

@@ -99,7 +99,7 @@ SBC_EVENT_NAMES: tuple[tuple[str, str], ...] = (
     # Keys are the first words after "If you": an event cell often wraps after three.
     (r"visit\s+a\b", "If you visit a health care provider's office or clinic"),
     (r"have\s+a\s+test", "If you have a test"),
-    (r"need\s+drugs", "If you need drugs to treat your illness or condition"),
+    (r"need\s+drug", "If you need drugs to treat your illness or condition"),
     (r"have\s+outpatient", "If you have outpatient surgery"),
     (r"need\s+immediate", "If you need immediate medical attention"),
     (r"have\s+a\s+hospital", "If you have a hospital stay"),

@@ -1,7 +1,7 @@
 """Reading a member's time limit out of a sentence: value, unit, action and anchor.
 
-"within one hundred-eighty (180) days from the date you received the notification" →
-180 days, anchor "from the date you received the notification". Numbers come from digits
+"within one hundred-eighty (180) days after the day you were given notice" → 180 days,
+anchor "after the day you were given notice". Numbers come from digits
 or words. A template placeholder ("[insert time period]") is never a number. The
 insurer's own clock ("we will decide within 30 days", "within 30 days after receipt of
 your appeal") is not the member's deadline, nor are claim-filing limits, lawsuit limits
@@ -36,7 +36,7 @@ _PLACEHOLDER = re.compile(r"\[[^\]]{0,80}$|^[^\[]{0,80}\]|\binsert\b|_{3,}|\bxx+
 
 # The insurer's (or a reviewer's) own clock: a decision verb whose subject is not the
 # member — "we will decide", "Highmark shall in writing notify", "the IRO must send",
-# "if we do not give you an answer within 72 hours", "we may extend … by 14 days".
+# "if we have not answered you within 72 hours", "we may extend … by 14 days".
 _DECISION_VERB = (
     r"(decid\w*|decision|respond\w*|response|notif\w*|answer\w*|resolv\w*|complet\w*|"
     r"conduct\w*|process\w*|review\w*|make|send|give|issu\w*|provid\w*|acknowledg\w*|"
@@ -51,7 +51,8 @@ _ACTIVE_CLOCK = re.compile(
     re.I,
 )
 _DO_NOT_CLOCK = re.compile(
-    r"\b(?P<subj>[\w']+)\s+(?:do|does|did)\s+not\s+" + _DECISION_VERB + r"\b[^.;]{0,140}$",
+    r"\b(?P<subj>[\w']+)\s+(?:do|does|did|has|have|had)\s+not\s+" + _DECISION_VERB
+    + r"\b[^.;]{0,140}$",
     re.I,
 )
 # "Within five (5) business days …, Highmark will complete a preliminary review": the
@@ -236,8 +237,8 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
         return DeadlineReading(None, "a limit to send supporting information, not to ask "
                                "for a review")
     if _PLAN_RECEIPT_ANCHOR.search(after):
-        return DeadlineReading(None, "counted from the plan's receipt of the request: the "
-                               "plan's own decision time")
+        return DeadlineReading(None, "counted from when the plan receives the request: "
+                               "the plan's own decision time")
     if _insurer_clock(before, after) and not re.search(
             r"\byou (must|have|may|should|can)\b", before[-60:], re.I):
         return DeadlineReading(None, "the plan's or a reviewer's own decision time")

@@ -9,6 +9,7 @@ token patterns go to the Matcher, whose cost grows with every pattern (keep them
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import sys
@@ -166,6 +167,38 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     return out
 
 
+# A token pattern that only lists words, some optional, is a set of phrases: the phrase
+# matcher finds them at a cost independent of their number, where every token pattern
+# is tried at every token. Patterns with more phrases than this stay token patterns.
+MAX_PATTERN_PHRASES = 5000
+_WORD_KEYS = frozenset({"NORM", "LOWER", "ORTH", "TEXT"})
+
+
+def finite_phrases(pattern: Sequence[dict[str, Any]]) -> list[str] | None:
+    """The phrases a word-only token pattern stands for, or None when it is more."""
+    options: list[list[str]] = []
+    for spec in pattern:
+        keys = set(spec) - {"OP"}
+        if len(keys) != 1 or not keys <= _WORD_KEYS or spec.get("OP") not in (None, "?"):
+            return None
+        value = spec[next(iter(keys))]
+        if isinstance(value, str):
+            words = [value]
+        elif (isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list)
+                and all(isinstance(w, str) for w in value["IN"])):
+            words = list(value["IN"])
+        else:
+            return None
+        options.append(words + ([""] if spec.get("OP") == "?" else []))
+    count = 1
+    for words in options:
+        count *= len(words)
+    if count > MAX_PATTERN_PHRASES:
+        return None
+    return [" ".join(w for w in combo if w) for combo in itertools.product(*options)
+            if any(combo)]
+
+
 class SpacyMatchers:
     """Phrase and token-pattern matching for a set of rules."""
 
@@ -174,11 +207,19 @@ class SpacyMatchers:
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="NORM")
         self.tokens = Matcher(self.nlp.vocab, validate=True)
         for rule in rules:
-            if rule.phrases:
-                variants = [v for p in rule.phrases for v in phrase_variants(p)]
+            phrases = list(rule.phrases)
+            patterns: list[tuple[int, tuple[dict[str, Any], ...]]] = []
+            for i, pattern in enumerate(rule.patterns):
+                expanded = finite_phrases(pattern)
+                if expanded is None:
+                    patterns.append((i, pattern))
+                else:
+                    phrases.extend(expanded)
+            if phrases:
+                variants = [v for p in dict.fromkeys(phrases) for v in phrase_variants(p)]
                 docs = list(self.nlp.tokenizer.pipe(variants))
                 self.phrases.add(rule.id, docs)
-            for i, pattern in enumerate(rule.patterns):
+            for i, pattern in patterns:
                 try:
                     self.tokens.add(f"{rule.id}#{i + 1}", [list(pattern)], greedy="LONGEST")
                 except (MatchPatternError, ValueError, KeyError, TypeError) as exc:

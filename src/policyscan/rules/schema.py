@@ -219,6 +219,11 @@ def build_rule(file: str, raw: Any, *, default_category: str | None,
     phrases = f.phrases("phrases")
     patterns = f.patterns()
     fuzzy = f.phrases("fuzzy")
+    wild = [p for p in (*phrases, *fuzzy) if "*" in p]
+    if wild:
+        raise f.fail("phrases" if set(wild) & set(phrases) else "fuzzy",
+                     f"'*' matches any ending only in word lists (near, before, not_*); a "
+                     f"phrase is matched as written: {wild}")
     short = [p for p in fuzzy if len(p) < MIN_FUZZY_LENGTH]
     if short:
         raise f.fail("fuzzy", f"phrases shorter than {MIN_FUZZY_LENGTH} characters match too "
