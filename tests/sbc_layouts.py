@@ -85,6 +85,15 @@ class Layout:
     lists_page: bool = False
     # The page number, drawn first on every page (so it leads the page's text).
     footer: str = "Page {n} of {total}"
+    # The header's two identity lines, and lines of plain text on a last page of their own
+    # (the rights and appeals part, say).
+    plan_line: str = PLAN_LINE
+    # The list boxes' bullet ("-" as some producers set it).
+    bullet: str = "\u2022"
+    # Points between the grid's left border and a second one outside it (0: none).
+    frame: float = 0.0
+    period: str = PERIOD
+    notes: Sequence[str] = ()
 
 
 def _hline(c: canvas.Canvas, x0: float, x1: float, y: float) -> None:
@@ -166,13 +175,19 @@ def _grid_page(c: canvas.Canvas, groups: Sequence[Group], layout: Layout, top: f
     if rules == "grid":
         for x in edges:
             _vline(c, x, y, top)
+    if layout.frame:
+        # A second border a few points outside the table's left one (a box or a band
+        # drawn around the grid).
+        _vline(c, edges[0] - layout.frame, y, top)
     return y
 
 
 def _list_box(c: canvas.Canvas, heading: str, columns: Sequence[Sequence[Sequence[str]]],
-              top: float, left: float, width: float) -> float:
+              top: float, left: float, width: float, bullet: str = "\u2022") -> float:
     """A boxed list of three columns, drawn line by line across the columns (so that the
-    items of different columns share text lines in the content stream, as in many SBCs)."""
+    items of different columns share text lines in the content stream, as in many SBCs).
+    An item whose first line starts with "~" has no bullet: the rest of the item the
+    column to its left ended with (text flowed from column to column)."""
     c.setFont(BOLD, SIZE)
     c.drawString(left + PAD, top - PAD - SIZE, heading)
     y = top - LEADING - 2 * PAD
@@ -183,7 +198,8 @@ def _list_box(c: canvas.Canvas, heading: str, columns: Sequence[Sequence[Sequenc
     for col in columns:
         flat: list[tuple[str, bool]] = []
         for item in col:
-            flat += [(t, k == 0) for k, t in enumerate(item)]
+            flowed = bool(item) and item[0].startswith("~")
+            flat += [(t.lstrip("~"), k == 0 and not flowed) for k, t in enumerate(item)]
         lines.append(flat)
     depth = max((len(x) for x in lines), default=0)
     c.setFont(FONT, SIZE)
@@ -194,7 +210,7 @@ def _list_box(c: canvas.Canvas, heading: str, columns: Sequence[Sequence[Sequenc
                 text, first = col[k]
                 x = left + n * col_w + PAD
                 if first:
-                    c.drawString(x, base, "\u2022")
+                    c.drawString(x, base, bullet)
                 c.drawString(x + 8, base, text)
     bottom = y - depth * LEADING - 2 * PAD
     _hline(c, left, left + width, bottom)
@@ -272,7 +288,7 @@ def build(path: Path, layout: Layout) -> Path:
             plan.append(((), None, True))
         else:
             plan[-1] = (plan[-1][0], plan[-1][1], True)
-    total = len(plan)
+    total = len(plan) + (1 if layout.notes else 0)
     for n, (questions, groups, lists) in enumerate(plan):
         c.saveState()
         if layout.turned:
@@ -285,8 +301,8 @@ def build(path: Path, layout: Layout) -> Path:
             c.setFont(BOLD, 11)
             c.drawString(36, top - 11, TITLE)
             c.setFont(FONT, 9)
-            c.drawString(36, top - 26, PERIOD)
-            c.drawString(36, top - 39, PLAN_LINE)
+            c.drawString(36, top - 26, layout.period)
+            c.drawString(36, top - 39, layout.plan_line)
             top -= 56
         if questions:
             top = _questions(c, questions, top, width - 72, header=n == 0,
@@ -297,11 +313,20 @@ def build(path: Path, layout: Layout) -> Path:
             top -= 14
             c.setFont(BOLD, 9)
             c.drawString(36, top - 9, "Excluded Services & Other Covered Services:")
-            top = _list_box(c, NOT_COVERED, layout.excluded, top - 14, 36, width - 72)
-            top = _list_box(c, OTHER_COVERED, layout.other_covered, top - 6, 36, width - 72)
+            top = _list_box(c, NOT_COVERED, layout.excluded, top - 14, 36, width - 72,
+                            layout.bullet)
+            top = _list_box(c, OTHER_COVERED, layout.other_covered, top - 6, 36, width - 72,
+                            layout.bullet)
             c.setFont(FONT, 8)
             c.drawString(36, top - 16, CONTINUE)
         c.restoreState()
+        c.showPage()
+    if layout.notes:
+        c.setFont(FONT, 7)
+        c.drawString(width - 100, 20, layout.footer.format(n=total, total=total))
+        c.setFont(FONT, 9)
+        for k, line in enumerate(layout.notes):
+            c.drawString(36, height - 48 - 12 * k, line)
         c.showPage()
     c.save()
     if layout.turned:

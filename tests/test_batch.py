@@ -509,7 +509,8 @@ def test_csv_has_one_row_per_document_with_the_facts(mixed_folder: dict[str, Pat
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["path"] for r in rows] == [str(mixed_folder[n]) for n in sorted(mixed_folder)]
     assert set(FACT_CATEGORIES) <= set(rows[0])
-    answer = {True: "yes", False: "no", None: ""}
+    # A false fact is "not stated", never a bare "no" (which reads as "not covered").
+    answer = {True: "stated", False: "not stated", None: "unclear"}
     for row in rows:
         if row["status"] != "ok":
             assert all(row[c] == "" for c in FACT_CATEGORIES)
@@ -521,7 +522,7 @@ def test_csv_has_one_row_per_document_with_the_facts(mixed_folder: dict[str, Pat
         deadline = facts["appeal_deadline"]
         assert row["appeal_deadline"] == (f"{deadline['value']} "
                                           f"{deadline['unit'].replace('_', ' ')}"
-                                          if deadline else "")
+                                          if deadline else "not stated")
 
 
 def test_a_terminal_batch_of_seven_prints_one_line_each_and_the_summary(

@@ -93,7 +93,10 @@ def test_batch_ends_with_the_comparison() -> None:
     pdfs = sorted(SAMPLES.glob("*.pdf"))
     out = markdown(*map(str, pdfs))
     assert [line for line in out.splitlines() if line.startswith("## ")][-1] == "## Plans compared"
-    table = out.split("## Plans compared", 1)[1].strip().splitlines()
+    section = out.split("## Plans compared", 1)[1].strip().splitlines()
+    # Which plans differ on what comes first, then the table.
+    assert section[0] == "### Where the plans differ"
+    table = section[next(i for i, line in enumerate(section) if line.startswith("| File")):]
     assert table[0].startswith("| File | Plan | Kind | Status | Cosmetic excl. |")
     assert len([r for r in table if r.startswith("| ") and ".pdf" in r]) == len(pdfs)
 

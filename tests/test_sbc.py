@@ -118,9 +118,11 @@ def row_named(sbc: SbcInfo, service: str, event: str | None = None) -> GridRowIn
 
 PLANS = {
     NW: PlanInfo("Northwind Silver PPO 3000", "Northwind Health Mutual",
-                 "07/01/2026 - 06/30/2027", "PPO", "Individual + Family"),
+                 "07/01/2026 - 06/30/2027", "PPO", "Individual + Family",
+                 "2026-07-01", "2027-06-30", "Silver"),
     BB: PlanInfo("Bluebird Bronze HMO 7500", "Bluebird Health Plans, Inc.",
-                 "01/01/2026 \u2013 12/31/2026", "HMO", "Individual"),
+                 "01/01/2026 \u2013 12/31/2026", "HMO", "Individual",
+                 "2026-01-01", "2026-12-31", "Bronze"),
 }
 
 # Northwind: a three-column box, filled column by column; the first item wraps.
@@ -395,7 +397,12 @@ def test_json_contract_for_an_sbc(name: str, samples: Path,
                                   scan: Callable[[Path, str], DocumentReport]) -> None:
     report = scan(samples / name, "pdfium")
     d = json.loads(json.dumps(report.to_dict()))
-    assert set(d["sbc"]) == {"important_questions", "grid"}
+    assert set(d["sbc"]) == {"important_questions", "grid", "excluded_pages",
+                             "other_covered_pages"}
+    # The page of each list item, in the lists' order.
+    assert len(d["sbc"]["excluded_pages"]) == len(d["facts"]["excluded_services"])
+    assert len(d["sbc"]["other_covered_pages"]) == len(d["facts"]["other_covered_services"])
+    assert set(d["sbc"]["excluded_pages"]) <= set(range(1, d["pages"] + 1))
     assert set(d["sbc"]["important_questions"]) == QUESTION_KEYS
     assert len(d["sbc"]["grid"]) == 30
     for row in d["sbc"]["grid"]:
@@ -455,11 +462,11 @@ def test_grid_csv_one_row_per_grid_row(samples: Path) -> None:
                                                                   "50% coinsurance")
 
 
-def render_terminal(report: DocumentReport) -> str:
+def render_terminal(report: DocumentReport, verbose: bool = False) -> str:
     from policyscan.models import PatternSetInfo, ScanReport
 
     stream = io.StringIO()
-    fmt = make_formatter("terminal", stream, color=False, width=200)
+    fmt = make_formatter("terminal", stream, color=False, width=200, verbose=verbose)
     fmt.begin(1)
     fmt.document(report)
     fmt.end(ScanReport((report,), PatternSetInfo(0, ""), "0", "2026-01-01T00:00:00Z"))
@@ -469,7 +476,16 @@ def render_terminal(report: DocumentReport) -> str:
 @pytest.mark.parametrize("name", [NW, BB])
 def test_terminal_shows_prior_auth_table_and_lists(
         name: str, samples: Path, scan: Callable[[Path, str], DocumentReport]) -> None:
-    out = render_terminal(scan(samples / name, "pdfium"))
+    report = scan(samples / name, "pdfium")
+    first = render_terminal(report)
+    # The first screen: six services, then how many more and how to see them (issue 13).
+    shown = [ln for ln in first[first.index("Prior authorization required for"):
+                                first.index("Not covered (the")].splitlines()
+             if re.search(r"\bp\d\b", ln)]
+    assert len(shown) == min(6, len(PRIOR_AUTH[name]))
+    if len(PRIOR_AUTH[name]) > 6:
+        assert f"… and {len(PRIOR_AUTH[name]) - 6} more (-v shows all)" in first
+    out = render_terminal(report, verbose=True)
     assert "Prior authorization required for" in out
     table = out[out.index("Prior authorization required for"):out.index("Not covered (the")]
     lines = [ln for ln in table.splitlines() if re.search(r"\bp\d\b", ln)]
@@ -552,12 +568,50 @@ def test_ruled_grid_with_merged_event_cells(engine: str, drawn: Callable[[str, L
     report = scan(drawn("ruled", Layout([GROUPS])), engine)
     sbc = sbc_of(report)
     assert report.plan == PlanInfo("Acme Gold PPO 1000", "Acme Health",
-                                   "07/01/2026 - 06/30/2027", "PPO", "Individual")
+                                   "07/01/2026 - 06/30/2027", "PPO", "Individual",
+                                   "2026-07-01", "2027-06-30", "Gold")
     assert_rows(sbc, EXPECTED_ROWS)
     assert_pa(sbc)
     imaging = row_named(sbc, "Imaging (CT/PET scans, MRIs)")
     assert (imaging.in_network, imaging.out_of_network) == ("20% coinsurance",
                                                             "40% coinsurance")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_frame_beside_the_grid_is_no_column(engine: str,
+                                              drawn: Callable[[str, Layout], Path],
+                                              scan: Callable[[Path, str], DocumentReport]
+                                              ) -> None:
+    """Regression (issue 13): a rule 4 points outside the grid's left border made a sliver
+    column, so each event was read as a service and its rows lost their event."""
+    sbc = sbc_of(scan(drawn("framed", Layout([GROUPS], frame=4.0)), engine))
+    assert_rows(sbc, EXPECTED_ROWS)
+    assert_pa(sbc)
+
+
+# Dash bullets and an item flowed from one column into the next (issue 13).
+DASH_COLUMNS = [[["Acupuncture"], ["Bariatric surgery"], ["Cosmetic treatment of the skin,",
+                                                           "such as peels or laser"]],
+                [["~resurfacing"], ["Abortion - except to save the", "life of the mother"],
+                 ["Long-term care"]],
+                [["Private-duty nursing"], ["Weight loss programs"]]]
+DASH_ITEMS = ["Acupuncture", "Bariatric surgery",
+              "Cosmetic treatment of the skin, such as peels or laser resurfacing",
+              "Abortion - except to save the life of the mother", "Long-term care",
+              "Private-duty nursing", "Weight loss programs"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_dash_bulleted_lists_and_an_item_flowed_into_the_next_column(
+        engine: str, drawn: Callable[[str, Layout], Path],
+        scan: Callable[[Path, str], DocumentReport]) -> None:
+    """A list set with "-" bullets was not read at all; an item wrapped from the bottom of
+    one column to the top of the next was cut in two. A dash inside an item (Abortion -
+    except …) is no bullet."""
+    layout = Layout([GROUPS], excluded=DASH_COLUMNS, other_covered=OTHER_COLUMNS, bullet="-")
+    sbc = sbc_of(scan(drawn("dashes", layout), engine))
+    assert [squeeze(s) for s in sbc.excluded_services] == DASH_ITEMS
+    assert [squeeze(s) for s in sbc.other_covered_services] == OTHER_ITEMS
 
 
 # (a) The lists: three columns whose items share text lines.
@@ -924,7 +978,7 @@ def corpus_case(name: str, engine: str, failing: dict[str, str] | None = None) -
 
 PLUMBER_GRID = ("BUG (pdfplumber): the grid's columns and row borders are misread on this "
                 "SBC (shaded cells' edges)")
-ROWS_FAIL = {f"{KAISER}:pdfplumber": PLUMBER_GRID, f"{CMS}:pdfplumber": PLUMBER_GRID,
+ROWS_FAIL = {f"{KAISER}:pdfplumber": PLUMBER_GRID,
              f"{HEALTHFIRST}:pdfplumber": "BUG (pdfplumber): the grid's header row is read as "
                                           "a grid row (no service, 'Important Information')"}
 EVENTS_FAIL = {f"{HEALTHFIRST}:pdfplumber": PLUMBER_GRID, f"{CMS}:pdfplumber": PLUMBER_GRID}

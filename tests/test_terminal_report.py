@@ -211,11 +211,12 @@ def test_facts_are_answers_with_pages() -> None:
         return next(line for line in lines if line.strip().startswith(question))
 
     assert "Yes — p5" in answer("Cosmetic work excluded?")
-    assert "not found" in answer("Reconstructive exception?")
+    # A false fact is "not stated", never "No" or "not found" (issue 13).
+    assert "not stated" in answer("Reconstructive exception?")
     assert "unknown" in answer("Medical necessity required?")
     assert "Yes — p3" in answer("Prior authorization required?")
     assert "p4" not in answer("Prior authorization required?")  # negated: not support
-    assert "not found" in answer("Appeal rights stated?")
+    assert "not stated" in answer("Appeal rights stated?")
     assert "180 days (p6)" in answer("Appeal deadline:")
     assert '"You must appeal within 180 days"' in answer("Appeal deadline:")
     assert "External review?" in out and "Experimental treatment excluded?" in out
@@ -309,18 +310,19 @@ def test_summary_table_only_for_more_than_one_document() -> None:
 def test_summary_falls_back_to_a_list_when_narrow() -> None:
     out = render(sbc("a/first.pdf"), sbc("b/second.pdf"), width=60)
     summary = out[out.index("\nSummary\n"):]
-    assert "Yes: Cosmetic exclusion" in summary
+    assert "Stated: Cosmetic exclusion" in summary
     assert all(len(line) <= 60 for line in out.splitlines() if line != DISCLAIMER)
 
 
 def test_many_findings_are_truncated_unless_verbose() -> None:
     many = tuple(finding(page=p, start=p) for p in range(1, 16))
     out = render(sbc(findings=many))
-    assert "… and 3 more (use --format json for all)" in out
+    # The first screen: a few per category, the count, and how to see all.
+    assert "… and 12 more (-v shows all)" in out
     assert "Cosmetic exclusion (15)" in out
-    assert "p12 ·" in out and "p13 ·" not in out
+    assert "p3 ·" in out and "p4 ·" not in out
     verbose = render(sbc(findings=many), verbose=True)
-    assert "more (use --format json" not in verbose
+    assert "more (-v shows all)" not in verbose
     assert "p15 ·" in verbose
 
 
@@ -351,3 +353,39 @@ def test_make_formatter_builds_it_and_ignores_other_options() -> None:
     fmt.document(sbc())
     fmt.end(scan_report(sbc()))
     assert stream.getvalue().splitlines()[-1] == DISCLAIMER
+
+
+def render_batch(*docs: DocumentReport, **options: Any) -> str:
+    """As the command line runs a batch: the formatter is told how many documents come."""
+    stream = io.StringIO()
+    fmt = TerminalFormatter(stream, color=False, width=options.pop("width", 100), **options)
+    fmt.begin(len(docs))
+    for doc in docs:
+        fmt.document(doc)
+    fmt.end(scan_report(*docs))
+    return stream.getvalue()
+
+
+def test_a_batch_leads_with_where_the_plans_differ() -> None:
+    first = sbc("a/first.pdf")
+    second = sbc("b/second.pdf", doc_facts=facts())  # states no cosmetic exclusion
+    out = render_batch(first, second)
+    lines = out.splitlines()
+    # The comparison comes before either document's own report.
+    assert lines[0] == "Where the plans differ"
+    at = out.index("Cosmetic exclusion: stated in")
+    assert at < out.index("\nSummary\n") < out.index("a/first.pdf\n")
+    assert "not stated in" in out[at:out.index("\nSummary\n")]
+    assert out.rstrip().endswith(DISCLAIMER)
+
+
+def test_a_batch_of_one_plan_streams_as_before() -> None:
+    out = render_batch(sbc())
+    assert "Where the plans differ" not in out and "\nSummary\n" not in out
+
+
+def test_a_compact_batch_leads_with_the_comparison_then_one_line_each() -> None:
+    docs = [sbc(f"plans/p{k}.pdf") for k in range(7)]
+    out = render_batch(*docs)
+    assert out.index("Summary") < out.index("[1/7] plans/p0.pdf")
+    assert "Each document in full: -v" in out

@@ -66,13 +66,20 @@ class Case:
     received_on: date | None = None  # the day the member received it
     # (stage, the day that stage's decision came): later stages count from these.
     decided_on: tuple[tuple[str, date], ...] = ()
+    # Further procedures asked about (--procedure is repeatable): an outlook each.
+    more_procedures: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.procedure or self.denied_on or self.received_on or self.decided_on)
 
+    @property
+    def procedures(self) -> tuple[str, ...]:
+        return ((self.procedure,) if self.procedure else ()) + self.more_procedures
+
     def to_options(self) -> dict[str, Any]:
         """What changes a report (for the result cache's key)."""
-        return {"procedure": self.procedure,
+        extra = {"more_procedures": list(self.more_procedures)} if self.more_procedures else {}
+        return {"procedure": self.procedure, **extra,
                 "denied_on": self.denied_on.isoformat() if self.denied_on else None,
                 "received_on": self.received_on.isoformat() if self.received_on else None,
                 "decided_on": [[s, d.isoformat()] for s, d in self.decided_on]}
@@ -214,11 +221,16 @@ def due_dates(report: DocumentReport, page_texts: Mapping[int, str], case: Case
 
 def apply_case(report: DocumentReport, page_texts: Mapping[int, str],
                case: Case) -> DocumentReport:
-    """The member's case, a step over the finished report: the outlook for the procedure
+    """The member's case, a step over the finished report: the outlook for each procedure
     and the due dates counted from the case's dates."""
     from .outlook import outlook
     from .procedures import get_procedure
 
-    procedure = get_procedure(case.procedure) if case.procedure else None
-    view = outlook(procedure, report, page_texts).to_dict() if procedure else None
-    return replace(report, outlook=view, due_dates=tuple(due_dates(report, page_texts, case)))
+    views = []
+    for pid in case.procedures:  # --procedure is repeatable: an outlook each
+        procedure = get_procedure(pid)
+        if procedure is not None:
+            views.append(outlook(procedure, report, page_texts).to_dict())
+    return replace(report, outlook=views[0] if views else None,
+                   outlooks=tuple(views) if len(views) > 1 else (),
+                   due_dates=tuple(due_dates(report, page_texts, case)))

@@ -22,7 +22,7 @@ from .errors import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, PolicyScanError
 from .report.safe import safe_name
 
 OCR_MODES = ("auto", "on", "off")  # extract/ocr.py; spelled out so --help imports nothing
-FORMATS = ("terminal", "json", "jsonl", "csv", "grid-csv", "markdown", "html")
+FORMATS = ("terminal", "json", "jsonl", "csv", "csv-long", "grid-csv", "markdown", "html")
 DEFAULT_TIMEOUT = 300.0  # seconds per file
 
 
@@ -97,6 +97,7 @@ def main() -> None:
     \b
     policyscan mypolicy.pdf                 annotated report in the terminal
     policyscan plans/ --format jsonl        one JSON document per line
+    policyscan diff OLD.pdf NEW.pdf         what changed between two plans or years
     policyscan rules --test                 check every rule against its examples
     policyscan eval CORPUS --gold GOLD      score against hand-checked gold files
 
@@ -140,8 +141,9 @@ def main() -> None:
 @click.option("--scheduler", metavar="tcp://HOST:PORT",
               help="Run the scan on a Dask cluster (needs policyscan[dask]; see "
                    "docs/cluster.md).")
-@click.option("--procedure", metavar="NAME",
-              help='Add an outlook for this procedure ("micro needling", "rhinoplasty" …).')
+@click.option("--procedure", "procedures", metavar="NAME", multiple=True,
+              help='Add an outlook for this procedure ("micro needling", "rhinoplasty" …); '
+                   "repeatable: a column each in the comparison.")
 @click.option("--denied-on", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="The date on the denial: turn appeal deadlines into calendar dates.")
 @click.option("--received-on", type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -155,6 +157,8 @@ def main() -> None:
 @click.option("--min-score", type=click.FloatRange(0, 1), metavar="0..1",
               help="Report candidates scoring at least this (default: each category's "
                    "threshold in the pattern files); lower shows weaker evidence too.")
+@click.option("--bom", is_flag=True,
+              help="Start CSV output with a UTF-8 byte order mark (for spreadsheet programs).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("--color/--no-color", default=None,
               help="Force colour on or off (default: on for a terminal unless NO_COLOR).")
@@ -165,10 +169,10 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
          password: str | None, patterns: tuple[Path, ...], include: tuple[str, ...],
          exclude: tuple[str, ...], jobs: int | None, timeout: float | None,
          max_pages: int | None, max_bytes: int | None, cache_dir: Path | None,
-         no_cache: bool, resume: bool, scheduler: str | None, procedure: str | None,
+         no_cache: bool, resume: bool, scheduler: str | None, procedures: tuple[str, ...],
          denied_on: datetime | None, received_on: datetime | None,
          decided_on: tuple[str, ...], min_score: float | None,
-         quiet: bool, color: bool | None, verbose: bool, debug: bool, ocr: str,
+         bom: bool, quiet: bool, color: bool | None, verbose: bool, debug: bool, ocr: str,
          **outputs: Any) -> None:
     """Scan PDF, .txt and .md files (folders are searched for them)."""
     from .discovery import discover
@@ -181,7 +185,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
     files, problems = discover(list(paths), include, exclude)
     options = ScanOptions(engine=engine, password=password, max_pages=max_pages,
                           max_bytes=max_bytes, debug=debug,
-                          case=_case(procedure, denied_on, received_on, decided_on),
+                          case=_case(procedures, denied_on, received_on, decided_on),
                           ocr=_ocr_mode(ocr),
                           min_score=min_score)
     batch = _batch_options(rules, options, files, jobs=jobs, timeout=timeout,
@@ -211,16 +215,18 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
             batch.resumed = read_finished(output)
         except PolicyScanError as exc:
             _fail(str(exc))
-    fmt_options: dict[str, Any] = {"verbose": verbose}
+    fmt_options: dict[str, Any] = {"verbose": verbose, "bom": bom}
     if fmt == "terminal":
         fmt_options["color"] = False if output else color
-    show_progress = (not quiet and sys.stderr.isatty()
-                     and not (fmt == "terminal" and output is None and sys.stdout.isatty()))
+    # A terminal report of a batch is written at the end (it leads with the comparison),
+    # so the bar never interleaves with it.
+    show_progress = not quiet and sys.stderr.isatty()
     try:
         with ExitStack() as stack:
             stream = stack.enter_context(_report_stream(output, fmt, resume))
             with open_outputs(make_formatter(fmt, stream, **fmt_options), extra, files=files,
                               password=password, engine=engine, verbose=verbose, quiet=quiet,
+                              bom=bom,
                               note=lambda message: click.echo(safe_name(message), err=True)
                               ) as formatter:
                 if show_progress and len(files) + len(problems) > 1:
@@ -311,24 +317,27 @@ def _decided(values: tuple[str, ...]) -> tuple[tuple[str, date], ...]:
     return tuple(out)
 
 
-def _case(procedure: str | None, denied_on: datetime | None,
+def _case(procedures: tuple[str, ...] | str | None, denied_on: datetime | None,
           received_on: datetime | None, decided_on: tuple[str, ...] = ()) -> Case:
     """The member's case from the options; an unknown procedure is a usage error that
     says what policyscan knows instead."""
     from .case import Case
     from .procedures import find_procedure, suggest
 
-    pid = None
-    if procedure:
+    names = (procedures,) if isinstance(procedures, str) else tuple(procedures or ())
+    ids: list[str] = []
+    for procedure in names:
         found = find_procedure(procedure)
         if found is None:
             close = ", ".join(p.name for p in suggest(procedure))
             _fail(f"policyscan does not know the procedure {procedure!r}"
                   + (f"; did you mean: {close}?" if close else "")
                   + " (policyscan rules --procedures lists them)")
-        pid = found.id
-    return Case(pid, denied_on.date() if denied_on else None,
-                received_on.date() if received_on else None, _decided(decided_on))
+        if found.id not in ids:
+            ids.append(found.id)
+    return Case(ids[0] if ids else None, denied_on.date() if denied_on else None,
+                received_on.date() if received_on else None,
+                decided_on=_decided(decided_on), more_procedures=tuple(ids[1:]))
 
 
 def _batch_options(rules: RuleSet, options: ScanOptions, files: list[str], *,
@@ -479,6 +488,88 @@ def appeal_kit(path: str, procedure: str | None, denial: str | None,
     except OSError as exc:
         _fail(f"cannot write the kit to {output}: {exc.strerror or exc}")
     click.echo(f"Wrote {output}", err=True)
+
+
+DIFF_FORMATS = ("terminal", "json", "markdown", "html")  # report/diff_report.py
+
+
+@main.command()
+@click.argument("old", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.argument("new", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--pairs", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              metavar="FILE.csv", help="Diff many pairs: a CSV of two columns, old and new "
+              "(a header row is optional; relative paths are read from the CSV's folder).")
+@click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="terminal",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the diff to this file instead of standard output.")
+@click.option("--engine", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium",
+              show_default=True)
+@click.option("--password", help="Password of encrypted PDFs.")
+@patterns_option
+def diff(old: str | None, new: str | None, pairs: Path | None, fmt: str,
+         output: Path | None, engine: str, password: str | None,
+         patterns: tuple[Path, ...]) -> None:
+    """What changed from OLD to NEW (two years of one plan, or two plans): excluded and
+    other covered services added, removed or moved, prior authorization gained or lost,
+    deadlines, facts and identity, each with both quotes and pages."""
+    from .diff import diff_reports
+    from .models import DocumentReport
+    from .report.diff_report import render
+    from .scanner import Scanner, ScanOptions
+
+    if pairs is not None and (old or new):
+        _fail("give OLD NEW or --pairs FILE.csv, not both")
+    if pairs is None and not (old and new):
+        _fail("diff needs two documents, OLD and NEW (or --pairs FILE.csv)")
+    todo = _read_pairs(pairs) if pairs is not None else [(str(old), str(new))]
+    rules = _load_rules(patterns)
+    scanner = Scanner(rules, ScanOptions(engine=engine, password=password))
+    scanned: dict[str, DocumentReport] = {}
+
+    def scan_once(path: str) -> DocumentReport:
+        if path not in scanned:
+            scanned[path] = scanner.scan(path)
+        return scanned[path]
+
+    diffs = [diff_reports(scan_once(a), scan_once(b)) for a, b in todo]
+    text = render(diffs, fmt, __version__)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write the diff to {output}: {exc.strerror or exc}")
+    sys.exit(EXIT_INCOMPLETE if any(d.problem for d in diffs) else EXIT_OK)
+
+
+def _read_pairs(path: Path) -> list[tuple[str, str]]:
+    """(old, new) paths from a two-column CSV; relative paths from the CSV's folder."""
+    import csv
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            rows = [r for r in csv.reader(f) if any(c.strip() for c in r)]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        _fail(f"--pairs {path} cannot be read: {exc}")
+    if rows and [c.strip().lower() for c in rows[0][:2]] == ["old", "new"]:
+        rows = rows[1:]
+    out: list[tuple[str, str]] = []
+    for n, row in enumerate(rows, start=1):
+        if len(row) < 2 or not row[0].strip() or not row[1].strip():
+            _fail(f"--pairs {path}: row {n} needs two paths, old and new")
+        sides = []
+        for cell in row[:2]:
+            side = Path(cell.strip())
+            side = side if side.is_absolute() else path.parent / side
+            if not side.is_file():
+                _fail(f"--pairs {path}: row {n}: {cell.strip()} is not a file")
+            sides.append(str(side))
+        out.append((sides[0], sides[1]))
+    if not out:
+        _fail(f"--pairs {path} lists no pairs")
+    return out
 
 
 @main.command(name="eval")

@@ -147,7 +147,7 @@ class _InOrder:
 
 
 def _slimmed(doc: DocumentReport) -> DocumentReport:
-    return replace(doc, findings=(), outlook=None, due_dates=())
+    return replace(doc, findings=(), outlook=None, outlooks=(), due_dates=())
 
 
 def run_batch(files: list[str], problems: list[tuple[str, ScanError]], rules: RuleSet,

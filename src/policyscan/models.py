@@ -233,6 +233,10 @@ class PlanInfo:
     coverage_period: str | None = None
     plan_type: str | None = None
     coverage_for: str | None = None  # "Individual + Family", from the SBC header
+    # The coverage period as ISO dates (the end is None for "beginning on or after …").
+    coverage_start: str | None = None
+    coverage_end: str | None = None
+    metal_level: str | None = None  # Bronze, Silver, Gold, Platinum, Catastrophic
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -241,12 +245,16 @@ class PlanInfo:
             "coverage_period": self.coverage_period,
             "plan_type": self.plan_type,
             "coverage_for": self.coverage_for,
+            "coverage_start": self.coverage_start,
+            "coverage_end": self.coverage_end,
+            "metal_level": self.metal_level,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> PlanInfo:
         return cls(d.get("name"), d.get("issuer"), d.get("coverage_period"), d.get("plan_type"),
-                   d.get("coverage_for"))
+                   d.get("coverage_for"), d.get("coverage_start"), d.get("coverage_end"),
+                   d.get("metal_level"))
 
 
 @dataclass(frozen=True)
@@ -303,6 +311,9 @@ class SbcInfo:
     excluded_services: tuple[str, ...]
     other_covered_services: tuple[str, ...]
     prior_authorization_services: tuple[PriorAuthService, ...]
+    # The page of each item of the two lists, in their order (empty when not known).
+    excluded_pages: tuple[int, ...] = ()
+    other_covered_pages: tuple[int, ...] = ()
 
     def facts_dict(self) -> dict[str, Any]:
         """The fields added to the document's ``facts`` (report contract)."""
@@ -315,7 +326,9 @@ class SbcInfo:
 
     def to_dict(self) -> dict[str, Any]:
         return {"important_questions": dict(self.important_questions),
-                "grid": [r.to_dict() for r in self.grid]}
+                "grid": [r.to_dict() for r in self.grid],
+                "excluded_pages": list(self.excluded_pages),
+                "other_covered_pages": list(self.other_covered_pages)}
 
     @classmethod
     def from_dict(cls, sbc: dict[str, Any], facts: dict[str, Any]) -> SbcInfo:
@@ -324,7 +337,9 @@ class SbcInfo:
                    tuple(facts.get("excluded_services", ())),
                    tuple(facts.get("other_covered_services", ())),
                    tuple(PriorAuthService.from_dict(x)
-                         for x in facts.get("prior_authorization_services", ())))
+                         for x in facts.get("prior_authorization_services", ())),
+                   tuple(int(p) for p in sbc.get("excluded_pages", ())),
+                   tuple(int(p) for p in sbc.get("other_covered_pages", ())))
 
 
 @dataclass(frozen=True)
@@ -405,6 +420,8 @@ class DocumentReport:
     regime: RegimeInfo | None = None
     # A denial notice, read (policyscan.denial), as a JSON-ready mapping.
     denial: dict[str, Any] | None = None
+    # Every outlook when several procedures were asked about (``outlook`` is the first).
+    outlooks: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -430,6 +447,8 @@ class DocumentReport:
             out["outlook"] = self.outlook
         if self.due_dates:
             out["due_dates"] = list(self.due_dates)
+        if self.outlooks:
+            out["outlooks"] = list(self.outlooks)
         if self.duplicate_of is not None:
             out["duplicate_of"] = self.duplicate_of
         return out
@@ -449,6 +468,7 @@ class DocumentReport:
             outlook=d.get("outlook"), due_dates=tuple(d.get("due_dates", ())),
             regime=RegimeInfo.from_dict(d["regime"]) if d.get("regime") else None,
             denial=d.get("denial"),
+            outlooks=tuple(d.get("outlooks", ())),
         )
 
     @classmethod

@@ -1,13 +1,21 @@
-"""Plan identity from an SBC header: name, issuer, coverage period, plan type.
+"""Plan identity from an SBC header: name, issuer, coverage period, plan type, metal level.
 
 The federal template puts it in two fixed lines: "… Coverage Period: 07/01/2026 -
-06/30/2027" and "<Issuer>: <Plan name> Coverage for: Family | Plan Type: PPO".
+06/30/2027" and "<Issuer>: <Plan name> Coverage for: Family | Plan Type: PPO". When the
+issuer is only a logo, the line reads ": <Plan name>" or has no issuer at all; the web
+address the SBC gives for its full terms ("visit www.… or call …") then names it
+(``data/issuers.yaml``).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 
+from .datafile import Fields, data_path, load_yaml
+from .errors import DataFileError
 from .extract import PageText
 from .models import PlanInfo
 
@@ -21,6 +29,24 @@ _PLAN_LINE = re.compile(
     r"[ \t]*\r?$",
     re.I,
 )
+# The network types the template's "Plan Type:" names, and the high-deductible markers
+# that may stand in the type or only in the plan's name.
+_NETWORK = re.compile(r"\b(HMO|PPO|EPO|POS|EPN|PFFS|indemnity)\b", re.I)
+_HDHP = re.compile(r"\b(?:HDHP|high[- ]deductible(?: health plan)?)\b", re.I)
+_HSA = re.compile(r"\b(?:HSA|H\.S\.A\.|health savings account)(?:[- ]eligible|[- ]qualified)?\b",
+                  re.I)
+_METAL = re.compile(r"\b(expanded bronze|bronze|silver|gold|platinum|catastrophic)\b", re.I)
+_DATE = re.compile(r"\b(?P<m>\d{1,2})\s*[/.-]\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<y>\d{4}|\d{2})\b")
+_WEB = re.compile(r"(?:https?://)?(?:www\d?\.)?(?P<host>(?:[a-z0-9-]+\.)+[a-z]{2,})(?![a-z0-9-])",
+                  re.I)
+_NOT_HEAD = re.compile(r"coverage\s+period|summary of benefits|page \d", re.I)
+# What a broken header line may carry in front of the issuer: the tail of the template's
+# title ("… for Covered Services", or its last word wrapped) and the coverage period.
+_HEAD_LEAD = re.compile(
+    r"^\s*(?:.*?\bCovered\s+Services\b|Services\b(?=\s+\S))?\s*"
+    r"(?:Coverage\s+Period\s*:\s*(?:(?:beginning\s+on\s+or\s+after\s+)?"
+    r"\d{1,2}/\d{1,2}/\d{2,4}(?:\s*[-\u2013\u2014]\s*\d{1,2}/\d{1,2}/\d{2,4})?)?)?\s*",
+    re.I)
 
 
 def _clean(text: str | None) -> str | None:
@@ -30,28 +56,130 @@ def _clean(text: str | None) -> str | None:
     return text or None
 
 
+def plan_type(declared: str | None, name: str | None) -> str | None:
+    """"HMO", "EPO HDHP with HSA", "HDHP": the network type from the declared type (else
+    the plan's name), then whether it is a high-deductible plan and HSA-eligible."""
+    texts = [t for t in (declared, name) if t]
+    network = next((m.group(1) for t in texts for m in [_NETWORK.search(t)] if m), None)
+    hsa = any(_HSA.search(t) for t in texts)
+    hdhp = hsa or any(_HDHP.search(t) for t in texts)
+    parts = [network.upper() if network and network.lower() != "indemnity" else network]
+    if hdhp:
+        parts.append("HDHP")
+    if hsa:
+        parts.append("with HSA")
+    out = " ".join(p for p in parts if p)
+    return out or _clean(declared)
+
+
+def metal_level(name: str | None, declared: str | None) -> str | None:
+    for text in (name, declared):
+        found = _METAL.search(text or "")
+        if found:
+            return found.group(1).title()
+    return None
+
+
+def _iso(m: re.Match[str]) -> str | None:
+    year = int(m.group("y"))
+    year += 2000 if year < 100 else 0
+    try:
+        return date(year, int(m.group("m")), int(m.group("d"))).isoformat()
+    except ValueError:
+        return None
+
+
+def period_iso(period: str | None) -> tuple[str | None, str | None]:
+    """(start, end) of a coverage period as ISO dates: "01/01/26 - 12/31/26" gives
+    ("2026-01-01", "2026-12-31"); "Beginning on or after 01/01/2025" a start only."""
+    if not period:
+        return None, None
+    found = [d for d in (_iso(m) for m in _DATE.finditer(period)) if d]
+    if not found:
+        return None, None
+    if len(found) == 1:
+        return found[0], None
+    return found[0], found[1]
+
+
+@dataclass(frozen=True)
+class _Issuers:
+    by_domain: dict[str, str]
+    ignored: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _issuers() -> _Issuers:
+    path = data_path("issuers.yaml")
+    raw = load_yaml(path)
+    if not isinstance(raw, dict) or not isinstance(raw.get("issuers"), list):
+        raise DataFileError(str(path), "must be a mapping with a list 'issuers'")
+    top = Fields(str(path), raw, "the file")
+    by_domain: dict[str, str] = {}
+    for n, entry in enumerate(raw["issuers"], start=1):
+        if not isinstance(entry, dict):
+            raise DataFileError(str(path), "must be a mapping", entry=f"issuers[{n}]")
+        fields = Fields(str(path), entry, f"issuers[{n}]")
+        fields.only(frozenset({"name", "domains"}))
+        name = fields.text("name")
+        for domain in fields.strings("domains", required=True):
+            by_domain[domain.lower()] = name
+    return _Issuers(by_domain, frozenset(d.lower() for d in top.strings("ignored_domains")))
+
+
+def issuer_from_web(text: str) -> str | None:
+    """The issuer named by the first web address of ``text`` that a known issuer owns
+    (glossary and government sites are skipped)."""
+    table = _issuers()
+    for m in _WEB.finditer(text):
+        host = m.group("host").lower().rstrip(".")
+        labels = host.split(".")
+        if labels[-1] == "gov":
+            continue
+        for k in range(len(labels) - 1):
+            domain = ".".join(labels[k:])
+            if domain in table.ignored:
+                break
+            if domain in table.by_domain:
+                return table.by_domain[domain]
+    return None
+
+
 def read_plan_info(pages: list[PageText], kind: str) -> PlanInfo:
     if kind != "sbc" or not pages:
         return PlanInfo()
     text = pages[0].text
     period = _PERIOD.search(text)
     line = _PLAN_LINE.search(text)
-    name = issuer = plan_type = coverage_for = None
+    name = issuer = declared = coverage_for = None
     if line:
-        plan_type = _clean(line.group("type"))
+        declared = _clean(line.group("type"))
         coverage_for = _clean(line.group("for"))
         head = _clean(line.group("head")) or ""
-        if not head:
+        if not head and not line.group("head").strip():
             # "Coverage for:" began its line: the plan is the last line above it that is
             # not the template title or the coverage period.
             above = [ln for ln in text[:line.start()].splitlines() if ln.strip()
-                     and not re.search(r"coverage\s+period|summary of benefits|page \d", ln,
-                                       re.I)]
+                     and not _NOT_HEAD.search(ln)]
             head = (_clean(above[-1]) or "") if above else ""
         if ":" in head:
+            head = _HEAD_LEAD.sub("", head, count=1)
+        raw_head = _HEAD_LEAD.sub("", line.group("head"), count=1).strip()
+        if raw_head.startswith(":"):
+            # A logo stood before the colon: no issuer in the text.
+            name = head
+        elif ":" in head:
             issuer, _, name = (part.strip() for part in head.partition(":"))
         else:
             name = head
-    return PlanInfo(name=_clean(name), issuer=_clean(issuer),
-                    coverage_period=_clean(period.group("period")) if period else None,
-                    plan_type=plan_type, coverage_for=coverage_for)
+    if not issuer:
+        # The template's own line gives the site on page 1; some put it only with the
+        # contact lines at the end.
+        issuer = next((found for p in pages if (found := issuer_from_web(p.text))), None)
+    raw_period = _clean(period.group("period")) if period else None
+    start, end = period_iso(raw_period)
+    name = _clean(name)
+    return PlanInfo(name=name, issuer=_clean(issuer), coverage_period=raw_period,
+                    plan_type=plan_type(declared, name), coverage_for=coverage_for,
+                    coverage_start=start, coverage_end=end,
+                    metal_level=metal_level(name, declared))

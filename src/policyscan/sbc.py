@@ -22,7 +22,10 @@ from .structure import SBC_EVENT_NAMES, SectionMap
 _BULLETS = "\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7\u2023\u25ba\u2043"
 # pdfminer writes a glyph without a Unicode map as "(cid:N)"; in a list that is the bullet.
 _BULLET_RE = re.compile(f"[{_BULLETS}]|\\(cid:\\d+\\)")
+# A dash used as a bullet: at a line's start or after a space, followed by a space.
+_DASH_RE = re.compile(r"(?:(?<=\s)|^)[-\u2013\u2014*](?= \S)", re.M)
 _MIN_RULE = 6.0  # points: shorter segments are glyph parts, not table borders
+_COLUMN_GAP = 6.0  # points: wider than any word space, narrower than a column gutter
 _SNAP = 3.0  # points: rules this close are the same rule
 _PAD = 12.0  # points: a cell's border may sit this far from its text
 # A row border crosses (nearly) the whole cell; underlines of words in two neighbouring
@@ -151,6 +154,9 @@ def _spaced(piece: str, start: int, boxes: Sequence[Box | None]) -> str:
 # -- the grid --------------------------------------------------------------------------
 
 
+_MIN_COLUMN = 12.0  # points: the narrowest grid column that can hold a word
+
+
 @dataclass
 class _Columns:
     edges: list[float]  # left edge of each column, then the right edge of the last
@@ -169,11 +175,19 @@ def _columns_from_rules(verticals: Sequence[tuple[float, float, float]], top: fl
             xs.append(x)
             lengths.append(overlap)
     edges = _snap(xs, lengths)
+    weight = {e: sum(w for x, w in zip(xs, lengths, strict=True) if abs(x - e) <= _SNAP)
+              for e in edges}
+    # A border drawn a few points beside the grid's own (a box around the table, a shaded
+    # band's side) makes a sliver of a column no text can stand in: keep the longer rule.
+    k = 1
+    while k < len(edges):
+        if edges[k] - edges[k - 1] < _MIN_COLUMN:
+            del edges[k if weight[edges[k]] < weight[edges[k - 1]] else k - 1]
+        else:
+            k += 1
     if len(edges) > 7:
         # Shaded cells add short side edges (pdfplumber reports every rectangle's sides):
         # keep the borders that run longest.
-        weight = {e: sum(w for x, w in zip(xs, lengths, strict=True) if abs(x - e) <= _SNAP)
-                  for e in edges}
         edges = sorted(sorted(edges, key=lambda e: -weight[e])[:6])
     # The template grid has five columns; some producers add one (a tier column).
     return _Columns(edges) if 5 <= len(edges) - 1 <= 6 else None
@@ -449,15 +463,19 @@ def _list_items(doc: SourceDocument, page: PageText, start: int, end: int) -> li
     column's item. Items are returned column by column, as printed.
     """
     text = page.text
-    first = _BULLET_RE.search(text, start, end)
-    if first is None:
-        return []
     boxes = doc.char_boxes(page.number)
-    bullets = {m.start(): m.end() for m in _BULLET_RE.finditer(text, first.start(), end)}
+    bullets = {m.start(): m.end() for m in _BULLET_RE.finditer(text, start, end)}
+    if not bullets:
+        bullets = _dash_bullets(text, start, end, boxes)
+    if not bullets:
+        return []
+    first = min(bullets)
     xs = [b[0] for i in bullets if i < len(boxes) and (b := boxes[i]) is not None]
     columns = _snap(xs) if xs else [0.0]
     by_column: dict[int, list[list[int]]] = {}
-    i = first.start()
+    # Text at the top of a column before its first bullet.
+    lead: dict[int, list[int]] = {}
+    i = first
     while i < end:
         if i in bullets:
             box = boxes[i] if i < len(boxes) else None
@@ -468,18 +486,66 @@ def _list_items(doc: SourceDocument, page: PageText, start: int, end: int) -> li
         if not text[i].isspace():
             box = boxes[i] if i < len(boxes) else None
             col = _list_column(columns, box[0] if box is not None else None, by_column)
-            items = by_column.setdefault(col, [])
+            items = by_column.get(col)
             if not items:
-                items.append([])
-            items[-1].append(i)
+                lead.setdefault(col, []).append(i)
+            else:
+                items[-1].append(i)
         i += 1
+    # A column that opens without a bullet goes on with the item the column to its left
+    # ended with (text flowed from column to column, as Word sets it).
+    tails: dict[tuple[int, int], list[int]] = {}
+    for col in sorted(lead):
+        before = [c for c in by_column if c < col and by_column[c]]
+        if before:
+            tails[(max(before), len(by_column[max(before)]) - 1)] = lead[col]
+        else:
+            by_column.setdefault(col, []).insert(0, lead[col])
     out: list[ListItem] = []
     for col in sorted(by_column):
-        for idx in by_column[col]:
-            clean = _cell_text(text, idx, boxes)[0].strip(" ;,") if idx else ""
+        for k, idx in enumerate(by_column[col]):
+            tail = tails.get((col, k), [])
+            clean = " ".join(_cell_text(text, part, boxes)[0] for part in (idx, tail)
+                             if part).strip(" ;,")
             if clean:
-                out.append(ListItem(clean, page.number, min(idx), max(idx) + 1))
+                every = idx + tail
+                out.append(ListItem(clean, page.number, min(every), max(every) + 1))
     return out
+
+
+def _dash_bullets(text: str, start: int, end: int,
+                  boxes: Sequence[Box | None]) -> dict[int, int]:
+    """Items marked with a dash ("- Acupuncture") where a list has no bullet glyphs.
+
+    A dash inside an item ("Abortion - except when …") is no bullet: a bullet dash opens
+    a line, or stands where the dashes of other lines stand (a column's left edge)."""
+    found = list(_DASH_RE.finditer(text, start, end))
+    if len(found) < 2:
+        return {}
+    xs = [b[0] if m.start() < len(boxes) and (b := boxes[m.start()]) is not None else None
+          for m in found]
+    known = [x for x in xs if x is not None]
+    out: dict[int, int] = {}
+    for m, x in zip(found, xs, strict=True):
+        line_start = m.start() == 0 or text[m.start() - 1] in "\r\n"
+        aligned = x is not None and sum(1 for y in known if abs(y - x) <= _SNAP) >= 2
+        if line_start or aligned or _column_gap(text, m.start(), boxes):
+            out[m.start()] = m.end()
+    return out if len(out) >= 2 else {}
+
+
+def _column_gap(text: str, at: int, boxes: Sequence[Box | None]) -> bool:
+    """Whether the text before ``at`` on its line ends far to the left (another column),
+    not one word space away."""
+    box = boxes[at] if at < len(boxes) else None
+    k = at - 1
+    while k >= 0 and text[k] in " \t":
+        k -= 1
+    if box is None or k < 0 or text[k] in "\r\n" or k >= len(boxes):
+        return False
+    before = boxes[k]
+    return before is not None and abs(before[1] - box[1]) <= _SNAP \
+        and box[0] - before[2] >= _COLUMN_GAP
 
 
 def _list_column(columns: Sequence[float], x: float | None,
@@ -648,5 +714,7 @@ def summarize(structure: SbcStructure, findings: Sequence[Finding]
                      for k, fs in sorted(with_pa.items()))
     info = SbcInfo(dict(structure.questions), grid,
                    tuple(i.text for i in structure.excluded),
-                   tuple(i.text for i in structure.other_covered), services)
+                   tuple(i.text for i in structure.other_covered), services,
+                   tuple(i.page for i in structure.excluded),
+                   tuple(i.page for i in structure.other_covered))
     return out, info

@@ -42,6 +42,7 @@ FORMATTERS: dict[str, str] = {
     "json": "json:JsonFormatter",
     "jsonl": "json:JsonLinesFormatter",
     "csv": "csv:CsvFormatter",
+    "csv-long": "csv:CsvLongFormatter",
     "grid-csv": "csv:GridCsvFormatter",
     "markdown": "markdown:MarkdownFormatter",
     "html": "html:HtmlFormatter",

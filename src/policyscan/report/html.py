@@ -24,6 +24,7 @@ from typing import IO, Any
 from ..models import CATEGORY_LABELS, NON_PLAN_KINDS, DocumentReport, ScanReport
 from . import AtTheEnd
 from .colors import category_hex
+from .compare_view import matrix
 from .views import (
     answers,
     base_name,
@@ -82,7 +83,8 @@ def _document(doc: DocumentReport, index: int) -> dict[str, Any]:
     plan = [(label, collapse(value)) for label, value in (
         ("Plan", doc.plan.name), ("Issuer", doc.plan.issuer),
         ("Coverage period", doc.plan.coverage_period), ("Plan type", doc.plan.plan_type),
-        ("Coverage for", doc.plan.coverage_for)) if value]
+        ("Metal level", doc.plan.metal_level), ("Coverage for", doc.plan.coverage_for))
+        if value]
     sbc = doc.sbc
     return {
         "id": document_id(index),
@@ -102,11 +104,11 @@ def _document(doc: DocumentReport, index: int) -> dict[str, Any]:
         "duplicate_of": doc.duplicate_of or "",
         "plan": plan,
         "answers": answers(doc) if is_scanned(doc) else [],
-        "outlook": ({"name": doc.outlook["procedure"]["name"],
-                     "note": collapse(doc.outlook.get("note") or ""),
-                     "statuses": outlook_statuses(doc.outlook),
-                     "mentions": outlook_mentions(doc.outlook)}
-                    if doc.outlook is not None else None),
+        "outlooks": [{"name": view["procedure"]["name"],
+                      "note": collapse(view.get("note") or ""),
+                      "statuses": outlook_statuses(view),
+                      "mentions": outlook_mentions(view)}
+                     for view in doc.outlooks or ((doc.outlook,) if doc.outlook else ())],
         "due_dates": [{**d, "action_label": due_stage_label(d), "where": due_where(d)}
                       for d in doc.due_dates],
         "sbc": ({"prior_auth": [{"service": collapse(s.service), "page": s.page,
@@ -144,6 +146,7 @@ def render_html(report: ScanReport, *, title: str | None = None) -> str:
         documents=documents,
         batch=len(documents) > 1,
         comparison=comparison(report) if len(documents) > 1 else [],
+        matrix=matrix(report) if len(documents) > 1 else {},
         comparison_header=comparison_header(),
         categories=[{"id": c, "label": CATEGORY_LABELS.get(c, c), "count": counts[c],
                      "css": f"cat-{i}"} for i, c in enumerate(categories)],

@@ -99,8 +99,9 @@ class MarkdownFormatter:
         lines: list[str] = []
         if len(report.documents) > 1:
             header = ["File", "Plan", "Kind", "Status", *(h for _, h in comparison_header())]
-            lines += ["## Plans compared", "", "| " + " | ".join(header) + " |",
-                      "|" + "---|" * len(header)]
+            lines += ["## Plans compared", ""]
+            lines += self._differences(report)
+            lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
             for row in comparison(report):
                 cells = [md_escape(row["name"]), _cell(row["plan"]), md_escape(row["kind"]),
                          md_escape(row["status_label"]), *(md_escape(t) for t, _ in row["cells"])]
@@ -112,6 +113,22 @@ class MarkdownFormatter:
         self._write(*lines)
 
     # -- blocks -------------------------------------------------------------------------
+
+    def _differences(self, report: ScanReport) -> list[str]:
+        """Which plans differ on what (policyscan.compare)."""
+        from ..compare import build
+        from .compare_view import summary_lines
+
+        comparison = build(report.documents)
+        if sum(1 for p in comparison.plans if p.scanned) < 2:
+            return []
+        found, more = summary_lines(comparison)
+        lines = ["### Where the plans differ", ""]
+        lines += [f"- {md_escape(line)}" for line in found] or [
+            "The scanned plans state the same on every field compared."]
+        if more:
+            lines.append(f"- … and {more} more (`--format csv` has every field)")
+        return [*lines, ""]
 
     def _identity(self, doc: DocumentReport) -> list[str]:
         parts = [f"**Path:** {md_code(doc.path)}",
@@ -142,13 +159,13 @@ class MarkdownFormatter:
 
     def _outlook(self, doc: DocumentReport) -> list[str]:
         lines: list[str] = []
-        if doc.outlook is not None:
-            lines += [f"### {md_escape(doc.outlook['procedure']['name'])}: what this document "
+        for view in doc.outlooks or ((doc.outlook,) if doc.outlook is not None else ()):
+            lines += [f"### {md_escape(view['procedure']['name'])}: what this document "
                       "says", ""]
-            for s in outlook_statuses(doc.outlook):
+            for s in outlook_statuses(view):
                 lines.append(f"- **{md_escape(s['label'])}:** {md_escape(s['note'])}")
                 lines += [f"  - p{e['page']}: “{md_escape(e['quote'])}”" for e in s["evidence"]]
-            named = outlook_mentions(doc.outlook)
+            named = outlook_mentions(view)
             if named["shown"]:
                 lines.append("- **Where the document names it or its family:**")
                 lines += [f"  - p{e['page']}: “{md_escape(e['quote'])}”" for e in named["shown"]]

@@ -121,7 +121,7 @@ def check_outputs(outputs: Outputs, files: Sequence[str],
 @contextmanager
 def open_outputs(main: Formatter, outputs: Outputs, *, files: Sequence[str],
                  password: str | None, engine: str, verbose: bool, quiet: bool,
-                 note: Callable[[str], None]) -> Iterator[Formatter]:
+                 note: Callable[[str], None], bom: bool = False) -> Iterator[Formatter]:
     """The formatter to run the scan with: ``main`` alone, or a ``Tee`` of ``main``, a
     formatter per report file and the annotator. Files are closed on the way out."""
     if not outputs:
@@ -135,7 +135,8 @@ def open_outputs(main: Formatter, outputs: Outputs, *, files: Sequence[str],
             except OSError as exc:
                 raise UserError(f"cannot write the {fmt} report to {path}: "
                                 f"{exc.strerror or exc}") from exc
-            formatters.append(make_formatter(fmt, stream, verbose=verbose, color=False))
+            formatters.append(make_formatter(fmt, stream, verbose=verbose, color=False,
+                                             bom=bom))
         if outputs.annotate is not None or outputs.annotate_dir is not None:
             from .annotate import Annotator
 

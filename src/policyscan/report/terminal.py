@@ -1,9 +1,12 @@
 """The terminal report: what a patient, a benefits analyst or a broker reads.
 
-Each document is printed the moment it is finished (long batches stream): a header, the
-document-level facts phrased as answers, then the findings grouped by category with each
-quote shown in its context. ``end`` adds a comparison table when there is more than one
-document, and always the disclaimer as the last line.
+One document leads with what answers the question on the first screen: its identity,
+the facts phrased as answers ("not stated" where the document does not say it, never a
+bare "No"), the procedure outlook and the dates, then at most a few findings per category
+with their count (``-v`` shows all). A batch leads with the comparison (which plans
+differ on what, then the plan-by-facts table) and then lists its documents; a single
+document, or a formatter not told the batch's size, prints each document the moment it
+is finished. The disclaimer is always the last line.
 
 Every string that comes from a document (path, plan name, quote, context, warnings) is
 wrapped in a ``rich.text.Text``, never interpreted as markup: policy text may contain
@@ -17,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import PurePath
 from typing import IO, Any, cast
 
@@ -64,7 +68,9 @@ from .wording import (
 
 MIN_WIDTH = 60
 # Findings shown per category before "… and N more" (all of them with verbose=True).
-MAX_FINDINGS_PER_CATEGORY = 12
+MAX_FINDINGS_PER_CATEGORY = 3
+# Services in the prior-authorization table before "… and N more".
+MAX_PA_ROWS = 6
 # Characters of context kept on each side of the quote (all of it with verbose=True):
 # enough to read the sentence, short enough that a long booklet stays skimmable.
 CONTEXT_SIDE_CHARS = 160
@@ -142,7 +148,7 @@ def fact_cell(doc: DocumentReport, category: str) -> Text:
     value = doc.facts.values.get(category)
     if value is None:
         return Text("?", style="yellow")
-    return Text("Yes", style="green") if value else Text("No", style=DIM)
+    return Text("stated", style="green") if value else Text("not stated", style=DIM)
 
 
 def deadline_cell(doc: DocumentReport) -> Text:
@@ -236,6 +242,8 @@ class TerminalFormatter:
         self._printed = 0
         self._total = 0
         self.compact = False
+        # A batch is held until the end so that it can lead with the comparison.
+        self._held: list[DocumentReport] | None = None
 
     # Formatter protocol ----------------------------------------------------------------
 
@@ -243,9 +251,17 @@ class TerminalFormatter:
         """A batch of more than a few documents prints one line each, then the matrix."""
         self._total = total
         self.compact = total > COMPACT_AFTER and not self.verbose
+        self._held = [] if total > 1 else None
 
     def document(self, doc: DocumentReport) -> None:
-        """Print one document now, so a long batch shows results as they come."""
+        """Print one document now, or hold it when a batch leads with the comparison."""
+        if self._held is not None:
+            # A compact line reads no findings; dropping them keeps a long batch small.
+            self._held.append(replace(doc, findings=()) if self.compact else doc)
+            return
+        self._print_document(doc)
+
+    def _print_document(self, doc: DocumentReport) -> None:
         if self.compact:
             self._line(doc)
             return
@@ -255,8 +271,8 @@ class TerminalFormatter:
         self._header(doc)
         if is_scanned(doc):
             self._facts(doc)
-            if doc.outlook is not None:
-                self._outlook(doc.outlook)
+            for view in doc.outlooks or ((doc.outlook,) if doc.outlook is not None else ()):
+                self._outlook(view)
             if doc.due_dates:
                 self._due_dates(doc.due_dates)
             if doc.sbc is not None:
@@ -271,9 +287,22 @@ class TerminalFormatter:
         self._flush()
 
     def end(self, report: ScanReport) -> None:
-        if len(report.documents) > 1:
+        if self._held is not None and len(report.documents) > 1:
+            # The held reports keep what the run may have slimmed (the outlooks).
+            self._differences(self._held)
+            self._summary(report)
+            self._status_counts(report)
+            self.console.print()
+            for doc in self._held:
+                self._print_document(doc)
+            self._held = []
+            if self.compact:
+                self.console.print(Text("Each document in full: -v (or --html FILE, "
+                                        "--format csv)", style=DIM))
+        elif len(report.documents) > 1:
             self.console.print()
             self.console.print(Rule(style=DIM))
+            self._differences(report.documents)
             self._summary(report)
             self._status_counts(report)
         elif not report.documents:
@@ -284,6 +313,31 @@ class TerminalFormatter:
         self._flush()
 
     # Blocks ---------------------------------------------------------------------------
+
+    def _differences(self, docs: Sequence[DocumentReport]) -> None:
+        """Which plans differ on what (policyscan.compare), the first thing a batch says."""
+        from ..compare import build
+        from .compare_view import summary_lines
+
+        comparison = build(docs)
+        if sum(1 for p in comparison.plans if p.scanned) < 2:
+            return
+        lines, more = summary_lines(comparison)
+        c = self.console
+        c.print(Text("Where the plans differ", style="bold underline" if self.color else "bold"))
+        if not lines:
+            c.print(Padding(Text("The scanned plans state the same on every field compared."),
+                            (0, 0, 0, 2)))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        for line in lines:
+            grid.add_row("•", Text(line))
+        c.print(Padding(grid, (0, 0, 0, 2)))
+        if more:
+            c.print(Padding(Text(f"… and {more} more (--format csv or --html FILE for the "
+                                 "plan-by-plan matrix)", style=DIM), (0, 0, 0, 2)))
+        c.print()
 
     def _outlook(self, view: Mapping[str, Any]) -> None:
         """The procedure outlook: what this document says about it, with its own words."""
@@ -346,11 +400,17 @@ class TerminalFormatter:
             table.add_column("Service", overflow="fold", ratio=3)
             table.add_column("Page", justify="right", no_wrap=True)
             table.add_column("If not obtained", overflow="fold", ratio=2)
-            for s in sbc.prior_authorization_services:
+            shown = (sbc.prior_authorization_services if self.verbose
+                     else sbc.prior_authorization_services[:MAX_PA_ROWS])
+            for s in shown:
                 table.add_row(Text(collapse(s.service)), Text(f"p{s.page}"),
                               Text(collapse(s.penalty) if s.penalty else "—"))
             c.print()
             c.print(Padding(table, (0, 0, 0, 2)))
+            hidden = len(sbc.prior_authorization_services) - len(shown)
+            if hidden:
+                c.print(Padding(Text(f"… and {hidden} more (-v shows all)", style="italic"),
+                                (0, 0, 0, 4)))
         for label, items in (("Not covered (the plan's list)", sbc.excluded_services),
                              ("Other covered services", sbc.other_covered_services)):
             if items:
@@ -398,7 +458,8 @@ class TerminalFormatter:
         grid.add_row("Status", status)
         for label, value in (("Plan", doc.plan.name), ("Issuer", doc.plan.issuer),
                              ("Coverage period", doc.plan.coverage_period),
-                             ("Plan type", doc.plan.plan_type)):
+                             ("Plan type", doc.plan.plan_type),
+                             ("Metal level", doc.plan.metal_level)):
             if value:
                 grid.add_row(label, Text(collapse(value)))
         for warning in doc.warnings:
@@ -445,7 +506,7 @@ class TerminalFormatter:
                 out = Text().append("No", style="bold")
                 out.append(f" — stated as not applying ({page_list(f.page for f in negated)})")
                 return out
-            return Text("not found", style=DIM)
+            return Text("not stated", style=DIM)
         out = Text().append("Yes", style="bold green")
         cited = supporting(doc, category)[:MAX_CITED]
         if cited:
@@ -502,7 +563,7 @@ class TerminalFormatter:
             self._finding(finding)
         hidden = len(group) - len(shown)
         if hidden:
-            c.print(Padding(Text(f"… and {hidden} more (use --format json for all)",
+            c.print(Padding(Text(f"… and {hidden} more (-v shows all)",
                                  style="italic"), (0, 0, 0, 4)))
 
     def _finding(self, f: Finding) -> None:
@@ -551,8 +612,8 @@ class TerminalFormatter:
         """One row per document, one column per fact."""
         table = Table(title="Summary", title_justify="left", title_style="bold",
                       box=box.SIMPLE_HEAD, header_style="bold", padding=0,
-                      pad_edge=False, caption="Yes = wording found · No = not found · "
-                      "? = unknown · — = not scanned / not stated",
+                      pad_edge=False, caption="not stated = the document does not say so (not "
+                      "the same as No) · ? = unclear · — = not scanned / no deadline",
                       caption_justify="left", caption_style=DIM)
         table.add_column("File", overflow="fold", min_width=12)
         table.add_column("Plan", overflow="fold", min_width=8)
@@ -560,8 +621,8 @@ class TerminalFormatter:
         table.add_column("Status", overflow="fold", min_width=7)  # "timeout", "needs"
         for category in FACT_CATEGORIES:
             header = SHORT_HEADERS[category]
-            table.add_column(header, justify="center", no_wrap=True,
-                             min_width=max(len(w) for w in header.split("\n")))
+            table.add_column(header, justify="center",
+                             min_width=max(6, *(len(w) for w in header.split("\n"))))
         table.add_column(SHORT_HEADERS["appeal_deadline"], no_wrap=True, min_width=8)
         for doc in report.documents:
             table.add_row(Text(PurePath(doc.path).name), Text(collapse(doc.plan.name or "—")),
@@ -583,7 +644,7 @@ class TerminalFormatter:
             if not is_scanned(doc):
                 c.print(Padding(Text("not scanned", style=DIM), (0, 0, 0, 4)))
                 continue
-            for label, value in (("Yes", True), ("Unknown", None)):
+            for label, value in (("Stated", True), ("Unclear", None)):
                 names = [CATEGORY_LABELS[cat] for cat in FACT_CATEGORIES
                          if doc.facts.values.get(cat) is value]
                 if names or value is True:

@@ -101,7 +101,7 @@ def answers(doc: DocumentReport) -> list[Answer]:
                                   "No — stated as not applying",
                                   page_list(f.page for f in negated), collapse(negated[0].quote)))
             else:
-                out.append(Answer(category, question, "no", "not found", "", ""))
+                out.append(Answer(category, question, "no", "not stated", "", ""))
     return out
 
 
@@ -195,7 +195,9 @@ def comparison_header() -> list[tuple[str, str]]:
 
 
 def fact_value(doc: DocumentReport, category: str) -> tuple[str, str]:
-    """(text, sort key) of one comparison cell: Yes / No / ? / —."""
+    """(text, sort key) of one comparison cell: stated / not stated / unclear / —.
+
+    A false fact is "not stated": the document does not say it, never "No"."""
     if not is_scanned(doc):
         return "—", "3"
     if category == "appeal_deadline":
@@ -205,8 +207,8 @@ def fact_value(doc: DocumentReport, category: str) -> tuple[str, str]:
         return deadline_text(fact.value, fact.unit), f"{deadline_days(fact.value, fact.unit):06d}"
     value = doc.facts.values.get(category)
     if value is None:
-        return "?", "2"
-    return ("Yes", "0") if value else ("No", "1")
+        return "unclear", "2"
+    return ("stated", "0") if value else ("not stated", "1")
 
 
 _DAYS = {"days": 1, "business_days": 1, "hours": 0, "months": 30, "years": 365}
