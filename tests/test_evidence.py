@@ -491,3 +491,12 @@ def test_kind_signals_are_data_that_checks_itself(tmp_path: object) -> None:
         "signals:\n  - {kind: leaflet, weight: 5, pattern: 'x', examples: ['x']}\n")
     with pytest.raises(RuleFileError, match="must be one of"):
         load_rules([tmp_path])
+
+
+def test_a_plan_clock_then_a_member_limit_in_one_sentence(scanner: Scanner) -> None:
+    text = ("Complaints\nIf we cannot finish our review within 4 weeks, you may take your "
+            "complaint to the ombudsman, provided that you act within 6 months of our final "
+            "letter.\n")
+    deadlines = [f.deadline for f in scanner.scan_text(text).findings
+                 if f.category == "appeal_deadline"]
+    assert [(d.value, d.unit) for d in deadlines if d] == [(6, "months")]

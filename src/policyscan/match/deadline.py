@@ -42,10 +42,11 @@ _DECISION_VERB = (
     r"(decid\w*|decision|respond\w*|response|notif\w*|answer\w*|resolv\w*|complet\w*|"
     r"conduct\w*|process\w*|review\w*|make|send|give|issu\w*|provid\w*|acknowledg\w*|"
     r"mail\w*|rule|reach|render\w*|extend\w*|take|forward\w*|hold|schedul\w*|assign\w*|"
-    r"settl\w*|investigat\w*|conclud\w*)"
+    r"settl\w*|investigat\w*|conclud\w*|finish\w*)"
 )
 _MODAL = (r"(will|must|shall|should|may|can|could|would|is required to|are required to|"
-          r"agrees? to|has to|have to|(?:is|are) unable to|fails? to)")
+          r"agrees? to|has to|have to|(?:is|are) unable to|(?:is|are) not able to|fails? to|"
+          r"cannot|can't)")
 _ACTIVE_CLOCK = re.compile(
     r"\b(?P<subj>[\w']+)\s+" + _MODAL + r"\s+(?:not\s+)?(?:[\w,]+\s+){0,3}?" + _DECISION_VERB
     + r"\b[^.;]{0,200}$",
@@ -63,6 +64,10 @@ _AFTER_CLOCK = re.compile(
     + r"\s+(?:not\s+)?(?:[\w,]+\s+){0,3}?" + _DECISION_VERB + r"\b",
     re.I,
 )
+# A later clause with the member as subject: the duration is the member's ("if we cannot
+# finish in 4 weeks, you may go to the ombudsman, as long as you act within 6 months").
+_LATER_MEMBER = re.compile(r",\s*(?:provided\s+(?:that\s+)?|as long as\s+|if\s+|and\s+|but\s+|"
+                           r"then\s+)?(?:you|the member|members|claimants?)\b", re.I)
 _MEMBER_SUBJECTS = frozenset({
     "you", "i", "member", "members", "claimant", "claimants", "enrollee", "enrollees",
     "patient", "applicant", "recipient", "subscriber", "beneficiary", "representative",
@@ -76,7 +81,8 @@ def _insurer_clock(before: str, after: str) -> bool:
     """Is the duration the plan's (or a reviewer's) own time to act?"""
     for pattern in (_ACTIVE_CLOCK, _DO_NOT_CLOCK):
         m = pattern.search(before)
-        if m and m.group("subj").lower() not in _MEMBER_SUBJECTS:
+        if m and m.group("subj").lower() not in _MEMBER_SUBJECTS \
+                and not _LATER_MEMBER.search(before, m.end("subj")):
             return True
     if _OPENING.search(before):
         m = _AFTER_CLOCK.search(after)
