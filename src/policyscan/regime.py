@@ -40,6 +40,7 @@ class Regime:
     signals: tuple[tuple[float, re.Pattern[str]], ...]
     country: str | None = None
     absorbs: tuple[str, ...] = ()
+    words: tuple[tuple[str, ...], ...] = ()  # each signal's words, as written
 
     @property
     def name(self) -> str:
@@ -52,6 +53,9 @@ class RegimeTable:
     passing: re.Pattern[str] | None
     min_score: float
     margin: float
+    # Every signal's words in one pattern: one pass over a page finds where any signal
+    # may stand, and each signal is then tried only there.
+    union: re.Pattern[str] | None = None
 
     def get(self, regime_id: str) -> Regime | None:
         return next((r for r in self.regimes if r.id == regime_id), None)
@@ -64,6 +68,7 @@ def _regime(path: str, raw: Any, index: int) -> Regime:
     f.only(frozenset({"id", "label", "country", "defaults", "absorbs", "signals", "source"}))
     defaults = f.choice("defaults", DEFAULT_RULES)
     signals: list[tuple[float, re.Pattern[str]]] = []
+    signal_words: list[tuple[str, ...]] = []
     raw_signals = raw.get("signals")
     if not isinstance(raw_signals, list) or not raw_signals:
         raise f.fail("signals", "must be a non-empty list of {weight, words}")
@@ -75,8 +80,10 @@ def _regime(path: str, raw: Any, index: int) -> Regime:
         pattern = compile_words(words)
         assert pattern is not None
         signals.append((float(weight), pattern))
+        signal_words.append(words)
     return Regime(f.text("id"), f.text("label"), str(defaults), f.text("source"),
-                  tuple(signals), f.text("country", required=False), f.strings("absorbs"))
+                  tuple(signals), f.text("country", required=False), f.strings("absorbs"),
+                  tuple(signal_words))
 
 
 @lru_cache(maxsize=4)
@@ -95,8 +102,10 @@ def load_regimes(path: Path | None = None) -> RegimeTable:
                                 entry=r.id, field="absorbs")
     decide = data.get("decide") or {}
     passing = Fields(str(path), data, "passing").strings("passing")
+    words = tuple(w for r in regimes for ws in r.words for w in ws)
     return RegimeTable(regimes, compile_words(passing),
-                       float(decide.get("min_score", 3.0)), float(decide.get("margin", 2.0)))
+                       float(decide.get("min_score", 3.0)), float(decide.get("margin", 2.0)),
+                       compile_words(words))
 
 
 _SENTENCE_END = re.compile(r"[.!?;]\s|\n\s*\n")
@@ -109,14 +118,18 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return left, (m.start() + 1 if m else min(len(text), end + 300))
 
 
-def _weigh(regime: Regime, pages: Mapping[int, str], passing: re.Pattern[str] | None
-           ) -> tuple[float, list[tuple[float, int, str]]]:
+def _weigh(regime: Regime, pages: Mapping[int, str], passing: re.Pattern[str] | None,
+           starts: Mapping[int, list[int]]) -> tuple[float, list[tuple[float, int, str]]]:
+    """The regime's score and evidence; ``starts`` are where any signal may stand."""
     score = 0.0
     evidence: list[tuple[float, int, str]] = []
     for weight, pattern in regime.signals:
         per_phrase: dict[str, list[tuple[float, int, str]]] = {}
         for number, text in pages.items():
-            for m in pattern.finditer(text):
+            for start in starts[number]:
+                m = pattern.match(text, start)
+                if m is None:
+                    continue
                 s, e = _sentence(text, m.start(), m.end())
                 sentence = text[s:e]
                 w = weight * (PASSING_SHARE if passing and passing.search(sentence) else 1.0)
@@ -134,7 +147,10 @@ def detect_regime(pages: Mapping[int, str], table: RegimeTable | None = None) ->
     """The plan's regime with its evidence; ``uncertain`` with candidates when the evidence
     is split, ``unknown`` when there is too little of it."""
     table = table or load_regimes()
-    weighed = {r.id: _weigh(r, pages, table.passing) for r in table.regimes}
+    union = table.union
+    starts = {number: [m.start() for m in union.finditer(text)] if union else []
+              for number, text in pages.items()}
+    weighed = {r.id: _weigh(r, pages, table.passing, starts) for r in table.regimes}
     scores = {rid: s for rid, (s, _) in weighed.items()}
     for r in table.regimes:
         if scores[r.id] >= table.min_score:

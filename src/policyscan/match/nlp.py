@@ -288,11 +288,10 @@ class SpacyMatchers:
                   for offset, chunk in _chunks(text)]
         results = [TextAnalysis([], []) for _ in texts]
         docs = self.nlp.pipe((chunk for _, _, chunk in pieces), batch_size=_BATCH)
-        for (i, offset, _), doc in zip(pieces, docs, strict=True):
+        for (i, offset, chunk), doc in zip(pieces, docs, strict=True):
             out = results[i]
-            for sent in doc.sents:
-                out.sentences.extend(_bounded(doc.text, sent.start_char, sent.end_char,
-                                              offset))
+            for sent in doc.sents:  # (the chunk is doc.text, which spaCy rebuilds per access)
+                out.sentences.extend(_bounded(chunk, sent.start_char, sent.end_char, offset))
             strings = self.nlp.vocab.strings
             for key, start, end in self.phrases(doc):
                 span = doc[start:end]

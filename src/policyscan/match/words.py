@@ -37,13 +37,20 @@ class WordLists:
 
     def __init__(self, vocabulary: Mapping[str, tuple[str, ...]]) -> None:
         self._vocabulary = vocabulary
+        self._compiled: dict[str, re.Pattern[str] | None] = {}
+
+    def _pattern(self, name: str) -> re.Pattern[str] | None:
+        # Kept by name: hashing a long word list on every call costs more than the search.
+        if name not in self._compiled:
+            self._compiled[name] = compile_words(tuple(self._vocabulary.get(name, ())))
+        return self._compiled[name]
 
     def search(self, name: str, text: str) -> re.Match[str] | None:
-        pattern = compile_words(tuple(self._vocabulary.get(name, ())))
+        pattern = self._pattern(name)
         return pattern.search(text) if pattern else None
 
     def findall(self, name: str, text: str) -> list[str]:
-        pattern = compile_words(tuple(self._vocabulary.get(name, ())))
+        pattern = self._pattern(name)
         return [m.group(0) for m in pattern.finditer(text)] if pattern else []
 
 
