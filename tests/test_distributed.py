@@ -315,6 +315,7 @@ def test_a_file_that_kills_its_workers_is_a_failed_report(
     assert reports[0].status == "failed"
     assert reports[0].error is not None
     assert "KilledWorker" in reports[0].error.message
+    assert reports[0].error.type == "worker_lost"
     assert "stopped 2 Dask worker(s)" in reports[0].error.message
     # The nannies replace the dead workers; the next batch runs as usual.
     workers.wait_for_workers(2)

@@ -312,10 +312,12 @@ class DaskBackend:
         if future.status == "error":
             exc = result[1] if isinstance(result, tuple) else result
             if isinstance(exc, KilledWorker):
+                # Dask retried it on fresh workers and lost each: as the local pool's second
+                # loss, the worker is lost; Dask cannot say whether a kill or a crash did it.
                 return DocumentReport.failed(name, ScanError(
-                    "corrupt", f"{name} stopped {exc.allowed_failures + 1} Dask worker(s) "
-                    "(KilledWorker: each crashed or was killed while scanning it); the file "
-                    "is probably damaged or hostile"))
+                    "worker_lost", f"{name} stopped {exc.allowed_failures + 1} Dask "
+                    "worker(s) (KilledWorker: each crashed or was killed while scanning "
+                    "it); if nothing killed them, the file is probably damaged or hostile"))
             hint = ""
             if isinstance(exc, ImportError) and "policyscan" in str(exc):
                 hint = f"; `{_INSTALL}` on every worker"
