@@ -256,7 +256,9 @@ def compile_token_patterns(rules: Sequence[Rule]) -> None:
     rules are loaded, never a failure of each document scanned with them."""
     matcher = Matcher(Vocab(), validate=True)
     for rule in rules:
-        _add_token_patterns(matcher, rule)
+        # Word-only patterns become phrases (finite_phrases accepts only well-formed ones).
+        _add_token_patterns(matcher, rule, [(i, p) for i, p in enumerate(rule.patterns)
+                                            if finite_phrases(p) is None])
 
 
 class SpacyMatchers:
