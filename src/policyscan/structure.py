@@ -193,7 +193,7 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
     if _DIGITS.sub("#", raw.strip().lower()) in running:
         return None
     if _TABLE_ROW.search(text) or words.is_label(text):
-        return None  # a benefit-table row ("… Not covered Not covered", "$30 copay")
+        return None  # a benefit-table row ("… Not covered Not covered", "$30 copay") or label
     ends_sentence = raw.rstrip().rstrip("\"'”’)").endswith((".", ";", ","))
     by_font = False
     level = 0.0
