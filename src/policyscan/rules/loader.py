@@ -174,12 +174,17 @@ def load_rules(extra_dirs: list[Path] | None = None, *, builtin: bool = True) ->
                                         f"{seen[rule.id]}", rule=rule.id, field="id")
                 seen[rule.id] = str(path)
                 rules.append(rule)
-    if any(rule.patterns for rule in rules):
+    builtin_dir = str(builtin_patterns_dir()) if builtin else None
+    users = [r for r in rules if r.patterns and not (
+        builtin_dir and Path(r.file).parent == Path(builtin_dir))]
+    if users:
         # Compiled in full now: a token pattern spaCy refuses is this file's error (exit
-        # 2), not a failure blamed on every document later.
+        # 2), not a failure blamed on every document later. The built-in files are compiled
+        # by their tests; checking them here would import spaCy into every run, a cached
+        # rescan too.
         from ..match.nlp import compile_token_patterns
 
-        compile_token_patterns(rules)
+        compile_token_patterns(users)
     return RuleSet(tuple(rules), digest.hexdigest(), tuple(files), vocabulary, thresholds,
                    tuple(signals))
 
