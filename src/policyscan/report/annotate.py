@@ -15,11 +15,9 @@ the inverse of ``extract.pdfium._Frame.box``.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,11 +190,11 @@ def annotate_pdf(source: str | os.PathLike[str], target: str | os.PathLike[str],
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         raise AnnotateError(f"{source} could not be annotated: {exc}") from exc
 
-    def write(f: Any) -> None:
-        f.write(data)
-        f.write(update)
+    from .outputs import atomic_output
 
-    _write_atomically(Path(target), write)
+    with atomic_output(Path(target), binary=True) as stream:
+        stream.write(data)
+        stream.write(update)
     return count
 
 
@@ -344,22 +342,6 @@ def _xref_stream(out: io.BytesIO, base: int, offsets: dict[int, tuple[int, int]]
     out.write(f"{xref_id} 0 obj\n".encode())
     stream.write_to_stream(out)  # never encrypted (ISO 32000-1, 7.6.1)
     out.write(f"\nendobj\nstartxref\n{where}\n%%EOF\n".encode())
-
-
-def _write_atomically(target: Path, write: Callable[[Any], Any]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=".policyscan-",
-                               suffix=".pdf.part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-        mask = os.umask(0)  # a new file's usual mode (mkstemp makes it private)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def safe_stem(path: str) -> str:

@@ -63,14 +63,16 @@ def _same(a: Path | str, b: Path | str) -> bool:
 
 
 @contextmanager
-def atomic_output(path: Path) -> Iterator[IO[str]]:
-    """A text stream whose contents become ``path`` only when the block ends without an
-    error: written to a temporary file beside it and renamed over it. A failed run (a
-    full disk, an interrupt) leaves ``path`` as it was and no temporary file behind."""
+def atomic_output(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
+    """A stream (text, or bytes with ``binary``) whose contents become ``path`` only when
+    the block ends without an error: written to a temporary file beside it and renamed over
+    it. A failed run (a full disk, an interrupt) leaves ``path`` as it was and no temporary
+    file behind."""
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name[:40]}.", suffix=".part")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+        with (os.fdopen(fd, "wb") if binary
+              else os.fdopen(fd, "w", encoding="utf-8", newline="")) as stream:
             yield stream
         mask = os.umask(0)  # a new file's usual mode (mkstemp makes it private)
         os.umask(mask)
