@@ -85,6 +85,11 @@ MEMBER_DEADLINES: list[tuple[str, dict[str, Any]]] = [
     # a passive grievance limit: "must be filed" names the member's act
     ("Grievances must be filed within 180 days of the event.",
      {"value": 180, "unit": "days", "action": "grievance"}),
+    # complaint verbs of UK and Commonwealth wordings: raised, lodged, referred
+    ("Complaints about a claim should be raised within 8 weeks of our final letter.",
+     {"value": 56, "unit": "days"}),
+    ("Any complaint shall be lodged within 3 months of the event.",
+     {"value": 3, "unit": "months", "action": "grievance"}),
     # an expedited appeal in hours
     ("You may ask for an expedited appeal within 72 hours of the denial if your health is "
      "at risk.",

@@ -141,7 +141,8 @@ _MEMBER = re.compile(
     r"\byou\b|\byour\b|\bmembers?\b|\benrollees?\b|\bclaimants?\b|\bpatients?\b|"
     r"\bcovered persons?\b|\bapplicants?\b|\brecipients?\b|\bbeneficiar(y|ies)\b|"
     r"\bsubscribers?\b|"
-    r"must be (filed|submitted|made|received|requested|sent)|request must|appeal must|"
+    r"(must|should|shall|may|can) be (filed|submitted|made|received|requested|sent|raised|lodged|"
+    r"referred)|request must|appeal must|"
     r"may (file|request|ask|appeal)",
     re.I,
 )
@@ -240,11 +241,11 @@ def _anchor(after: str) -> str:
 _FILING_ARRIVES = re.compile(
     r"\b(requests?|appeals?|grievances?|complaints?|disputes?)\b[^.;]{0,60}?\b(must|should|"
     r"shall|need to)\s+(be\s+)?(reach|arrive|received|made|filed|submitted|sent|"
-    r"postmarked|lodged)\b", re.I)
+    r"postmarked|lodged|raised|referred|escalated)\b", re.I)
 # The member told what to do, the member named in the sentence before: "If you disagree,
 # write to us. Please do so within 3 months …".
 _TOLD_TO_ACT = re.compile(r"^\W*(please\b|do so\b|write\b|send\b|file\b|submit\b|ask\b|"
-                          r"contact\b)|\bdo so\b", re.I)
+                          r"contact\b)|\bdo (so|this|that|it)\b", re.I)
 
 
 def read_deadline(ctx: HitContext) -> DeadlineReading:
