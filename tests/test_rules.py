@@ -221,7 +221,7 @@ def test_not_a_directory_is_a_rule_file_error(tmp_path: Path) -> None:
 
 def test_user_rules_produce_findings(tmp_path: Path) -> None:
     write_rules(tmp_path)
-    report = Scanner(load_rules([tmp_path])).scan_text("You need widget approval first.")
+    report = Scanner(load_rules([tmp_path])).scan_text("Ask us about widget approval.")
     assert [(f.rule, f.category) for f in report.findings] == [
         ("custom.widget", "prior_authorization")]
 
