@@ -88,6 +88,15 @@ MEMBER_DEADLINES: list[tuple[str, dict[str, Any]]] = [
     # complaint verbs of UK and Commonwealth wordings: raised, lodged, referred
     ("Complaints about a claim should be raised within 8 weeks of our final letter.",
      {"value": 56, "unit": "days"}),
+    # "receipt of the … decision" is the member receiving the plan's answer, not the plan
+    # receiving the member's request
+    ("You have up to ninety (90) days from receipt of the complaint decision to ask for a "
+     "second review.", {"value": 90, "unit": "days"}),
+    # no actor, but a late request refused or a limit named
+    ("Appeals received more than 180 days after the denial will not be considered.",
+     {"value": 180, "unit": "days", "action": "internal_appeal"}),
+    ("The deadline to request a review is 60 days from the date of this letter.",
+     {"value": 60, "unit": "days"}),
     ("Any complaint shall be lodged within 3 months of the event.",
      {"value": 3, "unit": "months", "action": "grievance"}),
     # an expedited appeal in hours

@@ -130,6 +130,10 @@ MAX_HEADING_CHARS = 100
 # A heading set in the body size only counts when it is bold or names a known section.
 SIZE_STEP = 1.0  # points above the body size that make a line a heading by size
 _LETTERS = re.compile(r"[A-Za-z]")
+# A line ending on an article, a conjunction or a possessive runs on into the next line:
+# prose, whatever its font ("… send us your request for a review of the").
+_DANGLING = re.compile(r"\b(the|a|an|of|or|and|to|with|by|your|our|their|its|that|which|is|are)"
+                       r"\s*$", re.I)
 _DIGITS = re.compile(r"\d+")
 
 
@@ -194,6 +198,8 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
         return None
     if _TABLE_ROW.search(text) or words.is_label(text):
         return None  # a benefit-table row ("… Not covered Not covered", "$30 copay") or label
+    if _DANGLING.search(text):
+        return None
     ends_sentence = raw.rstrip().rstrip("\"'”’)").endswith((".", ";", ","))
     by_font = False
     level = 0.0

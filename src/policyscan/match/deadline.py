@@ -117,7 +117,9 @@ _PLAN_RECEIPT_ANCHOR = re.compile(
     r"^[^.;]{0,25}\b(after|following|from|of|upon)\s+(the\s+date\s+(of\s+)?)?"
     r"(?:(we|us|the\s+plan|the\s+claims\s+administrator|it)\s+(receives?|received|gets?)\b|"
     r"(our\s+|the\s+|[\w.]+.s\s+)?(receipt|receiving)\s+(of\s+)?(your|the|an?)\s+"
-    r"(written\s+)?(appeal|request|grievance|complaint)\b|"
+    r"(written\s+)?(appeal|request|grievance|complaint)\b"
+    # "receipt of the grievance determination" is the member receiving the plan's answer
+    r"(?!\s+(determination|decision|resolution|outcome|response|notice|letter|denial))|"
     r"your\s+(appeal|request|grievance|complaint)\s+is\s+received|"
     r"the\s+time\s+(the\s+)?(\w+\s+)?(appeal|request|grievance|complaint)\s+(is|was)\s+"
     r"received)",
@@ -143,6 +145,10 @@ _MEMBER = re.compile(
     r"\bsubscribers?\b|"
     r"(must|should|shall|may|can) be (filed|submitted|made|received|requested|sent|raised|lodged|"
     r"referred)|request must|appeal must|"
+    # a late request refused, a limit named: "appeals received more than 180 days after …",
+    # "the deadline to request a review is 60 days"
+    r"(received|filed|submitted|made|sent)\s+(more|later)\s+than|"
+    r"(deadline|time\s+limit)\s+(to|for)\s+(request|file|filing|submit|appeal|ask)|"
     r"may (file|request|ask|appeal)",
     re.I,
 )
