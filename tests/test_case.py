@@ -251,3 +251,13 @@ def test_issue_11_kit_names_where_the_plan_names_the_family() -> None:
     code, out, _ = run("appeal-kit", str(CERTIFICATE), "--procedure", "microneedling")
     assert code == 0
     assert "### Where the plan names it or its family" in out
+
+
+def test_issue_11_an_undated_due_date_says_why_with_its_duration_and_anchor() -> None:
+    doc = doc_of(str(CERTIFICATE), "--denied-on", "2025-03-03")
+    undated = [d for d in doc["due_dates"] if d["date"] is None]
+    assert undated  # the later stages wait for --decided-on
+    for d in undated:
+        assert d["start"] is None and d["value"] and d["unit"] and d["anchor_assumed"]
+        assert d["no_date"] and d["no_date"] in d["label"]
+    assert all(d["no_date"] is None for d in doc["due_dates"] if d["date"])

@@ -353,6 +353,9 @@ def test_document_deadline_weekday_has_no_advice() -> None:
     ("after your health plan sends you a written decision", "mailing"),
     ("counted from the date shown on our letter", "notice_date"),
     ("of the notice of our final internal adverse determination", "unknown"),
+    # Issue 11: a letter's "of this notice" is the date printed on it.
+    ("of this notice", "notice_date"),
+    ("of receiving this notice", "receipt"),
 ])
 def test_anchor_kind(anchor: str, kind: str) -> None:
     assert anchor_kind(anchor) == kind

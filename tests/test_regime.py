@@ -174,8 +174,8 @@ def test_corpus_regime(scanner: Scanner, corpus: Path, name: str) -> None:
 
 def test_issue_11_a_knox_keene_plan_names_california_law_beside_its_regime() -> None:
     regime = detect_regime({
-        1: "Group means the County of Alder. This dental plan is licensed under the "
-           "Knox-Keene Health Care Service Plan Act.",
+        1: "Group means the County of Alder. This dental plan holds its license under "
+           "the Knox-Keene Act.",
         30: "You may file a complaint with the Department of Managed Health Care after "
             "using our grievance process."})
     assert regime.name == "governmental"

@@ -8,7 +8,6 @@ for its regime is given, labelled as a default and never as a plan term.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -17,6 +16,7 @@ from typing import Any
 from .dates import (
     CAVEAT,
     DEFAULT_ACTIONS,
+    DENIAL_ANCHOR,
     DueDate,
     anchor_kind,
     describe,
@@ -94,7 +94,7 @@ def _due_dict(d: DueDate, *, page: int | None, quote: str | None, action: str,
         "anchor_assumed": d.anchor_assumed, "rule": d.rule, "citation": d.citation,
         "basis": d.basis, "rolled_from": d.rolled_from.isoformat() if d.rolled_from else None,
         "advice": d.advice, "page": page, "quote": quote, "caveat": CAVEAT,
-        "regime": regime, "needs": None,
+        "regime": regime, "needs": None, "no_date": None,
     }
 
 
@@ -118,13 +118,10 @@ def _undated(value: int, unit: str, anchor: str, *, action: str, stage: str,
         "start": None, "anchor_assumed": anchor, "rule": "document" if basis == "document"
         else citation.split(":")[0], "citation": citation, "basis": basis,
         "rolled_from": None, "advice": None, "page": page, "quote": quote, "caveat": CAVEAT,
-        "regime": regime, "needs": needs,
+        "regime": regime, "needs": needs, "no_date": why,
     }
 
 
-_DENIAL_ANCHOR = re.compile(r"notice|notif|denial|denied|decision|determination|letter|"
-                            r"\bthis\b|receiv|receipt|adverse|explanation of benefits|\beob\b",
-                            re.I)
 
 
 def _start(deadline: Deadline, case: Case) -> date | None:
@@ -135,7 +132,7 @@ def _start(deadline: Deadline, case: Case) -> date | None:
         return next((decided[s] for s in _COUNTS_FROM[deadline.stage] if s in decided), None)
     if deadline.stage not in FIRST_STAGES:
         return None
-    if deadline.anchor and not _DENIAL_ANCHOR.search(deadline.anchor):
+    if deadline.anchor and not DENIAL_ANCHOR.search(deadline.anchor):
         return None  # "of the event that led to the grievance": not the denial's date
     received = case.received_on or case.denied_on
     notice = case.denied_on or case.received_on

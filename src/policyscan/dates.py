@@ -363,7 +363,16 @@ _ANCHORS: tuple[tuple[str, re.Pattern[str]], ...] = (
                                r"(?:the|this|that|our|your)\b|\bdated\b", re.I)),
     ("mailing", re.compile(r"\b(?:mail\w*|sent|sends)\b", re.I)),
     ("receipt", re.compile(r"\b(?:receiv\w*|receipt|notified|get|got)\b", re.I)),
+    # A letter about itself ("within 180 days of this notice"): the date printed on it.
+    ("notice_date", re.compile(r"\bthis\s+(?:notice|letter)\b", re.I)),
 )
+
+
+# Anchor words that name the denial itself (its notice, its date, its receipt): a limit
+# counted from anything else ("the event that led to the grievance") gets no denial date.
+DENIAL_ANCHOR = re.compile(r"notice|notif|denial|denied|decision|determination|letter|"
+                            r"\bthis\b|receiv|receipt|adverse|explanation of benefits|\beob\b",
+                            re.I)
 
 
 def anchor_kind(anchor: str) -> str:
