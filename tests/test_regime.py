@@ -111,6 +111,7 @@ CORPUS_REGIMES = {
     "booklet_anthem_ucship_ucdavis_ppo_2024-25.pdf": "student_health",
     "text/booklet_anthem_ucship_ucdavis_ppo_2024-25.txt": "student_health",
     "eoc_western_dental_calhr_state_employee_dhmo_2026.pdf": "governmental",
+    "sbc_healthfirst_ny_essential_plan1_2026.pdf": "basic_health_program",
 }
 
 
@@ -200,3 +201,10 @@ def test_issue_11_whitespace_does_not_turn_one_phrase_into_several() -> None:
              3: "This policy is guaranteed \n renewable.",
              4: "This policy is guaranteed  renewable."}
     assert detect_regime(pages).name == "unknown"
+
+
+def test_a_basic_health_program_plan_is_no_individual_market_policy() -> None:
+    regime = detect_regime({1: "Summary of your Basic Health Program coverage. For more "
+                               "on the Marketplace, see the state's site.",
+                            3: "Plans in the individual market cost more."})
+    assert regime.name == "basic_health_program" and "no federal default" in regime.label
