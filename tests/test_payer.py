@@ -116,3 +116,13 @@ def test_a_payer_word_that_misses_its_example_fails_on_load(tmp_path: Path) -> N
                    "    examples: {match: ['cosmetic']}\n")
     with pytest.raises(DataFileError, match="does not match its example"):
         load_payer_words(bad)
+
+
+def test_a_policy_history_line_is_no_verdict() -> None:
+    procedure = get_procedure("blepharoplasty")
+    assert procedure is not None
+    pages = {1: "Medical Policy: Lids\nHistory\nRemoved the not medically necessary "
+                "statement for eyelid surgery.\nEyelid surgery for looks alone is "
+                "considered cosmetic.\n"}
+    found = read_payer_policy(procedure, pages)
+    assert [q.role for q in found] == ["cosmetic"]

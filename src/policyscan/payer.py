@@ -46,6 +46,7 @@ class Verdict:
 class PayerWords:
     leads: tuple[re.Pattern[str], ...]
     verdicts: tuple[Verdict, ...]
+    not_verdicts: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,9 @@ def load_payer_words(path: Path | None = None) -> PayerWords:
         verdicts.append(Verdict(raw["verdict"], _compile(name, entry, raw)))
     if not leads or not verdicts:
         raise DataFileError(name, "needs criteria_leads and verdicts")
-    return PayerWords(leads, tuple(verdicts))
+    not_verdicts = tuple(_compile(name, f"not_verdicts[{i}]", raw)
+                         for i, raw in enumerate(data.get("not_verdicts") or ()))
+    return PayerWords(leads, tuple(verdicts), not_verdicts)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -230,6 +233,8 @@ def read_payer_policy(p: Procedure, pages: Mapping[int, str],
                 stop = _SENTENCE_END.search(text, m.end())
                 e = stop.end() if stop else len(text)
                 s, e = _trim(text, s, min(e, s + 600))
+                if any(n.search(text[s:e]) for n in words.not_verdicts):
+                    continue  # the policy's history: "Removed … not medically necessary …"
                 if _names(p, text[s:e]):
                     names = found.setdefault((page, s, e), [])
                     if v.verdict not in names:
