@@ -192,3 +192,22 @@ def test_issue_11_kit_counts_a_letters_limit_from_what_its_anchor_names(
     text, when = _letter_deadline(_letter(anchor), denied, received)
     assert when == due
     assert says in text
+
+
+def test_issue_11_kit_answers_a_cosmetic_denial_with_the_clause_about_the_procedure_first(
+        tmp_path: Path) -> None:
+    # A breast-symmetry clause comes first in the plan; the one for scars from an injury
+    # is what answers a cosmetic denial of scar treatment.
+    plan = tmp_path / "plan.txt"
+    plan.write_text(
+        "Evidence of Coverage\n\nCovered services. We cover reconstructive surgery to bring "
+        "back symmetry of the breasts after a mastectomy.\n\f"
+        "Exclusions. We do not cover cosmetic services, such as microneedling done to "
+        "change how skin looks.\n\nThis exclusion does not apply to reconstructive surgery "
+        "to repair scars caused by an injury, a burn or an illness when it restores "
+        "function.\n", encoding="utf-8")
+    kit = CliRunner().invoke(main, ["appeal-kit", str(plan), "--denial",
+                                    str(SAMPLES / "denial_letter_microneedling.pdf")]).stdout
+    answer = kit.split("## Answering the reason")[1].split("\n## ")[0]
+    quotes = [line for line in answer.splitlines() if line.startswith(">")]
+    assert quotes and "caused by an injury" in quotes[0]

@@ -195,6 +195,24 @@ def _letter_deadline(denial: Mapping[str, Any], denied_on: date | None,
             f"(the letter, page {d['page']}; {how})", due)
 
 
+def _answering(report: DocumentReport, categories: tuple[str, ...],
+               limit: int) -> list[dict[str, Any]]:
+    """The plan's clauses of these categories that answer the letter's reason: first those
+    the outlook ranked as bearing on the procedure (a reconstructive exception naming an
+    injury or a function, not breast symmetry alone), then the rest in document order."""
+    ranked = [{"page": e["page"], "quote": e["quote"]}
+              for s in (report.outlook or {}).get("statuses", ())
+              if s["kind"] == "exception_available" for e in s["evidence"]
+              if e.get("category") in categories]
+    found = [{"page": f.page, "quote": f.quote} for f in report.findings
+             if f.category in categories and f.plan_term and not f.negated]
+    out: list[dict[str, Any]] = []
+    for item in ranked + found:
+        if item not in out:
+            out.append(item)
+    return out[:limit]
+
+
 def _denial_lines(report: DocumentReport, denial: Mapping[str, Any], denied_on: date | None,
                   received_on: date | None, plan_due: date | None, cited: _Cited
                   ) -> list[str]:
@@ -221,13 +239,12 @@ def _denial_lines(report: DocumentReport, denial: Mapping[str, Any], denied_on: 
         out.append(f"- File by **{describe(min(dates))}**: the earlier date governs this advice.")
     out.append("")
     categories, advice = _ANSWERS.get(kind, ((), ""))
-    clauses = [f for f in report.findings if f.category in categories and f.plan_term
-               and not f.negated][:3]
+    clauses = _answering(report, categories, 3)
     out += ["## Answering the reason", ""]
     out.append(advice or "The letter's reason is not one policyscan argues; answer it in "
                          "the words of the letter and the plan.")
     out.append("")
-    out += cited.block([{"page": f.page, "quote": f.quote} for f in clauses])
+    out += cited.block(clauses)
     if categories and not clauses:
         out.append("The plan document states nothing policyscan found on this point.")
     out.append("")
@@ -282,9 +299,7 @@ def render_kit(report: DocumentReport, procedure: Procedure,
             for e in s["evidence"]][:2]
     if denial is not None:
         categories = _ANSWERS.get((denial.get("reason") or {}).get("kind") or "", ((), ""))[0]
-        argued = [{"page": f.page, "quote": f.quote} for f in report.findings
-                  if f.category in categories and f.plan_term and not f.negated][:2]
-        cite = argued or cite
+        cite = _answering(report, categories, 2) or cite
     plan_due = date.fromisoformat(first["date"]) if first else None
     cited = _Cited()
     denial_part = (_denial_lines(report, denial, denied_on, received_on, plan_due, cited)
