@@ -126,3 +126,30 @@ def test_a_policy_history_line_is_no_verdict() -> None:
                 "considered cosmetic.\n"}
     found = read_payer_policy(procedure, pages)
     assert [q.role for q in found] == ["cosmetic"]
+
+
+def test_a_list_cut_by_a_page_break_goes_on_past_the_next_pages_header() -> None:
+    procedure = get_procedure("blepharoplasty")
+    assert procedure is not None
+    pages = {
+        1: "Medical Policy: Lids\nEyelid surgery is medically necessary for a member who "
+           "meets every one of the following:\nA. The lid rests on the lashes; and\n"
+           "B. A field test shows the loss; and",
+        2: "Medical Policy: Lids (continued)\nThis policy does not promise coverage; the "
+           "member's contract decides.\nC. The member has trouble reading; and\n"
+           "D. Taping the lid up restores the field.\n\nOther text.",
+    }
+    found = [q for q in read_payer_policy(procedure, pages) if q.role == "criterion"]
+    assert [(q.page, q.number, q.quote[:2]) for q in found] == [
+        (1, 1, "A."), (1, 2, "B."), (2, 3, "C."), (2, 4, "D.")]
+
+
+def test_a_list_that_ended_takes_nothing_from_the_next_page() -> None:
+    procedure = get_procedure("blepharoplasty")
+    assert procedure is not None
+    pages = {1: "Eyelid surgery is medically necessary for a member who meets every one of "
+                "the following:\nA. The lid rests on the lashes; and\nB. A field test shows "
+                "the loss.\nThe committee reviews this policy.",
+             2: "Header\n1. An item of another list."}
+    found = [q for q in read_payer_policy(procedure, pages) if q.role == "criterion"]
+    assert [q.page for q in found] == [1, 1]

@@ -27,6 +27,7 @@ _ITEM_END = re.compile(r"[.!?]\s*$")
 MAX_ITEMS = 25  # criteria of one list
 MAX_LEADS = 4  # lists cited per procedure
 MAX_VERDICTS = 6
+CONTINUE_LINES = 20  # header lines a list cut by a page break may skip on the next page
 HEADING_LINES = 2  # short lines just above a lead-in that may be its heading
 HEADING_LENGTH = 80
 _SENTENCE_START = re.compile(r"[.!?:]\s+|\n\s*\n")
@@ -145,31 +146,51 @@ def list_items(text: str, after: int) -> list[tuple[int, int]]:
     """The criteria under a lead-in ending at ``after``: each item's offsets, its
     continuation lines included, up to the first line that is neither an item nor the
     rest of one (a new paragraph after an item that ended its sentence)."""
+    return _items(text, after)[0]
+
+
+def _items(text: str, after: int) -> tuple[list[tuple[int, int]], bool]:
+    """The items, and whether the list runs on past the end of the text (the page)."""
     pos = text.find("\n", after)
     inline = text[after:pos if pos >= 0 else len(text)]
     items: list[list[int]] = []
     if inline.strip() and _MARKER.match(inline):  # "… are met: A. Documented …"
         items.append([after, after + len(inline)])
     if pos < 0:
-        return [(s, e) for s, e in items]
+        return [_trim(text, s, e) for s, e in items], bool(items)
     pos += 1
+    ended = False
     for line in text[pos:].split("\n"):
         start, end = pos, pos + len(line)
         pos = end + 1
         body = line.strip()
         if not body:
             if items:
+                ended = True
                 break
             continue
         if _MARKER.match(line):
             if len(items) >= MAX_ITEMS:
+                ended = True
                 break
             items.append([start, end])
         elif items and not _ITEM_END.search(text[items[-1][0]:items[-1][1]]):
             items[-1][1] = end
         else:
+            ended = True
             break
-    return [_trim(text, s, e) for s, e in items]
+    return [_trim(text, s, e) for s, e in items], bool(items) and not ended
+
+
+def _continued(text: str) -> int | None:
+    """Where a list cut by a page break goes on at the top of the next page: its first
+    item line, past the running header (at most CONTINUE_LINES lines down)."""
+    pos = 0
+    for line in text.split("\n")[:CONTINUE_LINES]:
+        if line.strip() and _MARKER.match(line):
+            return pos
+        pos += len(line) + 1
+    return None
 
 
 def _names(p: Procedure, text: str) -> bool:
@@ -212,7 +233,7 @@ def read_payer_policy(p: Procedure, pages: Mapping[int, str],
                     continue  # the same lead-in found by another pattern
                 if not _names(p, text[_heading_start(text, start):m.end()]):
                     continue
-                items = list_items(text, m.end())
+                items, runs_on = _items(text, m.end())
                 if not items:
                     continue
                 leads += 1
@@ -220,6 +241,12 @@ def read_payer_policy(p: Procedure, pages: Mapping[int, str],
                 out.append(Passage(page, s, e, text[s:e], "criteria"))
                 out += [Passage(page, a, b, text[a:b], "criterion", n)
                         for n, (a, b) in enumerate(items, 1)]
+                following = pages.get(page + 1)
+                there = _continued(following) if runs_on and following else None
+                if following and there is not None:
+                    more = _items(following, there)[0]
+                    out += [Passage(page + 1, a, b, following[a:b], "criterion", n)
+                            for n, (a, b) in enumerate(more, len(items) + 1)]
     # One passage per sentence, with every verdict it states ("cosmetic and not
     # medically necessary").
     found: dict[tuple[int, int, int], list[str]] = {}
