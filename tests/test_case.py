@@ -183,6 +183,59 @@ def test_issue_11_split_rulebook_lists_what_each_would_give(tmp_path: Path) -> N
     possible = {d["regime"] for d in doc["due_dates"]}
     assert possible == {"erisa", "medicare_advantage"}
     assert all(d["basis"] == "federal default" for d in doc["due_dates"])
+    # Issue 11: no default date when the rulebook is split, only what each would give.
+    assert all(d["date"] is None and d["start"] is None for d in doc["due_dates"])
+    assert all("rulebook is unclear" in d["label"] and d["value"] and d["anchor_assumed"]
+               for d in doc["due_dates"])
+
+
+def _plan(tmp_path: Path, text: str) -> str:
+    plan = tmp_path / "plan.txt"
+    plan.write_text(text, encoding="utf-8")
+    return str(plan)
+
+
+def test_issue_11_medicaid_managed_care_gives_the_plan_appeal_then_the_hearing(
+        tmp_path: Path) -> None:
+    plan = _plan(tmp_path, "Medicaid Member Handbook of the Riverbend Medicaid health plan. "
+                 "This Medicaid managed care plan serves members of the state's medical "
+                 "assistance program.\n")
+    doc = doc_of(plan, "--denied-on", "2025-03-03")
+    assert doc["regime"]["name"] == "medicaid_managed_care"
+    by_stage = {d["stage"]: d for d in doc["due_dates"]}
+    first = by_stage["first_internal_appeal"]
+    assert (first["value"], first["date"], first["basis"]) == (60, "2025-05-02",
+                                                              "federal default")
+    hearing = by_stage["fair_hearing"]  # its start, the plan's decision, is not known yet
+    assert (hearing["value"], hearing["date"], hearing["start"]) == (120, None, None)
+    assert "--decided-on" in hearing["label"] and "appeal decision" in hearing["label"]
+    dated = doc_of(plan, "--denied-on", "2025-03-03",
+                   "--decided-on", "first_internal_appeal=2025-06-02")
+    hearing = {d["stage"]: d for d in dated["due_dates"]}["fair_hearing"]
+    assert hearing["date"] == "2025-09-30"
+
+
+@pytest.mark.parametrize(("text", "regime", "why"), [
+    ("Children's Health Insurance Program handbook for CHIP members of the Lakeside plan.\n",
+     "chip", "state"),
+    ("Federal Employees Dental and Vision Insurance Program (FEDVIP) brochure for the "
+     "Harbor dental plan.\n", "fedvip", "no OPM review"),
+])
+def test_issue_11_chip_and_fedvip_get_no_default_and_say_why(
+        tmp_path: Path, text: str, regime: str, why: str) -> None:
+    doc = doc_of(_plan(tmp_path, text), "--denied-on", "2025-03-03")
+    assert doc["regime"]["name"] == regime
+    assert why in doc["regime"]["label"] and "default" in doc["regime"]["label"]
+    assert doc.get("due_dates", []) == []
+
+
+def test_issue_11_tricare_gives_its_reconsideration_default(tmp_path: Path) -> None:
+    doc = doc_of(_plan(tmp_path, "TRICARE Select handbook. The Defense Health Agency "
+                                 "oversees this program.\n"), "--denied-on", "2025-03-03")
+    assert doc["regime"]["name"] == "tricare"
+    (due,) = doc["due_dates"]
+    assert (due["value"], due["date"], due["basis"]) == (90, "2025-06-01", "federal default")
+    assert "199.10" in due["citation"]
 
 
 @pytest.mark.parametrize("fmt", ["terminal", "markdown", "html"])
@@ -198,3 +251,13 @@ def test_issue_11_kit_names_where_the_plan_names_the_family() -> None:
     code, out, _ = run("appeal-kit", str(CERTIFICATE), "--procedure", "microneedling")
     assert code == 0
     assert "### Where the plan names it or its family" in out
+
+
+def test_issue_11_an_undated_due_date_says_why_with_its_duration_and_anchor() -> None:
+    doc = doc_of(str(CERTIFICATE), "--denied-on", "2025-03-03")
+    undated = [d for d in doc["due_dates"] if d["date"] is None]
+    assert undated  # the later stages wait for --decided-on
+    for d in undated:
+        assert d["start"] is None and d["value"] and d["unit"] and d["anchor_assumed"]
+        assert d["no_date"] and d["no_date"] in d["label"]
+    assert all(d["no_date"] is None for d in doc["due_dates"] if d["date"])

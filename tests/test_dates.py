@@ -164,7 +164,30 @@ def test_internal_appeal_on_a_monday_holiday_advises_the_friday_before() -> None
 def test_unknown_rules_give_none() -> None:
     assert federal_default("aca", "fair_hearing", D(2025, 3, 3)) is None
     assert federal_default("medicaid", "internal_appeal", D(2025, 3, 3)) is None
-    assert federal_default("tricare", "internal_appeal", D(2025, 3, 3)) is None
+    assert federal_default("chip", "internal_appeal", D(2025, 3, 3)) is None
+    assert federal_default("fedvip", "internal_appeal", D(2025, 3, 3)) is None
+
+
+def test_issue_11_medicaid_managed_care_plan_appeal_60_days_from_the_notice_date() -> None:
+    # 42 CFR 438.402(c)(2)(ii): counted from the date on the notice, not its receipt.
+    due = federal_default("medicaid_managed_care", "internal_appeal", D(2025, 3, 10),
+                          D(2025, 3, 3))
+    assert due is not None and (due.value, due.date) == (60, D(2025, 5, 2))
+    assert due.basis == "federal default" and "438.402" in due.citation
+    assert "date on the notice" in due.anchor_assumed
+
+
+def test_issue_11_medicaid_managed_care_fair_hearing_120_days_from_the_plan_decision() -> None:
+    due = federal_default("medicaid_managed_care", "fair_hearing", D(2025, 6, 2),
+                          D(2025, 6, 2))
+    assert due is not None and (due.value, due.date) == (120, D(2025, 9, 30))
+    assert "438.408" in due.citation and "appeal decision" in due.anchor_assumed
+
+
+def test_issue_11_tricare_reconsideration_90_days_from_the_notice() -> None:
+    due = federal_default("tricare", "internal_appeal", D(2025, 3, 3), D(2025, 3, 3))
+    assert due is not None and (due.value, due.date) == (90, D(2025, 6, 1))
+    assert "199.10" in due.citation and due.rule == "tricare.reconsideration"
 
 
 def test_fehb_six_months_from_the_date_of_the_decision() -> None:
@@ -330,6 +353,9 @@ def test_document_deadline_weekday_has_no_advice() -> None:
     ("after your health plan sends you a written decision", "mailing"),
     ("counted from the date shown on our letter", "notice_date"),
     ("of the notice of our final internal adverse determination", "unknown"),
+    # Issue 11: a letter's "of this notice" is the date printed on it.
+    ("of this notice", "notice_date"),
+    ("of receiving this notice", "receipt"),
 ])
 def test_anchor_kind(anchor: str, kind: str) -> None:
     assert anchor_kind(anchor) == kind

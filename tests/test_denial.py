@@ -156,3 +156,58 @@ def test_issue_11_kit_gives_the_plans_address_and_what_an_appeal_must_contain(
     assert "- Address: P.O. Box 100, Springfield, IL 62701" in where
     assert "- Fax: 1-800-555-0122" in where and "From the plan, page 1" in where
     assert where.count("Your appeal must include your member ID, group number") == 1
+
+
+def test_issue_11_reason_words_leave_out_the_letters_heading() -> None:
+    denial = read_denial({1: "Notice of denial\nJune 2, 2031\n\nWhy we said no\n"
+                             "The light therapy you asked for is a cosmetic service.\n"
+                             "You may appeal this decision to\nour review team."}, [])
+    assert denial["reason"]["kind"] == "cosmetic"
+    assert denial["reason"]["words"] == ("The light therapy you asked for is a cosmetic "
+                                         "service.")
+
+
+def _letter(anchor: str) -> dict[str, object]:
+    return {"deadline": {"value": 180, "unit": "days", "anchor": anchor, "page": 1,
+                         "quote": f"Appeal within 180 days {anchor}.", "placeholder": False}}
+
+
+@pytest.mark.parametrize(("anchor", "denied", "received", "due", "says"), [
+    # The letter about itself: its own date, even when it came later.
+    ("of this notice", date(2031, 3, 3), date(2031, 3, 10), date(2031, 8, 30),
+     "counted from the date on the letter"),
+    # Its date not stated (and not given): no date, and why.
+    ("of this notice", None, date(2031, 3, 10), None, "which the letter does not state"),
+    # Receipt: the day it came, when the member says so.
+    ("of receiving this notice", date(2031, 3, 3), date(2031, 3, 10), date(2031, 9, 6),
+     "the day you received it"),
+    # Another event: never a date counted from the letter.
+    ("of the date of service", date(2031, 3, 3), None, None, "not from the letter"),
+])
+def test_issue_11_kit_counts_a_letters_limit_from_what_its_anchor_names(
+        anchor: str, denied: date | None, received: date | None, due: date | None,
+        says: str) -> None:
+    from policyscan.report.kit import _letter_deadline
+
+    text, when = _letter_deadline(_letter(anchor), denied, received)
+    assert when == due
+    assert says in text
+
+
+def test_issue_11_kit_answers_a_cosmetic_denial_with_the_clause_about_the_procedure_first(
+        tmp_path: Path) -> None:
+    # A breast-symmetry clause comes first in the plan; the one for scars from an injury
+    # is what answers a cosmetic denial of scar treatment.
+    plan = tmp_path / "plan.txt"
+    plan.write_text(
+        "Evidence of Coverage\n\nCovered services. We cover reconstructive surgery to bring "
+        "back symmetry of the breasts after a mastectomy.\n\f"
+        "Exclusions. We do not cover cosmetic services, such as microneedling done to "
+        "change how skin looks.\n\nThis exclusion does not apply to reconstructive surgery "
+        "to repair scars caused by an injury, a burn or an illness when it restores "
+        "function.\n", encoding="utf-8")
+    kit = CliRunner().invoke(main, ["appeal-kit", str(plan), "--denial",
+                                    str(SAMPLES / "denial_letter_microneedling.pdf")]).stdout
+    answer = kit.split("## Answering the reason")[1].split("\n## ")[0]
+    quotes = [line for line in answer.splitlines() if line.startswith(">")]
+    assert quotes and "caused by an injury" in quotes[0]

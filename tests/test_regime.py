@@ -106,8 +106,64 @@ CORPUS_REGIMES = {
     "policy_wording_icici_lombard_golden_shield_india_2022.pdf": "non_us",
     "spd_lakota_corporation_health_welfare_wrap_plan_2024.pdf": "erisa",
     "spd_princeton_university_uhc_princeton_health_plan_2024.pdf": "erisa",
-    "certificate_highmark_bcbs_cmu_ship_medical_2024-25.pdf": "aca_individual",
+    "certificate_highmark_bcbs_cmu_ship_medical_2024-25.pdf": "student_health",
+    "benefit_grid_highmark_cmu_ship_2024-25.pdf": "student_health",
+    "booklet_anthem_ucship_ucdavis_ppo_2024-25.pdf": "student_health",
+    "text/booklet_anthem_ucship_ucdavis_ppo_2024-25.txt": "student_health",
+    "eoc_western_dental_calhr_state_employee_dhmo_2026.pdf": "governmental",
+    "sbc_healthfirst_ny_essential_plan1_2026.pdf": "basic_health_program",
 }
+
+
+# Issue 11: what a state, county, city or school-district employer's plan says of itself
+# (our own sentences; no state or agency is named in the regime data).
+GOVERNMENTAL = [
+    {2: 'Group means the County of Alder, which offers this dental plan to its workers.'},
+    {1: "This booklet describes the health plan for employees of the Maple Valley school "
+        "district and their families.",
+     4: "Eligibility is set by the district's Department of Human Resources."},
+    {1: "Benefits for public employees and retirees enrolled through the state's public "
+        "employees' retirement system.",
+     9: "Questions about enrolment go to the Employee Benefits Division."},
+    {3: "This plan is a governmental plan sponsored by a public employer. Its members "
+        "enrol through their agency."},
+]
+
+
+@pytest.mark.parametrize("pages", GOVERNMENTAL)
+def test_issue_11_public_employer_plans_are_governmental(pages: dict[int, str]) -> None:
+    regime = detect_regime(pages)
+    assert regime.name == "governmental", regime
+    assert regime.evidence
+
+
+def test_the_laws_of_a_state_make_no_plan_governmental() -> None:
+    # Every plan sold in a state is construed under its laws; a state's name is no evidence.
+    regime = detect_regime({
+        1: "Individual and Family Plan policy. This policy is governed by the laws of the "
+           "State of California.",
+        3: "You may buy this individual and family plan through the individual market."})
+    assert regime.name == "aca_individual"
+
+
+def test_issue_11_a_student_plan_is_student_health_insurance_with_evidence() -> None:
+    regime = detect_regime({
+        1: "Student Health Insurance Plan certificate for the 2031-32 academic year, "
+           "offered by an institution of higher education to its students.",
+        5: "Insured students may buy a plan in the individual market instead.",
+        7: "The student health center refers you to specialists."})
+    assert regime.name == "student_health"
+    assert "147.145" in regime.label and "individual market" in regime.label
+    assert regime.evidence and regime.evidence[0].page == 1
+
+
+def test_an_employer_group_medicare_advantage_plan_follows_medicare_advantage() -> None:
+    regime = detect_regime({
+        1: "Evidence of Coverage for retirees of a public school district enrolled in our "
+           "Medicare Advantage plan.",
+        4: "Ask us for an organization determination. Public employees who retire keep "
+           "this group plan."})
+    assert regime.name == "medicare_advantage"
 
 
 @pytest.mark.parametrize("name", sorted(CORPUS_REGIMES))
@@ -115,3 +171,40 @@ def test_corpus_regime(scanner: Scanner, corpus: Path, name: str) -> None:
     report = scanner.scan(corpus / name)
     assert report.regime is not None
     assert report.regime.name == CORPUS_REGIMES[name], report.regime
+
+
+def test_issue_11_a_knox_keene_plan_names_california_law_beside_its_regime() -> None:
+    regime = detect_regime({
+        1: "Group means the County of Alder. This dental plan holds its license under "
+           "the Knox-Keene Act.",
+        30: "You may file a complaint with the Department of Managed Health Care after "
+            "using our grievance process."})
+    assert regime.name == "governmental"
+    assert "Knox-Keene" in regime.label and "6 months" in regime.label
+    assert {e.regime for e in regime.evidence} == {"governmental", "california_knox_keene"}
+
+
+def test_an_independent_medical_review_alone_is_no_knox_keene_plan() -> None:
+    # An insurer's policy under the Department of Insurance offers an IMR too.
+    regime = detect_regime({
+        1: "Individual and Family Plan policy sold in the individual market.",
+        **{n: "You may ask for an Independent Medical Review of a denial." for n in (20, 21,
+                                                                                     22)}})
+    assert regime.name == "aca_individual" and "Knox-Keene" not in regime.label
+
+
+def test_issue_11_whitespace_does_not_turn_one_phrase_into_several() -> None:
+    # Each way a line broke the same words counted again as a new phrase (a weight-1
+    # phrase repeated can never reach the minimum alone).
+    pages = {1: "This policy is guaranteed renewable.",
+             2: "This policy is guaranteed\nrenewable.",
+             3: "This policy is guaranteed \n renewable.",
+             4: "This policy is guaranteed  renewable."}
+    assert detect_regime(pages).name == "unknown"
+
+
+def test_a_basic_health_program_plan_is_no_individual_market_policy() -> None:
+    regime = detect_regime({1: "Summary of your Basic Health Program coverage. For more "
+                               "on the Marketplace, see the state's site.",
+                            3: "Plans in the individual market cost more."})
+    assert regime.name == "basic_health_program" and "no federal default" in regime.label

@@ -8,7 +8,6 @@ for its regime is given, labelled as a default and never as a plan term.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -17,6 +16,7 @@ from typing import Any
 from .dates import (
     CAVEAT,
     DEFAULT_ACTIONS,
+    DENIAL_ANCHOR,
     DueDate,
     anchor_kind,
     describe,
@@ -94,15 +94,15 @@ def _due_dict(d: DueDate, *, page: int | None, quote: str | None, action: str,
         "anchor_assumed": d.anchor_assumed, "rule": d.rule, "citation": d.citation,
         "basis": d.basis, "rolled_from": d.rolled_from.isoformat() if d.rolled_from else None,
         "advice": d.advice, "page": page, "quote": quote, "caveat": CAVEAT,
-        "regime": regime, "needs": None,
+        "regime": regime, "needs": None, "no_date": None,
     }
 
 
 def _undated(value: int, unit: str, anchor: str, *, action: str, stage: str,
              page: int | None, quote: str | None, basis: str, citation: str,
-             regime: str | None = None) -> dict[str, Any]:
-    """A limit whose start is unknown: the duration and its anchor, never a date counted
-    from the wrong event."""
+             regime: str | None = None, why: str | None = None) -> dict[str, Any]:
+    """A limit whose start is unknown, or a rule that may not apply (``why``): the duration
+    and its anchor, never a date counted from the wrong event."""
     units = unit.replace("_", " ")
     counts_from = _COUNTS_FROM.get(stage, ())
     needs = ("--denied-on YYYY-MM-DD" if stage in FIRST_STAGES else None)
@@ -110,20 +110,18 @@ def _undated(value: int, unit: str, anchor: str, *, action: str, stage: str,
         first = next(s for s in counts_from if s != "second_level")
         needs = f"--decided-on {first}=YYYY-MM-DD" + (
             " (second_level=… after a second level)" if "second_level" in counts_from else "")
+    if why is None:
+        why = f"give {needs}" if needs else "the event it counts from is not known"
     return {
         "action": action, "stage": stage, "value": value, "unit": unit, "date": None,
-        "date_text": None, "label": f"{value} {units} {anchor}".strip() + " (no date: "
-        + (f"give {needs}" if needs else "the event it counts from is not known") + ")",
+        "date_text": None, "label": f"{value} {units} {anchor}".strip() + f" (no date: {why})",
         "start": None, "anchor_assumed": anchor, "rule": "document" if basis == "document"
         else citation.split(":")[0], "citation": citation, "basis": basis,
         "rolled_from": None, "advice": None, "page": page, "quote": quote, "caveat": CAVEAT,
-        "regime": regime, "needs": needs,
+        "regime": regime, "needs": needs, "no_date": why,
     }
 
 
-_DENIAL_ANCHOR = re.compile(r"notice|notif|denial|denied|decision|determination|letter|"
-                            r"\bthis\b|receiv|receipt|adverse|explanation of benefits|\beob\b",
-                            re.I)
 
 
 def _start(deadline: Deadline, case: Case) -> date | None:
@@ -134,7 +132,7 @@ def _start(deadline: Deadline, case: Case) -> date | None:
         return next((decided[s] for s in _COUNTS_FROM[deadline.stage] if s in decided), None)
     if deadline.stage not in FIRST_STAGES:
         return None
-    if deadline.anchor and not _DENIAL_ANCHOR.search(deadline.anchor):
+    if deadline.anchor and not DENIAL_ANCHOR.search(deadline.anchor):
         return None  # "of the event that led to the grievance": not the denial's date
     received = case.received_on or case.denied_on
     notice = case.denied_on or case.received_on
@@ -163,6 +161,21 @@ def _defaults(regime: RegimeInfo | None, case: Case) -> list[dict[str, Any]]:
                 start = next((decided[s] for s in _COUNTS_FROM[stage] if s in decided), None)
                 if rules == "medicaid":  # the hearing counts from the notice it contests
                     start = case.denied_on or received
+            if possible is not None:
+                # Split evidence: what this rulebook would give, never a date the member
+                # could take for theirs.
+                default = federal_default(rules, action, received or date.today(),
+                                          case.denied_on)
+                if default is not None:
+                    anchor = ("from " + _DECISION_WORDS[stage] if stage in _DECISION_WORDS
+                              else "from " + default.anchor_assumed)
+                    out.append(_undated(default.value, default.unit, anchor, action=action,
+                                        stage=stage, page=None, quote=None,
+                                        basis="federal default", citation=default.citation,
+                                        regime=possible,
+                                        why="the rulebook is unclear: this is what it gives "
+                                            f"if the plan is {rid.replace('_', ' ')}"))
+                continue
             if start is None:
                 if received is None:
                     continue

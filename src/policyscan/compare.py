@@ -274,6 +274,7 @@ OUTLOOK_SHORT = {
     "cosmetic_exclusion": "cosmetic exclusion applies",
     "exception_available": "exception available",
     "prior_authorization": "prior authorization",
+    "payer_criteria": "payer policy criteria",
     "not_addressed": "not addressed",
 }
 

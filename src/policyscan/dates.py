@@ -243,11 +243,29 @@ _FEDERAL: dict[tuple[str, str], tuple[str, str]] = {
         "medicaid.fair_hearing",
         "42 CFR 431.221(d): a reasonable time, not to exceed 90 days from the date the "
         "notice is mailed; states may allow less [S30][S36]"),
+    # domain.md A.6: the federal text was not retrieved; the state rules it quotes agree.
+    ("medicaid_managed_care", "plan_appeal"): (
+        "medicaid_managed_care.plan_appeal",
+        "42 CFR 438.402(c)(2)(ii): 60 calendar days from the date on the adverse benefit "
+        "determination notice to ask the plan for an appeal [S33] (domain.md A.6: federal "
+        "text not retrieved, consistent with the state rules quoted)"),
+    ("medicaid_managed_care", "fair_hearing"): (
+        "medicaid_managed_care.fair_hearing",
+        "42 CFR 438.408(f)(2): 120 calendar days from the date of the plan's notice of "
+        "appeal resolution to ask for a state fair hearing [S34] (domain.md A.6: federal "
+        "text not retrieved, consistent with the state rules quoted)"),
+    ("tricare", "reconsideration"): (
+        "tricare.reconsideration",
+        "32 CFR 199.10: 90 days from the date of the initial determination notice to ask "
+        "the TRICARE contractor for reconsideration (not in domain.md: from the regulation's "
+        "summary, not its text)"),
 }
 # What a plan document calls its first appeal, per regime.
 _ALIASES: dict[tuple[str, str], str] = {
     ("medicare_ab", "internal_appeal"): "redetermination",
     ("medicare_advantage", "internal_appeal"): "reconsideration",
+    ("medicaid_managed_care", "internal_appeal"): "plan_appeal",
+    ("tricare", "internal_appeal"): "reconsideration",
 }
 # The actions ``federal_default`` knows, per regime (for listing every candidate rule).
 DEFAULT_ACTIONS: dict[str, tuple[str, ...]] = {
@@ -255,7 +273,9 @@ DEFAULT_ACTIONS: dict[str, tuple[str, ...]] = {
     "medicare_ab": ("redetermination", "reconsideration"),
     "medicare_advantage": ("reconsideration",),
     "medicaid": ("fair_hearing",),
+    "medicaid_managed_care": ("internal_appeal", "fair_hearing"),
     "fehb": ("internal_appeal",),
+    "tricare": ("internal_appeal",),
 }
 
 
@@ -266,9 +286,11 @@ def federal_default(regime: str, action: str, start: date,
     ``start`` is the day the member received the notice (or, when that is unknown, the
     date on it); ``notice_date`` is the date printed on the notice, when known. The
     ACA/ERISA rules count from receipt; Medicare A/B from a receipt presumed 5 days after
-    the notice date; Medicare Advantage from the notice date; Medicaid from the mailing
-    date (the notice date is taken for it). Actions: see ``DEFAULT_ACTIONS``;
-    "internal_appeal" also names the first Medicare appeal level.
+    the notice date; Medicare Advantage, a Medicaid managed-care plan appeal and TRICARE
+    from the notice date; a Medicaid fair hearing from the mailing date (the notice date
+    is taken for it), after a managed-care plan's appeal from that plan's decision.
+    Actions: see ``DEFAULT_ACTIONS``; "internal_appeal" also names the first appeal level
+    of Medicare, Medicaid managed care and TRICARE.
     """
     action = _ALIASES.get((regime, action), action)
     known = _FEDERAL.get((regime, action))
@@ -308,6 +330,15 @@ def federal_default(regime: str, action: str, start: date,
         return DueDate(when, 6, "months", notice, rule, citation, "federal default",
                        notice_words, None,
                        _safe_advice(when, why="a roll-forward rule was not verified"))
+    if regime in ("medicaid_managed_care", "tricare"):
+        # Both count from the date printed on the notice, not from its receipt.
+        days = {"plan_appeal": 60, "fair_hearing": 120, "reconsideration": 90}[action]
+        anchor = notice_words if action != "fair_hearing" else (
+            "the date of the plan's appeal decision")
+        when, _ = due_date(days, "days", notice, roll=False)
+        return DueDate(when, days, "days", notice, rule, citation, "federal default",
+                       anchor, None,
+                       _safe_advice(when, why="a roll-forward rule was not verified"))
     if regime == "medicare_advantage":
         days = 65 if notice >= MA_65_DAY_START else 60
         when, _ = due_date(days, "days", notice, roll=False)
@@ -332,7 +363,16 @@ _ANCHORS: tuple[tuple[str, re.Pattern[str]], ...] = (
                                r"(?:the|this|that|our|your)\b|\bdated\b", re.I)),
     ("mailing", re.compile(r"\b(?:mail\w*|sent|sends)\b", re.I)),
     ("receipt", re.compile(r"\b(?:receiv\w*|receipt|notified|get|got)\b", re.I)),
+    # A letter about itself ("within 180 days of this notice"): the date printed on it.
+    ("notice_date", re.compile(r"\bthis\s+(?:notice|letter)\b", re.I)),
 )
+
+
+# Anchor words that name the denial itself (its notice, its date, its receipt): a limit
+# counted from anything else ("the event that led to the grievance") gets no denial date.
+DENIAL_ANCHOR = re.compile(r"notice|notif|denial|denied|decision|determination|letter|"
+                            r"\bthis\b|receiv|receipt|adverse|explanation of benefits|\beob\b",
+                            re.I)
 
 
 def anchor_kind(anchor: str) -> str:

@@ -122,10 +122,37 @@ def _lines(pages: Mapping[int, str]) -> list[tuple[int, str]]:
             for line in text.splitlines() if line.strip()]
 
 
+# A heading line: a few words starting in capitals, no colon, ending no sentence and on no
+# word that needs more after it, with a line starting in capitals below ("Why we denied
+# this request" above the reason). Its words are no part of the sentence below it.
+MAX_HEADING_WORDS = 8
+_HEADING_PUNCTUATION = re.compile(r"[:.!?;,]")
+_RUNS_ON = re.compile(r"\b(?:to|the|of|a|an|and|or|for|with|within|by|in|on|at|from|your|our|"
+                      r"this|that|is|are|was|be|may|will|must|not)$", re.I)
+
+
+def _is_heading(line: str, next_line: str) -> bool:
+    words = line.split()
+    return (0 < len(words) <= MAX_HEADING_WORDS and words[0][:1].isupper()
+            and next_line.strip()[:1].isupper()
+            and not _HEADING_PUNCTUATION.search(line) and not _RUNS_ON.search(line.strip()))
+
+
+def _without_headings(text: str) -> str:
+    lines = text.split("\n")
+    return "\n".join("" if i + 1 < len(lines) and _is_heading(line, lines[i + 1]) else line
+                     for i, line in enumerate(lines))
+
+
 def _sentences(text: str) -> list[str]:
-    flat = " ".join(text.split())
-    # Not after an initialism ("P.O. Box", "U.S. Mail").
-    return [s for s in re.split(r"(?<![A-Z]\.[A-Z]\.)(?<=[.!?])\s+(?=[A-Z])", flat) if s]
+    # A blank line (or a heading taken out) ends a sentence: a date line above a
+    # paragraph is no part of it.
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n", _without_headings(text)):
+        flat = " ".join(block.split())
+        # Not after an initialism ("P.O. Box", "U.S. Mail").
+        out += [s for s in re.split(r"(?<![A-Z]\.[A-Z]\.)(?<=[.!?])\s+(?=[A-Z])", flat) if s]
+    return out
 
 
 def _notice_date(lines: Sequence[tuple[int, str]], words: DenialWords) -> dict[str, Any] | None:

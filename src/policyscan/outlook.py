@@ -13,6 +13,9 @@ statuses can hold at once, each with the quotes and pages behind it (issue 4):
   route that could apply;
 * ``prior_authorization``: what the document requires before the procedure, its service
   category (an SBC row "If you have outpatient surgery"), or else in general;
+* ``payer_criteria``: a payer's medical or pharmacy policy that names the procedure gives
+  its criteria for medical necessity (item by item) and what it calls not medically
+  necessary, cosmetic or investigational (``policyscan.payer``);
 * ``not_addressed``: the document names neither the procedure nor its family; the
   general exclusions are still quoted.
 
@@ -31,11 +34,12 @@ from .models import NON_PLAN_KINDS, DocumentReport, Finding
 from .procedures import Mention, Procedure, mentions, names_any, procedures
 
 Kind = Literal["named_exclusion", "cosmetic_exclusion", "exception_available",
-               "prior_authorization", "not_addressed"]
+               "prior_authorization", "payer_criteria", "not_addressed"]
 
 MAX_EVIDENCE = 5  # quotes per status; the rest are counted in ``Status.more``
 MAX_CRITERIA = 2
 MAX_MENTIONS = 10
+MAX_PAYER_EVIDENCE = 60  # a payer policy's criteria are quoted in full, item by item
 _EXCLUSIONS = ("cosmetic_exclusion", "experimental_exclusion")
 # Cosmetic exclusions about another kind of service: they say nothing about a skin or
 # body procedure unless they name it.
@@ -502,6 +506,43 @@ class _Scan:
         return Status("not_addressed", shown, note, more)
 
 
+def payer_criteria(p: Procedure, pages: Mapping[int, str]) -> Status | None:
+    """A payer policy's criteria for the procedure and its verdicts, each with its page."""
+    from .payer import read_payer_policy
+
+    passages = read_payer_policy(p, pages)
+    if not passages:
+        return None
+    name = short_name(p)
+    evidence: list[Evidence] = []
+    lists = 0
+    for q in passages:
+        if q.role == "criteria":
+            lists += 1
+            why = f"the policy's criteria that name {_family_phrase(p)}: the items below"
+        elif q.role == "criterion":
+            why = f"criterion {q.number}"
+        else:
+            why = f"what the policy calls {q.role}"
+        evidence.append(Evidence(q.page, q.quote, None, why, None, q.start, q.end))
+    shown, more = _cap(evidence, MAX_PAYER_EVIDENCE)
+    criteria = [e for e in shown if e.finding_rule is None and e.why.startswith("criterion")]
+    verdicts = [e for e in shown if e.why.startswith("what the policy calls")]
+    parts: list[str] = []
+    if lists:
+        parts.append(f"This payer policy states when it considers {name} or its family "
+                     f"medically necessary: {lists} list(s) of criteria, {len(criteria)} "
+                     f"item(s), quoted item by item ({_pages(criteria or shown)}); the "
+                     "words leading into each list say whether all or any must be met.")
+    else:
+        parts.append(f"This payer policy names {name} or its family but gives no list of "
+                     "criteria for it.")
+    if verdicts:
+        called = sorted({e.why.removeprefix("what the policy calls ") for e in verdicts})
+        parts.append(f"It calls some uses {'; '.join(called)} ({_pages(verdicts)}).")
+    return Status("payer_criteria", shown, " ".join(parts), more)
+
+
 def _mentions_in_pages(p: Procedure, pages: Mapping[int, str],
                        findings: list[Finding]) -> tuple[list[Evidence], int]:
     """Each sentence naming the procedure or its family, once, with what it names."""
@@ -546,6 +587,9 @@ def outlook(procedure: Procedure, report: DocumentReport,
     exception = scan.exception_available()  # after named_exclusion: it adds carve-outs
     pa = scan.prior_authorization()
     statuses += [s for s in (exception, pa) if s]
+    if report.kind == "medical_policy" and page_texts:
+        criteria = payer_criteria(procedure, page_texts)
+        statuses += [criteria] if criteria else []
     found, count = _mentions_in_pages(procedure, page_texts, findings)
     if page_texts:
         named_anywhere = count > 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from .match.words import compile_words
 from .models import RegimeEvidence, RegimeInfo
 
 DEFAULT_RULES: tuple[str, ...] = ("aca", "medicare_advantage", "medicare_ab", "medicaid",
-                                  "fehb", "none")
+                                  "medicaid_managed_care", "fehb", "tricare", "none")
 # Later occurrences of a phrase add this share of its weight, up to so many of them.
 REPEAT_SHARE = 0.25
 MAX_REPEATS = 4
@@ -56,6 +56,9 @@ class RegimeTable:
     # Every signal's words in one pattern: one pass over a page finds where any signal
     # may stand, and each signal is then tried only there.
     union: re.Pattern[str] | None = None
+    # State law over a US regime (California's Knox-Keene plans): named beside the regime,
+    # never instead of it.
+    state_law: tuple[Regime, ...] = ()
 
     def get(self, regime_id: str) -> Regime | None:
         return next((r for r in self.regimes if r.id == regime_id), None)
@@ -94,6 +97,10 @@ def load_regimes(path: Path | None = None) -> RegimeTable:
     if not isinstance(data, dict) or not isinstance(data.get("regimes"), list):
         raise DataFileError(str(path), "must hold 'regimes: [...]'")
     regimes = tuple(_regime(str(path), r, i) for i, r in enumerate(data["regimes"]))
+    raw_state = data.get("state_law") or []
+    if not isinstance(raw_state, list):
+        raise DataFileError(str(path), "'state_law' must be a list")
+    state_law = tuple(_regime(str(path), r, i) for i, r in enumerate(raw_state))
     ids = [r.id for r in regimes]
     for r in regimes:
         unknown = [a for a in r.absorbs if a not in ids]
@@ -102,10 +109,10 @@ def load_regimes(path: Path | None = None) -> RegimeTable:
                                 entry=r.id, field="absorbs")
     decide = data.get("decide") or {}
     passing = Fields(str(path), data, "passing").strings("passing")
-    words = tuple(w for r in regimes for ws in r.words for w in ws)
+    words = tuple(w for r in regimes + state_law for ws in r.words for w in ws)
     return RegimeTable(regimes, compile_words(passing),
                        float(decide.get("min_score", 3.0)), float(decide.get("margin", 2.0)),
-                       compile_words(words))
+                       compile_words(words), state_law)
 
 
 _SENTENCE_END = re.compile(r"[.!?;]\s|\n\s*\n")
@@ -134,7 +141,9 @@ def _weigh(regime: Regime, pages: Mapping[int, str], passing: re.Pattern[str] | 
                 sentence = text[s:e]
                 w = weight * (PASSING_SHARE if passing and passing.search(sentence) else 1.0)
                 quote = " ".join(sentence.split())[:200]
-                per_phrase.setdefault(m.group(0).lower(), []).append((w, number, quote))
+                # One phrase however its lines broke: "medical\nreview" is no new phrase.
+                key = " ".join(m.group(0).lower().split())
+                per_phrase.setdefault(key, []).append((w, number, quote))
         for hits in per_phrase.values():
             hits.sort(key=lambda h: -h[0])
             score += hits[0][0] + REPEAT_SHARE * sum(h[0] for h in hits[1:1 + MAX_REPEATS])
@@ -174,13 +183,29 @@ def detect_regime(pages: Mapping[int, str], table: RegimeTable | None = None) ->
     if second * table.margin > scores[top]:
         candidates = tuple(rid for rid in ranked if scores[rid] * table.margin >= scores[top])
         evidence = [e for rid in candidates for e in evidence_of(rid)[:2]]
-        return RegimeInfo("uncertain", "Unclear: the document points to "
-                          + " and ".join(_label(table, c) for c in candidates),
-                          confidence, None, tuple(evidence), candidates)
+        return _with_state_law(RegimeInfo(
+            "uncertain", "Unclear: the document points to "
+            + " and ".join(_label(table, c) for c in candidates),
+            confidence, None, tuple(evidence), candidates), table, pages, starts)
     regime = table.get(top)
     assert regime is not None
-    return RegimeInfo(regime.name, regime.label, confidence, regime.country,
+    info = RegimeInfo(regime.name, regime.label, confidence, regime.country,
                       tuple(evidence_of(top)), (top,))
+    return info if regime.country else _with_state_law(info, table, pages, starts)
+
+
+def _with_state_law(info: RegimeInfo, table: RegimeTable, pages: Mapping[int, str],
+                    starts: Mapping[int, list[int]]) -> RegimeInfo:
+    """The regime with the state law its plan also answers to, named in its label and
+    evidence (a California Knox-Keene plan's grievance and DMHC review)."""
+    for law in table.state_law:
+        score, evidence = _weigh(law, pages, table.passing, starts)
+        if score >= table.min_score:
+            info = replace(info, label=f"{info.label}; {law.label}",
+                           evidence=info.evidence + tuple(
+                               RegimeEvidence(page, quote, law.id)
+                               for _, page, quote in evidence[:2]))
+    return info
 
 
 def _label(table: RegimeTable, regime_id: str) -> str:

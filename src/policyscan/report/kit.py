@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from ..codes import code_table
-from ..dates import describe, document_deadline
+from ..dates import DENIAL_ANCHOR, anchor_kind, describe, document_deadline
 from ..models import Deadline, DocumentReport
 from ..procedures import Procedure
 from .views import outlook_mentions
@@ -38,6 +38,34 @@ def _quote(e: Mapping[str, Any]) -> str:
     return f"> \"{_md(e['quote'])}\" (page {e['page']})"
 
 
+class _Cited:
+    """Each clause quoted once, whole: a section that would repeat one points to it. The
+    same clause answers several questions (an exclusion that names the procedure is also
+    the cosmetic exclusion and a mention), and repeating it would push the printed kit past
+    two sheets or force quotes to be cut."""
+
+    def __init__(self) -> None:
+        self._seen: set[tuple[int, str]] = set()
+
+    def block(self, items: Sequence[Mapping[str, Any]]) -> list[str]:
+        out: list[str] = []
+        again: list[int] = []
+        for e in items:
+            key = (int(e["page"]), " ".join(str(e["quote"]).split()))
+            if key in self._seen:
+                again.append(key[0])
+                continue
+            self._seen.add(key)
+            out.append(_quote(e))
+        if again:
+            pages = sorted(set(again))
+            if out:
+                out.append("")
+            out.append(f"Also quoted above: page{'s' if len(pages) > 1 else ''} "
+                       + ", ".join(map(str, pages)) + ".")
+        return out
+
+
 def _deadlines(dates: Sequence[Mapping[str, Any]]) -> list[str]:
     if not dates:
         return ["No appeal deadline could be computed: give the date on your denial with "
@@ -58,7 +86,7 @@ def _deadlines(dates: Sequence[Mapping[str, Any]]) -> list[str]:
     return out
 
 
-def _clauses(outlook: Mapping[str, Any]) -> list[str]:
+def _clauses(outlook: Mapping[str, Any], cited: _Cited) -> list[str]:
     out: list[str] = []
     statuses = {s["kind"]: s for s in outlook.get("statuses", ())}
     titles = {
@@ -72,7 +100,7 @@ def _clauses(outlook: Mapping[str, Any]) -> list[str]:
         if status is None:
             continue
         out += [f"### {titles[kind]}", "", _md(status["note"]), ""]
-        out += [_quote(e) for e in status["evidence"]]
+        out += cited.block(status["evidence"])
         out.append("")
     if "not_addressed" in statuses:
         out += ["### What the document does not say", "", _md(statuses["not_addressed"]["note"]),
@@ -80,12 +108,12 @@ def _clauses(outlook: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def _named(outlook: Mapping[str, Any]) -> list[str]:
+def _named(outlook: Mapping[str, Any], cited: _Cited) -> list[str]:
     named = outlook_mentions(outlook)
     if not named["shown"]:
         return []
     out = ["### Where the plan names it or its family", ""]
-    out += [_quote(e) for e in named["shown"]]
+    out += cited.block(named["shown"])
     if named["more"]:
         out.append(f"… and {named['more']} more")
     return [*out, ""]
@@ -124,7 +152,32 @@ _ANSWERS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-def _letter_deadline(denial: Mapping[str, Any], received: date | None) -> tuple[str, date | None]:
+def _letter_start(anchor: str, denied_on: date | None, received_on: date | None
+                  ) -> tuple[date | None, str]:
+    """The day a letter's own limit counts from, read from its anchor words, and how it
+    was chosen; None (with why) when the anchor names a day the kit does not know."""
+    kind = anchor_kind(anchor)
+    if kind in ("notice_date", "mailing"):
+        if denied_on is None:
+            return None, ("it counts from the date on the letter, which the letter does not "
+                          "state: give `--denied-on YYYY-MM-DD`")
+        return denied_on, f"counted from the date on the letter ({describe(denied_on)})"
+    if kind == "receipt" or (anchor and DENIAL_ANCHOR.search(anchor)):
+        if received_on is not None:
+            return received_on, f"counted from the day you received it ({describe(received_on)})"
+        if denied_on is None:
+            return None, ("it counts from the day you received the letter: give "
+                          "`--received-on YYYY-MM-DD`")
+        return denied_on, (f"counted from the date on the letter ({describe(denied_on)}), "
+                           "taken as the day you received it: give `--received-on` if it "
+                           "came later")
+    return None, ("it counts from "
+                  + (f"'{_md(anchor)}'" if anchor else "an event the letter does not name")
+                  + ", not from the letter: no date is given")
+
+
+def _letter_deadline(denial: Mapping[str, Any], denied_on: date | None,
+                     received_on: date | None) -> tuple[str, date | None]:
     d = denial.get("deadline")
     if not d:
         return "The letter states no deadline.", None
@@ -132,17 +185,37 @@ def _letter_deadline(denial: Mapping[str, Any], received: date | None) -> tuple[
         return (f"The letter's deadline is a blank template field (page {d['page']}): "
                 "\"" + _md(d["quote"]) + "\". Ask the plan for the real limit in writing.", None)
     due = None
-    if received is not None and d["unit"] != "hours":
+    start, how = _letter_start(d["anchor"] or "", denied_on, received_on)
+    if start is not None and d["unit"] != "hours":
         found = document_deadline(Deadline(d["value"], d["unit"], "internal_appeal",
-                                           d["anchor"] or ""), received)
+                                           d["anchor"] or ""), start)
         due = found.date if found else None
     when = f" → {describe(due)}" if due else ""
     return (f"{d['value']} {d['unit'].replace('_', ' ')} {_md(d['anchor'] or '')}{when} "
-            f"(the letter, page {d['page']})", due)
+            f"(the letter, page {d['page']}; {how})", due)
 
 
-def _denial_lines(report: DocumentReport, denial: Mapping[str, Any],
-                  received: date | None, plan_due: date | None) -> list[str]:
+def _answering(report: DocumentReport, categories: tuple[str, ...],
+               limit: int) -> list[dict[str, Any]]:
+    """The plan's clauses of these categories that answer the letter's reason: first those
+    the outlook ranked as bearing on the procedure (a reconstructive exception naming an
+    injury or a function, not breast symmetry alone), then the rest in document order."""
+    ranked = [{"page": e["page"], "quote": e["quote"]}
+              for s in (report.outlook or {}).get("statuses", ())
+              if s["kind"] == "exception_available" for e in s["evidence"]
+              if e.get("category") in categories]
+    found = [{"page": f.page, "quote": f.quote} for f in report.findings
+             if f.category in categories and f.plan_term and not f.negated]
+    out: list[dict[str, Any]] = []
+    for item in ranked + found:
+        if item not in out:
+            out.append(item)
+    return out[:limit]
+
+
+def _denial_lines(report: DocumentReport, denial: Mapping[str, Any], denied_on: date | None,
+                  received_on: date | None, plan_due: date | None, cited: _Cited
+                  ) -> list[str]:
     """What the letter says, which deadline governs, and how to answer its reason."""
     reason = denial.get("reason") or {}
     kind = reason.get("kind") or "other"
@@ -157,7 +230,7 @@ def _denial_lines(report: DocumentReport, denial: Mapping[str, Any],
         out.append(f"- Codes in the letter: {codes}.")
     words = f": \"{_md(reason['words'])}\" (page {reason['page']})" if reason.get("words") else ""
     out.append(f"- Reason: {kind.replace('_', ' ')}{words}.")
-    text, letter_due = _letter_deadline(denial, received)
+    text, letter_due = _letter_deadline(denial, denied_on, received_on)
     out += ["", "### Which deadline governs", "", f"- The letter: {text}"]
     if plan_due:
         out.append(f"- The plan: {describe(plan_due)}.")
@@ -166,13 +239,12 @@ def _denial_lines(report: DocumentReport, denial: Mapping[str, Any],
         out.append(f"- File by **{describe(min(dates))}**: the earlier date governs this advice.")
     out.append("")
     categories, advice = _ANSWERS.get(kind, ((), ""))
-    clauses = [f for f in report.findings if f.category in categories and f.plan_term
-               and not f.negated][:3]
+    clauses = _answering(report, categories, 3)
     out += ["## Answering the reason", ""]
     out.append(advice or "The letter's reason is not one policyscan argues; answer it in "
                          "the words of the letter and the plan.")
     out.append("")
-    out += [f"> \"{_md(f.quote)}\" (page {f.page})" for f in clauses]
+    out += cited.block(clauses)
     if categories and not clauses:
         out.append("The plan document states nothing policyscan found on this point.")
     out.append("")
@@ -227,12 +299,11 @@ def render_kit(report: DocumentReport, procedure: Procedure,
             for e in s["evidence"]][:2]
     if denial is not None:
         categories = _ANSWERS.get((denial.get("reason") or {}).get("kind") or "", ((), ""))[0]
-        argued = [{"page": f.page, "quote": f.quote} for f in report.findings
-                  if f.category in categories and f.plan_term and not f.negated][:2]
-        cite = argued or cite
+        cite = _answering(report, categories, 2) or cite
     plan_due = date.fromisoformat(first["date"]) if first else None
-    received = received_on or denied_on
-    denial_part = _denial_lines(report, denial, received, plan_due) if denial else []
+    cited = _Cited()
+    denial_part = (_denial_lines(report, denial, denied_on, received_on, plan_due, cited)
+                   if denial else [])
     lines = [
         f"# Appeal kit: {_md(procedure.name)}",
         "",
@@ -249,9 +320,9 @@ def render_kit(report: DocumentReport, procedure: Procedure,
         *_send_lines(report, denial),
         "## The plan's own words to cite",
         "",
-        *(_clauses(outlook) or ["The document states nothing about this procedure or its "
-                                "family that policyscan could find.", ""]),
-        *_named(outlook),
+        *(_clauses(outlook, cited) or ["The document states nothing about this procedure or "
+                                       "its family that policyscan could find.", ""]),
+        *_named(outlook, cited),
         "## Checklist",
         "",
         "- [ ] A letter of medical necessity from your treating doctor: the diagnosis, why "

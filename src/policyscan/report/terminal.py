@@ -41,7 +41,7 @@ from ..models import (
     SbcInfo,
     ScanReport,
 )
-from .views import outlook_mentions
+from .views import cited_count, outlook_mentions
 from .wording import (
     DISCLAIMER,
     KIND_LABELS,
@@ -352,7 +352,7 @@ class TerminalFormatter:
             line = Text().append(f"{label}: ", style="bold")
             line.append(collapse(status["note"]))
             c.print(Padding(line, (0, 0, 0, 2)))
-            for e in status["evidence"][:MAX_CITED]:
+            for e in status["evidence"][:cited_count(status)]:
                 quote = Text(f"p{e['page']}  ", style=DIM)
                 _append_quote(quote, shorten(collapse(e["quote"]), 160), color=self.color)
                 c.print(Padding(quote, (0, 0, 0, 4)))

@@ -224,9 +224,15 @@ def outlook_statuses(view: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [{"label": OUTLOOK_LABELS.get(s["kind"], s["kind"]), "kind": s["kind"],
              "note": collapse(s["note"]),
              "evidence": [{"page": e["page"], "quote": collapse(e["quote"])}
-                          for e in s["evidence"][:MAX_CITED]],
-             "more": s.get("more", 0) + max(0, len(s["evidence"]) - MAX_CITED)}
+                          for e in s["evidence"][:cited_count(s)]],
+             "more": s.get("more", 0) + max(0, len(s["evidence"]) - cited_count(s))}
             for s in view.get("statuses", ())]
+
+
+def cited_count(status: Mapping[str, Any]) -> int:
+    """How many of a status's quotes are shown: a payer policy's criteria all, item by
+    item (a doctor needs each one), others the first MAX_CITED."""
+    return len(status["evidence"]) if status["kind"] == "payer_criteria" else MAX_CITED
 
 
 def outlook_mentions(view: Mapping[str, Any]) -> dict[str, Any]:

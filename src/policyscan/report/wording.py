@@ -22,6 +22,7 @@ OUTLOOK_LABELS = {
     "cosmetic_exclusion": "Falls under the cosmetic exclusion",
     "exception_available": "Exception available",
     "prior_authorization": "Prior authorization",
+    "payer_criteria": "The payer policy's criteria",
     "not_addressed": "Not addressed",
 }
 # How many supporting findings a "Yes" cites.
