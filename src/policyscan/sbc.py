@@ -43,12 +43,15 @@ _TEMPLATE_FOOTER = re.compile(r"[\[*]*\s*For more information about limitations 
                               r"Questions\s*[:?]\s*Call[^\r\n]*|"
                               r"^[ \t]*\d+\s+of\s+\d+[ \t]*\r?$", re.I | re.M)
 _EVENT_START = re.compile(r"^\s*If\s+(you|your\s+child)\b", re.I)
+# A hyphen that may end a line ("out-of-" / "pocket limit"), in any of its spellings.
+_HYPHEN = r"\s*[-\u2010-\u2014\ufffe]\s*"
+_OUT_OF_POCKET = f"out{_HYPHEN}of{_HYPHEN}pocket"
 _IMPORTANT_QUESTIONS: tuple[tuple[str, str], ...] = (
     ("overall_deductible", r"What\s+is\s+the\s+overall\s+deductible"),
     ("services_before_deductible", r"Are\s+there\s+services\s+covered\s+before"),
     ("other_deductibles", r"Are\s+there\s+other\s+deductibles"),
-    ("out_of_pocket_limit", r"What\s+is\s+the\s+out-of-pocket\s+limit"),
-    ("not_in_out_of_pocket_limit", r"What\s+is\s+not\s+included\s+in\s+the\s+out-of-pocket"),
+    ("out_of_pocket_limit", rf"What\s+is\s+the\s+{_OUT_OF_POCKET}\s+limit"),
+    ("not_in_out_of_pocket_limit", rf"What\s+is\s+not\s+included\s+in\s+the\s+{_OUT_OF_POCKET}"),
     ("network", r"Will\s+you\s+pay\s+less\s+if\s+you\s+use\s+a\s+network"),
     ("referral", r"Do\s+you\s+need\s+a\s+referral"),
 )
@@ -277,6 +280,7 @@ class _GridReader:
         self.rows: list[tuple[_RowBuf, str | None]] = []
         self.event: str | None = None
         self.event_text = ""
+        self.page_rows = 0  # the page of the last row read (0: none yet)
 
     def _region(self, page: PageText) -> tuple[int, int] | None:
         """Text offsets of the page that lie in the grid section."""
@@ -365,18 +369,27 @@ class _GridReader:
                 rows[k].cells[limit_col] = list(idx)
         events = {b: _canonical_event(_cell_text(page.text, idx)[0])
                   for b, idx in blocks.items()}
-        first_on_page = True
-        for key in sorted(rows):
+        keys = sorted(rows)
+        # Without rules, a row's lines follow at the line pitch and a new row stands a
+        # cell's padding lower: a gap well over the page's smallest pitch opens a row.
+        pitches = [b - a for a, b in zip(keys, keys[1:], strict=False) if b - a > 1]
+        pitch = min(pitches, default=0)
+        previous: int | None = None
+        for key in keys:
             event = events.get(bisect_right(event_edges, row_y[key])) if event_edges else None
+            gap = key - previous if previous is not None else None
             self._add_row(page, rows[key], event, ruled=bool(row_edges),
-                          first_on_page=first_on_page)
-            first_on_page = False
+                          spaced=gap is None or gap > 1.3 * pitch)
+            previous = key
 
     def _add_row(self, page: PageText, buf: _RowBuf, event: str | None, *, ruled: bool,
-                 first_on_page: bool) -> None:
+                 spaced: bool) -> None:
         cells = {c: _cell_text(page.text, idx)[0] for c, idx in buf.cells.items()}
         if any(_HEADER_WORDS.search(v) for v in cells.values()):
             return
+        # The first row of a page after the grid's header (repeated on every page).
+        first_on_page = self.page_rows != buf.page
+        self.page_rows = buf.page
         if event is not None:
             self.event = event
         else:
@@ -391,8 +404,13 @@ class _GridReader:
         last = self.rows[-1][0] if self.rows else None
         service = cells.get(1, "")
         if last is not None and service:
-            if not ruled and not service[:1].isupper():
-                service = ""  # a wrapped service name ("injury or illness") goes on
+            if not ruled and (not service[:1].isupper() or not (
+                    spaced or cells.get(2) or cells.get(3) or _EVENT_START.search(
+                        cells.get(0, "")))):
+                # A wrapped service name goes on ("injury or illness", "MRIs)"): a row
+                # opens its cost cells on its first line, or stands apart from the row
+                # above, or opens an event.
+                service = ""
             elif (first_on_page and buf.page != last.page and not cells.get(2)
                   and not cells.get(3) and not _EVENT_START.search(cells.get(0, ""))):
                 service = ""  # a service name split by the page break goes on
