@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from .extract import PageText, Rulings, SourceDocument
 from .models import Box, Finding, GridRowInfo, PriorAuthService, SbcInfo
+from .sbc_prose import ProseReader, ProseRow, pieces
 from .structure import SBC_EVENT_NAMES, SectionMap
 
 _BULLETS = "\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7\u2023\u25ba\u2043"
@@ -211,7 +212,9 @@ def _columns_from_gutters(boxes: Sequence[Box | None], chars: Sequence[int],
             covered.append([x0, x1])
     gutters = sorted(((b[0] - a[1], a[1], b[0]) for a, b in zip(covered, covered[1:],
                                                                  strict=False)), reverse=True)
-    if len(gutters) < count - 1:
+    # A column's gutter is wider than a word space: four gaps as narrow as that are
+    # words that happen to line up (text set in fewer columns), not a grid.
+    if len(gutters) < count - 1 or gutters[count - 2][0] < _COLUMN_GAP:
         return None
     cuts = sorted((left + right) / 2 for _, left, right in gutters[:count - 1])
     return _Columns([covered[0][0] - 1, *cuts, covered[-1][1] + 1])
@@ -281,6 +284,7 @@ class _GridReader:
         self.event: str | None = None
         self.event_text = ""
         self.page_rows = 0  # the page of the last row read (0: none yet)
+        self.prose = ProseReader(_template_event)
 
     def _region(self, page: PageText) -> tuple[int, int] | None:
         """Text offsets of the page that lie in the grid section."""
@@ -308,6 +312,13 @@ class _GridReader:
                  if boxes[i] is not None and not page.text[i].isspace() and i not in skip]
         if not chars:
             return
+        self._read_table(page, boxes, chars)
+        if self.page_rows != page.number:
+            # No table row on the page: the benefits may be set as paragraphs.
+            self.prose.read(pieces(page, boxes, chars), _HEADER_WORDS)
+
+    def _read_table(self, page: PageText, boxes: Sequence[Box | None],
+                    chars: list[int]) -> None:
         rulings = self.doc.rulings(page.number)
         chars = _inside_table(chars, boxes, rulings)
         if not chars:
@@ -427,9 +438,16 @@ class _GridReader:
             else:
                 last.carried.setdefault(col, []).append((buf.page, idx))
 
+    def _all_rows(self) -> list[tuple[_RowBuf, str | None, int]]:
+        """Table rows and paragraph rows in page order, with their Limitations column."""
+        limit_col = len(self.columns.edges) - 2 if self.columns else 4
+        rows = [(buf, event, limit_col) for buf, event in self.rows]
+        rows += [(_prose_buf(row), row.event, 4) for row in self.prose.rows()]
+        return sorted(rows, key=lambda r: r[0].page)
+
     def breaks(self) -> dict[int, list[int]]:
         out: dict[int, set[int]] = {}
-        for buf, _ in self.rows:
+        for buf, _, _ in self._all_rows():
             pieces = [(buf.page, idx) for idx in buf.cells.values()]
             pieces += [piece for carried in buf.carried.values() for piece in carried]
             for page, idx in pieces:
@@ -439,8 +457,7 @@ class _GridReader:
 
     def rows_out(self) -> list[GridRow]:
         out: list[GridRow] = []
-        limit_col = len(self.columns.edges) - 2 if self.columns else 4
-        for buf, event in self.rows:
+        for buf, event, limit_col in self._all_rows():
             def cell(col: int, buf: _RowBuf = buf) -> str:
                 parts = [_cell_text(self.doc.pages[buf.page - 1].text,
                                     buf.cells.get(col, []))[0]]
@@ -458,6 +475,21 @@ class _GridReader:
             out.append(GridRow(buf.page, event, service, cell(2), cell(3), limitations,
                                tuple(runs), more))
         return out
+
+
+def _prose_buf(row: ProseRow) -> _RowBuf:
+    # Every piece as a carried one: they are read in their order, where a cell's own
+    # offsets are read in text order.
+    buf = _RowBuf(row.page)
+    for col, parts in row.cells.items():
+        buf.carried[col] = list(parts)
+    return buf
+
+
+def _template_event(text: str) -> str | None:
+    """The template's event a heading names, when it is worded as the template's ("If you
+    …"); a producer's own heading is no template event."""
+    return _canonical_event(text) if _EVENT_START.search(text) else None
 
 
 def _canonical_event(text: str) -> str | None:
