@@ -58,8 +58,8 @@ EVENTS: list[tuple[str, list[Service]]] = [
     ]),
     ("Getting medicine for an illness or a long-lasting condition", [
         Service("Tier 1 generic drugs", "$10 copay", "Not covered",
-                "Covers up to a 30-day supply at a retail pharmacy; mail order gives 90 "
-                "days for two copays."),
+                "A store pharmacy fills a month's worth at most; mail order sends three "
+                "months for two copays."),
         Service("Tier 2 preferred brand drugs", "$40 copay; deductible does not apply",
                 "Not covered"),
         Service("Tier 3 specialty drugs", "30% coinsurance", "Not covered",
