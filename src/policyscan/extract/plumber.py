@@ -115,7 +115,9 @@ def _rulings(page: Any) -> Rulings:
                 horizontal.append((x0, x1, (top + bottom) / 2))
             elif width <= _RULE_THICKNESS and height > 2 * _RULE_THICKNESS:
                 vertical.append(((x0 + x1) / 2, top, bottom))
-    return Rulings(tuple(horizontal), tuple(vertical))
+    images = tuple((float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"]))
+                   for i in page.images)
+    return Rulings(tuple(horizontal), tuple(vertical), images)
 
 
 def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
