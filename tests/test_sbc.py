@@ -1149,6 +1149,23 @@ def test_corpus_merged_limitations_cells(name: str, engine: str,
 
 @pytest.mark.corpus
 @pytest.mark.parametrize(("name", "engine"), corpus_cases())
+def test_corpus_grid_rows_on_every_page_with_services(
+        name: str, engine: str, corpus: Path,
+        corpus_report: Callable[[str, str], DocumentReport]) -> None:
+    """Issue 13: grid-csv gives rows on every page that prints a Common Medical Event
+    (a page of services), and on no page that does not."""
+    sbc = sbc_of(corpus_report(name, engine))
+    starts = re.compile(r"(?m)^\s*If\s+(?:you|your\s+child)\s+(?:"
+                        + "|".join(key for key, _ in SBC_EVENT_NAMES) + ")", re.I)
+    with open_document(corpus / name, engine=engine) as doc:
+        with_events = {p.number for p in doc.pages if starts.search(p.text)}
+    assert with_events
+    assert with_events <= {r.page for r in sbc.grid} <= with_events | {
+        p + 1 for p in with_events}
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(("name", "engine"), corpus_cases())
 def test_corpus_no_page_number_in_grid_cells(name: str, engine: str,
                                              corpus_report: Callable[[str, str],
                                                                      DocumentReport]) -> None:
