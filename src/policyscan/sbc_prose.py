@@ -57,23 +57,21 @@ class Piece:
     bold: bool
 
 
-def _line_of(page: PageText) -> tuple[list[int], list[tuple[float | None, bool, int]]]:
-    starts = [ln.start for ln in page.lines]
-    info = [(ln.size, ln.bold, ln.start) for ln in page.lines]
-    return starts, info
-
-
 def pieces(page: PageText, boxes: Sequence[Box | None], chars: Sequence[int]) -> list[Piece]:
     """The lines of ``chars`` column by column, each column top to bottom.
 
     Columns are split where a white strip runs down the whole stretch (a few lines may
     cross it: a heading set across the columns); a line is cut into pieces at gaps wider
     than a word space."""
-    starts, info = _line_of(page)
+    starts = [ln.start for ln in page.lines]
 
     def line(i: int) -> tuple[float | None, bool, int]:
+        """Size, boldness and start of the text line holding offset ``i``."""
         k = bisect_right(starts, i) - 1
-        return info[k] if k >= 0 else (None, False, 0)
+        if k < 0:
+            return None, False, 0
+        ln = page.lines[k]
+        return ln.size, ln.bold, ln.start
 
     sizes = Counter(size for i in chars if (size := line(i)[0]) is not None)
     body = sizes.most_common(1)[0][0] if sizes else None
