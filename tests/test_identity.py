@@ -221,6 +221,10 @@ def test_issuer_beside_logo(texts: list[str], expected: str | None) -> None:
 
 
 @pytest.mark.parametrize(("lines", "expected"), [
+    # The name the contact line calls, whatever its site.
+    (["Questions: Call Juniper Ridge Health Plan at 1-800-555-0142 or visit www.jrx.example."],
+     "Juniper Ridge Health Plan"),
+    (["Questions: Call Member Services at 1-800-555-0142."], None),  # no issuer's name
     # The name as the site spells it, and with a word of issuers' names after it.
     (["Questions: Call 1-800-555-0142 or visit us at www.cedarvalleyhealth.example.",
       "Cedar Valley Health reviews appeals."], "Cedar Valley Health"),

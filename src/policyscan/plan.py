@@ -165,32 +165,46 @@ def issuer_beside_logo(texts: Sequence[str]) -> str | None:
     """The first piece of text beside the logo that reads as an issuer's name: a few
     capitalised words with a word of issuers' names ("Birchwood Health Plan, Inc."),
     after a lead-in such as "Insured by"; never the template's own header."""
+    return next((name for text in texts if (name := _issuer_name(text))), None)
+
+
+def _issuer_name(text: str) -> str | None:
     table = _issuers()
-    for text in texts:
-        clean = " ".join(text.split()).strip(" :|-")
-        low = clean.lower()
-        for lead in table.lead_ins:
-            if low.startswith(lead + " "):
-                clean = clean[len(lead) + 1:].strip(" :")
-                break
-        words = _WORD.findall(clean)
-        if not words or len(words) > 10 or _NOT_HEAD.search(clean) or re.search(
-                r"coverage|plan\s+type|\d", clean, re.I):
-            continue
-        if not all(w[0].isupper() or w.lower() in ("of", "and", "the") for w in words):
-            continue
-        if any(w.lower().strip(".") in table.name_words for w in words):
-            return clean
+    clean = " ".join(text.split()).strip(" :|-")
+    low = clean.lower()
+    for lead in table.lead_ins:
+        if low.startswith(lead + " "):
+            clean = clean[len(lead) + 1:].strip(" :")
+            break
+    words = _WORD.findall(clean)
+    if not words or len(words) > 10 or _NOT_HEAD.search(clean) or re.search(
+            r"coverage|plan\s+type|\d", clean, re.I):
+        return None
+    if not all(w[0].isupper() or w.lower() in ("of", "and", "the") for w in words):
+        return None
+    if any(w.lower().strip(".") in table.name_words for w in words):
+        return clean
     return None
 
 
+# "Questions: Call Birchwood Health Plan at 1-800-…": the name a contact line calls.
+_CALLED = re.compile(r"\b(?:call|contact)[ \t]+(?P<name>[A-Z][A-Za-z'&.,-]*(?:[ \t]+"
+                     r"(?:(?:of|and|the|&)[ \t]+)?[A-Z][A-Za-z'&.,-]*){0,7})[ \t]+"
+                     r"(?:at|toll[- ]free|on)\b", re.I)
+
+
 def issuer_from_contact(pages: Sequence[PageText]) -> str | None:
-    """The issuer a contact line's web address names through the document's own words:
-    a name printed in the document that spells the address's name ("Birchwood Health"
+    """The issuer a contact line names ("Questions: Call Birchwood Health Plan at …"), or
+    whose web address it names through the document's own words: a name printed in the
+    document that spells the address's name ("Birchwood Health"
     for www.birchwoodhealth.com; "Birchwood Health Plan" too, "plan" being a word of
     issuers' names), or whose initials do ("BHP" for www.bhp.com)."""
     table = _issuers()
     text = "\n".join(p.text for p in pages[:4])
+    for m in _CALLED.finditer(text):
+        called = _issuer_name(m.group("name").rstrip(",."))
+        if called:
+            return called
     labels: list[str] = []
     for m in _WEB.finditer(text):
         labels_of = m.group("host").lower().rstrip(".").split(".")
