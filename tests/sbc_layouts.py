@@ -94,6 +94,9 @@ class Layout:
     frame: float = 0.0
     period: str = PERIOD
     notes: Sequence[str] = ()
+    # A logo (an image) at the top right of page 1, with these lines of text to its left;
+    # None: no logo.
+    logo: Sequence[str] | None = None
 
 
 def _hline(c: canvas.Canvas, x0: float, x1: float, y: float) -> None:
@@ -219,6 +222,19 @@ def _list_box(c: canvas.Canvas, heading: str, columns: Sequence[Sequence[Sequenc
     return bottom
 
 
+def _logo(c: canvas.Canvas, right: float, top: float, lines: Sequence[str]) -> None:
+    """A 48-point square image whose right edge is ``right``, with ``lines`` set to its
+    left, right-aligned."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    c.drawImage(ImageReader(Image.new("RGB", (32, 32), (20, 90, 160))), right - 48, top - 48,
+                48, 48)
+    c.setFont(FONT, 8)
+    for k, line in enumerate(lines):
+        c.drawRightString(right - 56, top - 14 - 11 * k, line)
+
+
 def wrap(text: str, width: float, font: str = FONT) -> list[str]:
     """``text`` broken into lines that fit ``width`` points (less the cell padding)."""
     lines: list[str] = []
@@ -303,6 +319,8 @@ def build(path: Path, layout: Layout) -> Path:
             c.setFont(FONT, 9)
             c.drawString(36, top - 26, layout.period)
             c.drawString(36, top - 39, layout.plan_line)
+            if layout.logo is not None:
+                _logo(c, width - 36, top, layout.logo)
             top -= 56
         if questions:
             top = _questions(c, questions, top, width - 72, header=n == 0,

@@ -153,3 +153,93 @@ def test_header_line_carrying_the_title_or_period(line: str, issuer: str | None,
                                                   name: str) -> None:
     plan = read_plan_info(page("Summary of Benefits and Coverage", line), "sbc")
     assert (plan.issuer, plan.name) == (issuer, name)
+
+
+# -- an issuer no list knows: the text beside its logo, the name its web address spells ------
+
+LOGO_LINE = ": Birchwood Silver EPO 2000 Coverage for: Individual | Plan Type: EPO"
+
+
+def _notes(site: str, *more: str) -> list[str]:
+    return ["Your Grievance and Appeals Rights:",
+            "If your claim is denied, you may appeal within 180 days of the denial.",
+            *more, f"Questions: Call 1-800-555-0142 or visit us at {site}."]
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_logo_only_issuer_from_the_text_beside_the_logo(engine: str, tmp_path: Path) -> None:
+    """The header line has no issuer and the site is no known issuer's: the legal name set
+    beside the logo names it."""
+    from sbc_layouts import Layout, build, office_and_tests
+
+    from policyscan.extract import open_document
+    from policyscan.rules.loader import load_rules
+    from policyscan.scanner import Scanner, ScanOptions
+
+    path = build(tmp_path / "logo.pdf", Layout(
+        [office_and_tests()], plan_line=LOGO_LINE, logo=["Insured by", "Birchwood Health "
+                                                         "Plan, Inc."],
+        notes=_notes("www.bwhp.example")))
+    with open_document(path, engine=engine) as doc:
+        assert len(doc.rulings(1).images) == 1  # the logo is there, as an image
+    plan = Scanner(load_rules(), ScanOptions(engine=engine)).scan(path).plan
+    assert (plan.issuer, plan.name, plan.plan_type) == (
+        "Birchwood Health Plan, Inc.", "Birchwood Silver EPO 2000", "EPO")
+
+
+def test_logo_only_issuer_from_the_contact_lines(tmp_path: Path) -> None:
+    """No text beside the logo: the contact line's site, birchwoodhealth.example, is
+    spelled by a name the document prints ("Birchwood Health Plan": "Plan" is a word of
+    issuers' names)."""
+    from sbc_layouts import Layout, build, office_and_tests
+
+    from policyscan.rules.loader import load_rules
+    from policyscan.scanner import Scanner
+
+    path = build(tmp_path / "contact.pdf", Layout(
+        [office_and_tests()], plan_line=LOGO_LINE, logo=[],
+        notes=_notes("www.birchwoodhealth.example",
+                     "Birchwood Health Plan reviews every appeal with a new reviewer.")))
+    plan = Scanner(load_rules()).scan(path).plan
+    assert (plan.issuer, plan.name) == ("Birchwood Health Plan", "Birchwood Silver EPO 2000")
+
+
+@pytest.mark.parametrize(("texts", "expected"), [
+    (["Birchwood Health Plan, Inc."], "Birchwood Health Plan, Inc."),
+    (["Underwritten by Lakeside Mutual Insurance Company"],
+     "Lakeside Mutual Insurance Company"),
+    # The template's header beside the logo, and a slogan, name no issuer.
+    ([TITLE, "Coverage Period: 01/01/2027 - 12/31/2027", "Caring for Our Neighbors"], None),
+    ([": Silver 70 HMO 2500 Coverage for: Individual"], None),
+    # A sentence of the intro box is no name.
+    (["The plan would share the cost for covered health care services."], None),
+])
+def test_issuer_beside_logo(texts: list[str], expected: str | None) -> None:
+    from policyscan.plan import issuer_beside_logo
+
+    assert issuer_beside_logo(texts) == expected
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    # The name the contact line calls, whatever its site.
+    (["Questions: Call Juniper Ridge Health Plan at 1-800-555-0142 or visit www.jrx.example."],
+     "Juniper Ridge Health Plan"),
+    (["Questions: Call Member Services at 1-800-555-0142."], None),  # no issuer's name
+    # The name as the site spells it, and with a word of issuers' names after it.
+    (["Questions: Call 1-800-555-0142 or visit us at www.cedarvalleyhealth.example.",
+      "Cedar Valley Health reviews appeals."], "Cedar Valley Health"),
+    (["visit https://www.meadowcare.example/plans", "Meadowcare Health Plan pays claims."],
+     "Meadowcare Health Plan"),
+    # By initials.
+    (["Call us or visit www.gsmh.example.", "Granite State Mutual Health pays claims."],
+     "Granite State Mutual Health"),
+    # A government site and an unknown site that no printed name spells.
+    (["See www.healthcare.gov/sbc-glossary or www.plans-online.example."], None),
+    # Words after the name that are not words of issuers' names are not part of it.
+    (["visit www.cedarvalley.example", "Cedar Valley Regional Hospital is in the network."],
+     "Cedar Valley"),
+])
+def test_issuer_from_contact(lines: list[str], expected: str | None) -> None:
+    from policyscan.plan import issuer_from_contact
+
+    assert issuer_from_contact(page(*lines)) == expected

@@ -715,13 +715,13 @@ def test_grid_without_rules_wrapped_header(engine: str, drawn: Callable[[str, La
     assert gutter_rows(sbc_of(scan(path, engine))) == FLAT_ROWS
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: without rules, a service name wrapped onto a "
-                   "second line starts a new grid row ('injury or illness'), which takes the "
-                   "rest of the row's limitations")
 @pytest.mark.parametrize("engine", ENGINES)
 def test_grid_without_rules_wrapped_service(engine: str, drawn: Callable[[str, Layout], Path],
                                             scan: Callable[[Path, str], DocumentReport]
                                             ) -> None:
+    """Regression (issue 13): without rules, a wrapped service name whose second line
+    starts with a capital ("MRIs)") started a row of its own and took the rest of the
+    row's limitations. A row opens its cost cells on its first line, or stands apart."""
     groups = [Group(["If you have a test"], [
         Row(["Diagnostic test (x-ray, blood", "work)"], ["20% coinsurance"],
             ["40% coinsurance"], ["None"]),
@@ -844,13 +844,13 @@ def test_row_split_across_pages(engine: str, drawn: Callable[[str, Layout], Path
         "surgery"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: when a row's service text itself continues on the "
-                   "next page, the continuation ('prosthetic devices') becomes a row of its "
-                   "own and takes the prior-authorization note")
 @pytest.mark.parametrize("engine", ENGINES)
 def test_row_split_across_pages_inside_the_service_name(
         engine: str, drawn: Callable[[str, Layout], Path],
         scan: Callable[[Path, str], DocumentReport]) -> None:
+    """Regression (issue 13): the grid's header repeated on the new page counted as the
+    page's first row, so the service text continued under it ("prosthetic devices") was
+    read as a row of its own and took the prior-authorization note."""
     sbc = sbc_of(scan(drawn("split_service", split_layout(service_continues=True)), engine))
     assert len(sbc.grid) == 11
     dme = row_named(sbc, "Durable medical equipment (over $500 per item) and prosthetic devices")
@@ -976,20 +976,9 @@ def corpus_case(name: str, engine: str, failing: dict[str, str] | None = None) -
     return pytest.param(name, engine, marks=marks, id=f"{SHORT[name]}-{engine}")
 
 
-PLUMBER_GRID = ("BUG (pdfplumber): the grid's columns and row borders are misread on this "
-                "SBC (shaded cells' edges)")
-ROWS_FAIL = {f"{KAISER}:pdfplumber": PLUMBER_GRID,
-             f"{HEALTHFIRST}:pdfplumber": "BUG (pdfplumber): the grid's header row is read as "
-                                          "a grid row (no service, 'Important Information')"}
-EVENTS_FAIL = {f"{HEALTHFIRST}:pdfplumber": PLUMBER_GRID, f"{CMS}:pdfplumber": PLUMBER_GRID}
-ORDER_FAIL = {**EVENTS_FAIL, f"{HIGHMARK}:pdfplumber": PLUMBER_GRID,
-              f"{KAISER}:pdfplumber": PLUMBER_GRID}
-ATTACHED_FAIL = {f"{HEALTHFIRST}:pdfplumber": PLUMBER_GRID, f"{CMS}:pdfplumber": PLUMBER_GRID}
-SECTION_FAIL: dict[str, str] = {}
-QUESTIONS_FAIL = {
-    **{f"{n}:pdfplumber": "BUG (pdfplumber): Important Questions answers are fragments of the "
-                          "questions or missing" for n in CORPUS_SBCS if n != UHC},
-}
+# Fixed (issue 13): pdfplumber's page edges gave every side of a shaded cell's fill as
+# a rule, which cut the grid's columns and rows where the table has none; rules are now
+# lines and thin shapes with either engine. A question wrapped after "out-of-" is read.
 
 
 def corpus_cases(failing: dict[str, str] | None = None) -> list[Any]:
@@ -1013,7 +1002,7 @@ def template_order(events: Sequence[str | None]) -> bool:
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize(("name", "engine"), corpus_cases(ROWS_FAIL))
+@pytest.mark.parametrize(("name", "engine"), corpus_cases())
 def test_corpus_grid_has_the_template_rows(name: str, engine: str,
                                            corpus_report: Callable[[str, str], DocumentReport]
                                            ) -> None:
@@ -1027,7 +1016,7 @@ def test_corpus_grid_has_the_template_rows(name: str, engine: str,
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize(("name", "engine"), corpus_cases(EVENTS_FAIL))
+@pytest.mark.parametrize(("name", "engine"), corpus_cases())
 def test_corpus_grid_events_are_canonical(name: str, engine: str,
                                           corpus_report: Callable[[str, str], DocumentReport]
                                           ) -> None:
@@ -1036,7 +1025,7 @@ def test_corpus_grid_events_are_canonical(name: str, engine: str,
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize(("name", "engine"), corpus_cases(ORDER_FAIL))
+@pytest.mark.parametrize(("name", "engine"), corpus_cases())
 def test_corpus_grid_events_in_template_order(name: str, engine: str,
                                               corpus_report: Callable[[str, str],
                                                                       DocumentReport]) -> None:
@@ -1080,7 +1069,7 @@ def matching(report: DocumentReport, page: int, quote: str) -> list[Finding]:
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize(("name", "engine"), corpus_cases(ATTACHED_FAIL))
+@pytest.mark.parametrize(("name", "engine"), corpus_cases())
 def test_corpus_gold_prior_auth_notes_are_attached_to_grid_rows(
         name: str, engine: str, corpus: Path,
         corpus_report: Callable[[str, str], DocumentReport]) -> None:
@@ -1104,7 +1093,7 @@ def test_corpus_gold_prior_auth_notes_are_attached_to_grid_rows(
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize(("name", "engine"), corpus_cases(SECTION_FAIL))
+@pytest.mark.parametrize(("name", "engine"), corpus_cases())
 def test_corpus_grid_finding_section_is_its_row_event(
         name: str, engine: str, corpus_report: Callable[[str, str], DocumentReport]) -> None:
     report = corpus_report(name, engine)
@@ -1121,7 +1110,7 @@ def test_corpus_grid_finding_section_is_its_row_event(
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize(("name", "engine"), corpus_cases(QUESTIONS_FAIL))
+@pytest.mark.parametrize(("name", "engine"), corpus_cases())
 def test_corpus_important_questions_answers(name: str, engine: str,
                                             corpus_report: Callable[[str, str],
                                                                     DocumentReport]) -> None:
@@ -1139,12 +1128,10 @@ MERGED_CELLS = {
     HIGHMARK: [("test", 2), ("recovering", ("Rehabilitation services", "Habilitation services"))],
     CMS: [("test", 2), ("drugs", 4)],
 }
-MERGED_FAIL = {f"{n}:pdfplumber": "BUG (pdfplumber): a Limitations cell merged over several "
-               "rows is cut line by line among them" for n in MERGED_CELLS}
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize(("name", "engine"), [corpus_case(n, e, MERGED_FAIL)
+@pytest.mark.parametrize(("name", "engine"), [corpus_case(n, e)
                                               for n in MERGED_CELLS for e in ENGINES])
 def test_corpus_merged_limitations_cells(name: str, engine: str,
                                          corpus_report: Callable[[str, str], DocumentReport]
@@ -1158,6 +1145,23 @@ def test_corpus_merged_limitations_cells(name: str, engine: str,
         texts = {squeeze(r.limitations) for r in rows}
         assert len(texts) == 1 and "" not in texts, (key, texts)
         assert len({r.prior_authorization for r in rows}) == 1, key
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(("name", "engine"), corpus_cases())
+def test_corpus_grid_rows_on_every_page_with_services(
+        name: str, engine: str, corpus: Path,
+        corpus_report: Callable[[str, str], DocumentReport]) -> None:
+    """Issue 13: grid-csv gives rows on every page that prints a Common Medical Event
+    (a page of services), and on no page that does not."""
+    sbc = sbc_of(corpus_report(name, engine))
+    starts = re.compile(r"(?m)^\s*If\s+(?:you|your\s+child)\s+(?:"
+                        + "|".join(key for key, _ in SBC_EVENT_NAMES) + ")", re.I)
+    with open_document(corpus / name, engine=engine) as doc:
+        with_events = {p.number for p in doc.pages if starts.search(p.text)}
+    assert with_events
+    assert with_events <= {r.page for r in sbc.grid} <= with_events | {
+        p + 1 for p in with_events}
 
 
 @pytest.mark.corpus

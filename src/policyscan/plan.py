@@ -10,6 +10,7 @@ address the SBC gives for its full terms ("visit www.… or call …") then name
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -106,6 +107,8 @@ def period_iso(period: str | None) -> tuple[str | None, str | None]:
 class _Issuers:
     by_domain: dict[str, str]
     ignored: frozenset[str]
+    name_words: frozenset[str]
+    lead_ins: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -124,7 +127,9 @@ def _issuers() -> _Issuers:
         name = fields.text("name")
         for domain in fields.strings("domains", required=True):
             by_domain[domain.lower()] = name
-    return _Issuers(by_domain, frozenset(d.lower() for d in top.strings("ignored_domains")))
+    return _Issuers(by_domain, frozenset(d.lower() for d in top.strings("ignored_domains")),
+                    frozenset(w.lower() for w in top.strings("name_words")),
+                    tuple(w.lower() for w in top.strings("lead_ins")))
 
 
 def issuer_from_web(text: str) -> str | None:
@@ -145,7 +150,118 @@ def issuer_from_web(text: str) -> str | None:
     return None
 
 
-def read_plan_info(pages: list[PageText], kind: str) -> PlanInfo:
+_WORD = re.compile(r"[A-Za-z][A-Za-z'&.-]*")
+# A run of capitalised words, with the small words a name may hold ("Health Plan of
+# Nevada", "Blue Cross and Blue Shield").
+_NAME_RUN = re.compile(r"[A-Z][A-Za-z'&.-]*(?:[ \t]+(?:(?:of|and|the|&)[ \t]+)?"
+                       r"[A-Z][A-Za-z'&.-]*)*")
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def issuer_beside_logo(texts: Sequence[str]) -> str | None:
+    """The first piece of text beside the logo that reads as an issuer's name: a few
+    capitalised words with a word of issuers' names ("Birchwood Health Plan, Inc."),
+    after a lead-in such as "Insured by"; never the template's own header."""
+    return next((name for text in texts if (name := _issuer_name(text))), None)
+
+
+def _issuer_name(text: str) -> str | None:
+    table = _issuers()
+    clean = " ".join(text.split()).strip(" :|-")
+    low = clean.lower()
+    for lead in table.lead_ins:
+        if low.startswith(lead + " "):
+            clean = clean[len(lead) + 1:].strip(" :")
+            break
+    words = _WORD.findall(clean)
+    if not words or len(words) > 10 or _NOT_HEAD.search(clean) or re.search(
+            r"coverage|plan\s+type|\d", clean, re.I):
+        return None
+    if not all(w[0].isupper() or w.lower() in ("of", "and", "the") for w in words):
+        return None
+    if any(w.lower().strip(".") in table.name_words for w in words):
+        return clean
+    return None
+
+
+# "Questions: Call Birchwood Health Plan at 1-800-…": the name a contact line calls.
+_CALLED = re.compile(r"\b(?:call|contact)[ \t]+(?P<name>[A-Z][A-Za-z'&.,-]*(?:[ \t]+"
+                     r"(?:(?:of|and|the|&)[ \t]+)?[A-Z][A-Za-z'&.,-]*){0,7})[ \t]+"
+                     r"(?:at|toll[- ]free|on)\b", re.I)
+
+
+def issuer_from_contact(pages: Sequence[PageText]) -> str | None:
+    """The issuer a contact line names ("Questions: Call Birchwood Health Plan at …"), or
+    whose web address it names through the document's own words: a name printed in the
+    document that spells the address's name ("Birchwood Health"
+    for www.birchwoodhealth.com; "Birchwood Health Plan" too, "plan" being a word of
+    issuers' names), or whose initials do ("BHP" for www.bhp.com)."""
+    table = _issuers()
+    text = "\n".join(p.text for p in pages[:4])
+    for m in _CALLED.finditer(text):
+        called = _issuer_name(m.group("name").rstrip(",."))
+        if called:
+            return called
+    labels: list[str] = []
+    for m in _WEB.finditer(text):
+        labels_of = m.group("host").lower().rstrip(".").split(".")
+        if labels_of[-1] == "gov" or len(labels_of) < 2:
+            continue
+        domain = ".".join(labels_of[-2:])
+        if domain in table.ignored or any(".".join(labels_of[k:]) in table.ignored
+                                          for k in range(len(labels_of) - 1)):
+            continue
+        label = labels_of[-2]
+        if len(label) >= 2 and label not in labels:
+            labels.append(label)
+    if not labels:
+        return None
+    runs = {" ".join(m.group().split()) for m in _NAME_RUN.finditer(text)}
+    for label in labels:
+        best: tuple[int, str] | None = None
+        for run in runs:
+            words = run.split()
+            for i in range(len(words)):
+                for j in range(i + 1, min(len(words), i + 8) + 1):
+                    name = " ".join(words[i:j]).strip(" ,.")
+                    rank = _spells(label, name, table.name_words)
+                    if rank and (best is None or (rank, len(name)) > (best[0], len(best[1]))):
+                        best = (rank, name)
+        if best is not None:
+            return best[1]
+    return None
+
+
+def _spells(label: str, name: str, name_words: frozenset[str]) -> int:
+    """How well ``name`` spells the web address's ``label``: 2 exactly (or with words of
+    issuers' names after it), 1 by its initials, 0 not."""
+    words = name.split()
+    if words[0].lower() in ("of", "and", "the") or words[-1].lower() in ("of", "and", "the"):
+        return 0
+    squeezed = _squeezed(name)
+    if squeezed == label:
+        return 2
+    if len(label) >= 4 and squeezed.startswith(label):
+        rest = squeezed[len(label):]
+        # The rest is whole words of issuers' names ("Plan", "Health Plan").
+        tail = [_squeezed(w) for w in words]
+        joined = ""
+        for k in range(len(tail) - 1, 0, -1):
+            joined = tail[k] + joined
+            if joined == rest:
+                return 2 if all(t in name_words for t in tail[k:]) else 0
+        return 0
+    initials = "".join(w[0] for w in words if w.lower() not in ("of", "and", "the", "&"))
+    if len(words) >= 2 and initials.lower() == label:
+        return 1
+    return 0
+
+
+def read_plan_info(pages: list[PageText], kind: str,
+                   beside_logo: Sequence[str] = ()) -> PlanInfo:
     if kind != "sbc" or not pages:
         return PlanInfo()
     text = pages[0].text
@@ -176,6 +292,10 @@ def read_plan_info(pages: list[PageText], kind: str) -> PlanInfo:
         # The template's own line gives the site on page 1; some put it only with the
         # contact lines at the end.
         issuer = next((found for p in pages if (found := issuer_from_web(p.text))), None)
+    if not issuer:
+        # An issuer no list knows: the name beside its logo, else the name that spells
+        # the web address of its contact lines.
+        issuer = issuer_beside_logo(beside_logo) or issuer_from_contact(pages)
     raw_period = _clean(period.group("period")) if period else None
     start, end = period_iso(raw_period)
     name = _clean(name)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from .extract import PageText, Rulings, SourceDocument
 from .models import Box, Finding, GridRowInfo, PriorAuthService, SbcInfo
+from .sbc_prose import ProseReader, ProseRow, pieces
 from .structure import SBC_EVENT_NAMES, SectionMap
 
 _BULLETS = "\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7\u2023\u25ba\u2043"
@@ -43,12 +44,15 @@ _TEMPLATE_FOOTER = re.compile(r"[\[*]*\s*For more information about limitations 
                               r"Questions\s*[:?]\s*Call[^\r\n]*|"
                               r"^[ \t]*\d+\s+of\s+\d+[ \t]*\r?$", re.I | re.M)
 _EVENT_START = re.compile(r"^\s*If\s+(you|your\s+child)\b", re.I)
+# A hyphen that may end a line ("out-of-" / "pocket limit"), in any of its spellings.
+_HYPHEN = r"\s*[-\u2010-\u2014\ufffe]\s*"
+_OUT_OF_POCKET = f"out{_HYPHEN}of{_HYPHEN}pocket"
 _IMPORTANT_QUESTIONS: tuple[tuple[str, str], ...] = (
     ("overall_deductible", r"What\s+is\s+the\s+overall\s+deductible"),
     ("services_before_deductible", r"Are\s+there\s+services\s+covered\s+before"),
     ("other_deductibles", r"Are\s+there\s+other\s+deductibles"),
-    ("out_of_pocket_limit", r"What\s+is\s+the\s+out-of-pocket\s+limit"),
-    ("not_in_out_of_pocket_limit", r"What\s+is\s+not\s+included\s+in\s+the\s+out-of-pocket"),
+    ("out_of_pocket_limit", rf"What\s+is\s+the\s+{_OUT_OF_POCKET}\s+limit"),
+    ("not_in_out_of_pocket_limit", rf"What\s+is\s+not\s+included\s+in\s+the\s+{_OUT_OF_POCKET}"),
     ("network", r"Will\s+you\s+pay\s+less\s+if\s+you\s+use\s+a\s+network"),
     ("referral", r"Do\s+you\s+need\s+a\s+referral"),
 )
@@ -208,7 +212,9 @@ def _columns_from_gutters(boxes: Sequence[Box | None], chars: Sequence[int],
             covered.append([x0, x1])
     gutters = sorted(((b[0] - a[1], a[1], b[0]) for a, b in zip(covered, covered[1:],
                                                                  strict=False)), reverse=True)
-    if len(gutters) < count - 1:
+    # A column's gutter is wider than a word space: four gaps as narrow as that are
+    # words that happen to line up (text set in fewer columns), not a grid.
+    if len(gutters) < count - 1 or gutters[count - 2][0] < _COLUMN_GAP:
         return None
     cuts = sorted((left + right) / 2 for _, left, right in gutters[:count - 1])
     return _Columns([covered[0][0] - 1, *cuts, covered[-1][1] + 1])
@@ -277,6 +283,8 @@ class _GridReader:
         self.rows: list[tuple[_RowBuf, str | None]] = []
         self.event: str | None = None
         self.event_text = ""
+        self.page_rows = 0  # the page of the last row read (0: none yet)
+        self.prose = ProseReader(_template_event)
 
     def _region(self, page: PageText) -> tuple[int, int] | None:
         """Text offsets of the page that lie in the grid section."""
@@ -304,6 +312,13 @@ class _GridReader:
                  if boxes[i] is not None and not page.text[i].isspace() and i not in skip]
         if not chars:
             return
+        self._read_table(page, boxes, chars)
+        if self.page_rows != page.number:
+            # No table row on the page: the benefits may be set as paragraphs.
+            self.prose.read(pieces(page, boxes, chars), _HEADER_WORDS)
+
+    def _read_table(self, page: PageText, boxes: Sequence[Box | None],
+                    chars: list[int]) -> None:
         rulings = self.doc.rulings(page.number)
         chars = _inside_table(chars, boxes, rulings)
         if not chars:
@@ -365,18 +380,27 @@ class _GridReader:
                 rows[k].cells[limit_col] = list(idx)
         events = {b: _canonical_event(_cell_text(page.text, idx)[0])
                   for b, idx in blocks.items()}
-        first_on_page = True
-        for key in sorted(rows):
+        keys = sorted(rows)
+        # Without rules, a row's lines follow at the line pitch and a new row stands a
+        # cell's padding lower: a gap well over the page's smallest pitch opens a row.
+        pitches = [b - a for a, b in zip(keys, keys[1:], strict=False) if b - a > 1]
+        pitch = min(pitches, default=0)
+        previous: int | None = None
+        for key in keys:
             event = events.get(bisect_right(event_edges, row_y[key])) if event_edges else None
+            gap = key - previous if previous is not None else None
             self._add_row(page, rows[key], event, ruled=bool(row_edges),
-                          first_on_page=first_on_page)
-            first_on_page = False
+                          spaced=gap is None or gap > 1.3 * pitch)
+            previous = key
 
     def _add_row(self, page: PageText, buf: _RowBuf, event: str | None, *, ruled: bool,
-                 first_on_page: bool) -> None:
+                 spaced: bool) -> None:
         cells = {c: _cell_text(page.text, idx)[0] for c, idx in buf.cells.items()}
         if any(_HEADER_WORDS.search(v) for v in cells.values()):
             return
+        # The first row of a page after the grid's header (repeated on every page).
+        first_on_page = self.page_rows != buf.page
+        self.page_rows = buf.page
         if event is not None:
             self.event = event
         else:
@@ -391,8 +415,13 @@ class _GridReader:
         last = self.rows[-1][0] if self.rows else None
         service = cells.get(1, "")
         if last is not None and service:
-            if not ruled and not service[:1].isupper():
-                service = ""  # a wrapped service name ("injury or illness") goes on
+            if not ruled and (not service[:1].isupper() or not (
+                    spaced or cells.get(2) or cells.get(3) or _EVENT_START.search(
+                        cells.get(0, "")))):
+                # A wrapped service name goes on ("injury or illness", "MRIs)"): a row
+                # opens its cost cells on its first line, or stands apart from the row
+                # above, or opens an event.
+                service = ""
             elif (first_on_page and buf.page != last.page and not cells.get(2)
                   and not cells.get(3) and not _EVENT_START.search(cells.get(0, ""))):
                 service = ""  # a service name split by the page break goes on
@@ -409,9 +438,16 @@ class _GridReader:
             else:
                 last.carried.setdefault(col, []).append((buf.page, idx))
 
+    def _all_rows(self) -> list[tuple[_RowBuf, str | None, int]]:
+        """Table rows and paragraph rows in page order, with their Limitations column."""
+        limit_col = len(self.columns.edges) - 2 if self.columns else 4
+        rows = [(buf, event, limit_col) for buf, event in self.rows]
+        rows += [(_prose_buf(row), row.event, 4) for row in self.prose.rows()]
+        return sorted(rows, key=lambda r: r[0].page)
+
     def breaks(self) -> dict[int, list[int]]:
         out: dict[int, set[int]] = {}
-        for buf, _ in self.rows:
+        for buf, _, _ in self._all_rows():
             pieces = [(buf.page, idx) for idx in buf.cells.values()]
             pieces += [piece for carried in buf.carried.values() for piece in carried]
             for page, idx in pieces:
@@ -421,8 +457,7 @@ class _GridReader:
 
     def rows_out(self) -> list[GridRow]:
         out: list[GridRow] = []
-        limit_col = len(self.columns.edges) - 2 if self.columns else 4
-        for buf, event in self.rows:
+        for buf, event, limit_col in self._all_rows():
             def cell(col: int, buf: _RowBuf = buf) -> str:
                 parts = [_cell_text(self.doc.pages[buf.page - 1].text,
                                     buf.cells.get(col, []))[0]]
@@ -440,6 +475,21 @@ class _GridReader:
             out.append(GridRow(buf.page, event, service, cell(2), cell(3), limitations,
                                tuple(runs), more))
         return out
+
+
+def _prose_buf(row: ProseRow) -> _RowBuf:
+    # Every piece as a carried one: they are read in their order, where a cell's own
+    # offsets are read in text order.
+    buf = _RowBuf(row.page)
+    for col, parts in row.cells.items():
+        buf.carried[col] = list(parts)
+    return buf
+
+
+def _template_event(text: str) -> str | None:
+    """The template's event a heading names, when it is worded as the template's ("If you
+    …"); a producer's own heading is no template event."""
+    return _canonical_event(text) if _EVENT_START.search(text) else None
 
 
 def _canonical_event(text: str) -> str | None:

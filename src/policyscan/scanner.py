@@ -22,6 +22,7 @@ from .errors import DocumentError
 from .extract import PageText, SourceDocument, open_document
 from .extract.normalize import NormalizedText, normalize
 from .facts import compute_facts
+from .logo import beside_logo
 from .match import RawHit, TextAnalysis
 from .match.context import HitContext, weigh_context
 from .match.deadline import read_deadline
@@ -239,8 +240,10 @@ class Scanner:
 
             findings, sbc = summarize(structure, findings)
         facts = compute_facts(kind, findings, decision.confidence)
+        logo = beside_logo(doc) if kind == "sbc" else []
         report = replace(base, findings=tuple(findings), facts=facts,
-                         plan=read_plan_info(usable, kind), warnings=tuple(warnings), sbc=sbc,
+                         plan=read_plan_info(usable, kind, logo), warnings=tuple(warnings),
+                         sbc=sbc,
                          regime=regime_of(kind, {p.number: p.text for p in usable}))
         if kind == "denial_notice":
             from .denial import read_denial

@@ -83,10 +83,12 @@ class PageText:
 
 @dataclass(frozen=True)
 class Rulings:
-    """A page's ruling lines (table borders), top-left frame, in points."""
+    """A page's drawing besides its text, top-left frame, in points: ruling lines (table
+    borders) and the boxes of its images (a logo)."""
 
     horizontal: tuple[tuple[float, float, float], ...]  # (x0, x1, y)
     vertical: tuple[tuple[float, float, float], ...]  # (x, top, bottom)
+    images: tuple[Box, ...] = ()
 
 
 class BoxSource(Protocol):

@@ -207,14 +207,19 @@ class _PdfiumBoxes:
         frame = self.frames[page]
         horizontal: list[tuple[float, float, float]] = []
         vertical: list[tuple[float, float, float]] = []
-        for obj in pg.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3):
+        images: list[Box] = []
+        for obj in pg.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH,
+                                          pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
             x0, top, x1, bottom = frame.box(*obj.get_bounds())
             width, height = x1 - x0, bottom - top
+            if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                images.append((x0, top, x1, bottom))
+                continue
             if height <= _RULE_THICKNESS and width > 2 * _RULE_THICKNESS:
                 horizontal.append((x0, x1, (top + bottom) / 2))
             elif width <= _RULE_THICKNESS and height > 2 * _RULE_THICKNESS:
                 vertical.append(((x0 + x1) / 2, top, bottom))
-        return Rulings(tuple(horizontal), tuple(vertical))
+        return Rulings(tuple(horizontal), tuple(vertical), tuple(images))
 
     def close(self) -> None:
         for pg, tp in self._open.values():

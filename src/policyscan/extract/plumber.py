@@ -95,16 +95,29 @@ class _CharBoxes:
         self._pages.clear()
 
 
+# Paths thinner than this (points) are ruling lines, not shapes (as in pdfium.py).
+_RULE_THICKNESS = 3.0
+
+
 def _rulings(page: Any) -> Rulings:
-    """Table borders from pdfplumber's edges (lines, and the sides of thin rectangles)."""
+    """Table borders: lines, thin rectangles and thin paths, each one segment along its
+    middle, as the pdfium reader finds them. pdfplumber's ``edges`` would also give every
+    side of a shaded cell's fill, and a shading drawn a little larger or smaller than its
+    cell then adds rules that cut columns and rows where the table has none."""
     horizontal: list[tuple[float, float, float]] = []
     vertical: list[tuple[float, float, float]] = []
-    for e in page.edges:
-        if e["orientation"] == "h":
-            horizontal.append((float(e["x0"]), float(e["x1"]), float(e["top"])))
-        else:
-            vertical.append((float(e["x0"]), float(e["top"]), float(e["bottom"])))
-    return Rulings(tuple(horizontal), tuple(vertical))
+    for kind in ("line", "rect", "curve"):
+        for obj in page.objects.get(kind, ()):
+            x0, x1 = float(obj["x0"]), float(obj["x1"])
+            top, bottom = float(obj["top"]), float(obj["bottom"])
+            width, height = x1 - x0, bottom - top
+            if height <= _RULE_THICKNESS and width > 2 * _RULE_THICKNESS:
+                horizontal.append((x0, x1, (top + bottom) / 2))
+            elif width <= _RULE_THICKNESS and height > 2 * _RULE_THICKNESS:
+                vertical.append(((x0 + x1) / 2, top, bottom))
+    images = tuple((float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"]))
+                   for i in page.images)
+    return Rulings(tuple(horizontal), tuple(vertical), images)
 
 
 def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:

@@ -1,0 +1,359 @@
+"""An SBC's benefits set as prose: no table, one paragraph per service.
+
+Some producers drop the template's grid and set each service as a short paragraph,
+"Specialist visit: network $40 copay; out of network 40% coinsurance. Limited to 20
+visits.", under a heading that names the event, either in one column of bulleted lines
+or in three text columns filled column by column. In the three-column case the page's
+text runs line by line across the columns, so text order mixes three services; only the
+character boxes say which words belong together.
+
+This module turns a page's characters into lines of one column each, read column by
+column (``pieces``), and those lines into rows (``ProseReader``): service, in-network
+and out-of-network cost, limitations, with the event heading they stand under. A
+paragraph cut by a column or page break goes on where the text goes on.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from .extract import PageText
+from .models import Box
+
+_COLUMN_GAP = 6.0  # points: wider than any word space, narrower than a column gutter
+_MIN_COLUMN = 60.0  # points: a text column holds words; a bullet's own strip is none
+_SAME_LINE = 2.0  # points: glyph centres this close stand on one line
+# Running heads and footers are set smaller than the benefits.
+_SMALLER = 0.75
+_BULLET = re.compile(r"^\s*(?:[\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7\u2023\u25ba\u2043]|"
+                     r"\(cid:\d+\)|[-\u2013*](?=\s))\s*")
+# "Specialist visit: …": a short label, then its costs.
+_LABEL = re.compile(r"^[A-Z0-9(][^:;.]{0,120}?:(?=\s|$)")
+_MAX_LABEL_WORDS = 16
+# What a cost cell says; a service paragraph states one of these.
+_COST = re.compile(r"\$\s?\d|\d\s?%|\bno\s+charge\b|\bnot\s+covered\b|\bcopay|"
+                   r"\bco-?insurance\b|\bdeductible\b|\bfree\b", re.I)
+_OUT_LABEL = re.compile(r"\b(?:out[-\s]+of[-\s]+network|non[-\s]?network|"
+                        r"non[-\s]?participating|non[-\s]?preferred)(?:\s+providers?)?\b", re.I)
+_IN_LABEL = re.compile(r"\b(?:in[-\s]+network|network|participating|preferred)"
+                       r"(?:\s+providers?)?\b", re.I)
+# The end of the cost statement: a full stop before the next sentence.
+_SENTENCE_END = re.compile(r"\.(?=\s+[A-Z(]|\s*$)")
+_EVENT_START = re.compile(r"^\s*If\s+(you|your\s+child)\b", re.I)
+_TRIM = " \t;,:.\u2013-"
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One line of one column: its non-space characters (page offsets, text order)."""
+
+    page: int
+    idx: tuple[int, ...]
+    text: str
+    bold: bool
+
+
+def pieces(page: PageText, boxes: Sequence[Box | None], chars: Sequence[int]) -> list[Piece]:
+    """The lines of ``chars`` column by column, each column top to bottom.
+
+    Columns are split where a white strip runs down the whole stretch (a few lines may
+    cross it: a heading set across the columns); a line is cut into pieces at gaps wider
+    than a word space."""
+    starts = [ln.start for ln in page.lines]
+
+    def line(i: int) -> tuple[float | None, bool, int]:
+        """Size, boldness and start of the text line holding offset ``i``."""
+        k = bisect_right(starts, i) - 1
+        if k < 0:
+            return None, False, 0
+        ln = page.lines[k]
+        return ln.size, ln.bold, ln.start
+
+    sizes = Counter(size for i in chars if (size := line(i)[0]) is not None)
+    body = sizes.most_common(1)[0][0] if sizes else None
+    kept = [i for i in chars if boxes[i] is not None
+            and (body is None or (line(i)[0] or body) >= body - _SMALLER)]
+    if not kept:
+        return []
+    # Visual lines: glyph centres close in height.
+    by_y = sorted(kept, key=lambda i: _cy(boxes[i]))
+    lines: list[list[int]] = []
+    last = None
+    for i in by_y:
+        cy = _cy(boxes[i])
+        if last is None or cy - last > _SAME_LINE:
+            lines.append([])
+        lines[-1].append(i)
+        last = cy
+    runs: list[list[int]] = []  # pieces, as char lists
+    for ln in lines:
+        ln.sort(key=lambda i: _box(boxes, i)[0])
+        current = [ln[0]]
+        for a, b in zip(ln, ln[1:], strict=False):
+            if _box(boxes, b)[0] - _box(boxes, a)[2] >= _COLUMN_GAP:
+                runs.append(current)
+                current = []
+            current.append(b)
+        runs.append(current)
+    edges = _column_edges([(_box(boxes, r[0])[0], max(_box(boxes, i)[2] for i in r))
+                           for r in runs], len(lines))
+    out: list[tuple[int, float, Piece]] = []
+    for r in runs:
+        idx = tuple(sorted(r))
+        x0 = _box(boxes, r[0])[0]
+        size, bold, start = line(idx[0])
+        # Bold counts for a piece that opens its text line (the flag is the line's first
+        # glyph's, and a text line may run across columns).
+        opens = not page.text[start:idx[0]].strip()
+        out.append((bisect_right(edges, x0 + 1.0), _cy(boxes[idx[0]]),
+                    Piece(page.number, idx, _text(page.text, idx), bold and opens)))
+    out.sort(key=lambda t: (t[0], t[1]))
+    return [p for _, _, p in out]
+
+
+def _box(boxes: Sequence[Box | None], i: int) -> Box:
+    box = boxes[i]
+    assert box is not None
+    return box
+
+
+def _cy(box: Box | None) -> float:
+    assert box is not None
+    return (box[1] + box[3]) / 2
+
+
+def _column_edges(spans: Sequence[tuple[float, float]], line_count: int) -> list[float]:
+    """Left edges of the text columns after the first: the middles of the white strips
+    that at most one line in twenty crosses."""
+    if not spans:
+        return []
+    left = int(min(x0 for x0, _ in spans))
+    right = int(max(x1 for _, x1 in spans)) + 1
+    cover = [0] * (right - left + 1)
+    for x0, x1 in spans:
+        for x in range(int(x0) - left, int(x1) - left + 1):
+            cover[x] += 1
+    limit = line_count // 20
+    gutters: list[tuple[int, int]] = []
+    x = 0
+    while x < len(cover):
+        if cover[x] <= limit:
+            start = x
+            while x < len(cover) and cover[x] <= limit:
+                x += 1
+            if x - start >= _COLUMN_GAP and start > 0 and x < len(cover):
+                gutters.append((start, x))
+        x += 1
+    edges: list[float] = []
+    previous = float(left)
+    for a, b in gutters:
+        # A strip beside a narrow one (bullets standing apart from their text) is no
+        # column: the column goes on to the next gutter.
+        if left + a - previous >= _MIN_COLUMN:
+            edges.append(left + (a + b) / 2)
+            previous = left + b
+    if edges and right - edges[-1] < _MIN_COLUMN:
+        edges.pop()
+    return edges
+
+
+def _text(text: str, idx: Sequence[int]) -> str:
+    out: list[str] = []
+    for k, i in enumerate(idx):
+        if k and i > idx[k - 1] + 1:
+            out.append(" ")
+        out.append(text[i])
+    return "".join(out).replace("\ufffe", "-")
+
+
+# -- paragraphs into rows -------------------------------------------------------------------
+
+
+@dataclass
+class ProseRow:
+    """A service paragraph as grid cells: column (1 service, 2 in network, 3 out of
+    network, 4 limitations) -> its (page, char offsets) pieces in reading order, each
+    piece ascending."""
+
+    page: int
+    event: str | None
+    cells: dict[int, list[tuple[int, list[int]]]] = field(default_factory=dict)
+
+
+@dataclass
+class _Paragraph:
+    event: str | None
+    parts: list[Piece] = field(default_factory=list)
+
+
+class ProseReader:
+    """Reads pages of service paragraphs in order; the event and an unfinished paragraph
+    carry over from page to page."""
+
+    def __init__(self, canonical: Callable[[str], str | None]) -> None:
+        # The template's name of an event heading, or None.
+        self._canonical = canonical
+        self.event: str | None = None
+        self._heading: list[str] = []
+        self._open: _Paragraph | None = None
+        self._done: list[_Paragraph] = []
+
+    def read(self, page_pieces: Sequence[Piece], skip: re.Pattern[str]) -> int:
+        """Takes a page's pieces; returns how many paragraphs began on it."""
+        began = 0
+        kept = [p for p in page_pieces if p.text.strip()
+                and not (skip.search(p.text) and not _COST.search(p.text))]
+        for k, piece in enumerate(kept):
+            text = piece.text.strip()
+            bullet = _BULLET.match(text)
+            body = text[bullet.end():] if bullet else text
+            if self._heading and self._is_heading(piece, body, after_heading=True):
+                self._heading.append(body)
+                continue
+            if self._is_heading(piece, body):
+                self._close()
+                self._heading = [body]
+                continue
+            self._end_heading()
+            label = _LABEL.match(body)
+            ended = self._open is None or self._open.parts[-1].text.rstrip().endswith(".")
+            if label is None and ended and k + 1 < len(kept) and body[:1].isupper():
+                # A service name wrapped before its colon ("Preventive care, screenings
+                # and" / "shots: …"), after a paragraph that ended.
+                label = _LABEL.match(f"{body} {kept[k + 1].text.strip()}")
+            if bullet or (label and len(label.group().split()) <= _MAX_LABEL_WORDS):
+                self._close()
+                self._open = _Paragraph(self.event)
+                began += 1
+                if bullet:
+                    piece = Piece(piece.page, _drop(piece, bullet.end()), body, piece.bold)
+                self._open.parts.append(piece)
+            elif self._open is not None:
+                self._open.parts.append(piece)
+        return began
+
+    def _is_heading(self, piece: Piece, body: str, after_heading: bool = False) -> bool:
+        if ":" in body or _COST.search(body) or not re.search(r"[A-Za-z]", body):
+            return False
+        if _EVENT_START.search(body):
+            return True
+        letters = [c for c in body if c.isalpha()]
+        upper = all(c.isupper() for c in letters)
+        if after_heading:
+            return upper or piece.bold
+        words = body.split()
+        return len(words) <= 14 and (piece.bold or (upper and len(words) >= 2))
+
+    def _end_heading(self) -> None:
+        if self._heading:
+            text = " ".join(self._heading)
+            self.event = self._canonical(text) or _as_printed(text)
+            self._heading = []
+
+    def _close(self) -> None:
+        self._end_heading()
+        if self._open is None:
+            return
+        if _cells(self._open) is not None:
+            self._done.append(self._open)
+        elif self._done:  # no costs: a line like "Note: …" in the paragraph above
+            self._done[-1].parts.extend(self._open.parts)
+        self._open = None
+
+    def rows(self) -> list[ProseRow]:
+        self._close()
+        out = []
+        for para in self._done:
+            cells = _cells(para)
+            if cells is not None:
+                out.append(ProseRow(para.parts[0].page, para.event, cells))
+        return out
+
+
+def _drop(piece: Piece, chars: int) -> tuple[int, ...]:
+    """The piece's offsets without its first ``chars`` characters of text (a bullet)."""
+    visible = len(piece.text[:chars].replace(" ", ""))
+    return piece.idx[visible:]
+
+
+def _as_printed(text: str) -> str:
+    text = " ".join(text.split())
+    if text.isupper():
+        text = text[:1] + text[1:].lower()
+    return text
+
+
+def _cells(para: _Paragraph) -> dict[int, list[tuple[int, list[int]]]] | None:
+    """The paragraph cut into service, costs in and out of network, and limitations; None
+    when it is no service paragraph (no label, or no cost after it)."""
+    chars: list[str] = []
+    where: list[tuple[int, int] | None] = []
+    for piece in para.parts:
+        if chars:
+            chars.append(" ")
+            where.append(None)
+        glyphs = piece.text.replace(" ", "")
+        for k, i in enumerate(piece.idx):
+            if k and i > piece.idx[k - 1] + 1:
+                chars.append(" ")
+                where.append(None)
+            chars.append(glyphs[k])
+            where.append((piece.page, i))
+    text = "".join(chars)
+    colon = _LABEL.match(text)
+    if colon is None:
+        return None
+    rest_start = colon.end()
+    end = _SENTENCE_END.search(text, rest_start)
+    costs_end = end.start() if end else len(text)
+    if not _COST.search(text, rest_start, costs_end):
+        return None
+    spans = {1: (0, colon.end() - 1)}
+    costs = text[rest_start:costs_end]
+    out_label = _OUT_LABEL.search(costs)
+    if out_label and costs[out_label.end():].strip(_TRIM):
+        # "network $40 copay; out of network 40% coinsurance": labels lead their values.
+        inside = costs[:out_label.start()]
+        lead = _IN_LABEL.match(inside.lstrip(_TRIM))
+        skip = len(inside) - len(inside.lstrip(_TRIM)) + (lead.end() if lead else 0)
+        spans[2] = (rest_start + skip, rest_start + out_label.start())
+        spans[3] = (rest_start + out_label.end(), rest_start + len(costs))
+    else:
+        # "$40 copay in network; 40% coinsurance out of network": labels follow them.
+        head = costs[:out_label.start()] if out_label else costs
+        labels = list(_IN_LABEL.finditer(head))
+        if labels and out_label:
+            spans[2] = (rest_start, rest_start + labels[-1].start())
+            spans[3] = (rest_start + labels[-1].end(), rest_start + out_label.start())
+        else:
+            spans[2] = (rest_start, rest_start + len(head))
+    if end is not None:
+        spans[4] = (end.end(), len(text))
+    cells: dict[int, list[tuple[int, list[int]]]] = {}
+    for col, (a, b) in spans.items():
+        while a < b and text[a] in _TRIM:
+            a += 1
+        while b > a and text[b - 1] in _TRIM.replace(".", ""):
+            b -= 1
+        if col != 4:
+            while b > a and text[b - 1] in _TRIM:
+                b -= 1
+        # In reading order: a new piece where the page changes or the text goes back (a
+        # paragraph going on at the top of the next column comes earlier in the page's
+        # text when the columns share text lines).
+        parts: list[tuple[int, list[int]]] = []
+        for w in where[a:b]:
+            if w is None:
+                continue
+            if parts and parts[-1][0] == w[0] and w[1] > parts[-1][1][-1]:
+                parts[-1][1].append(w[1])
+            else:
+                parts.append((w[0], [w[1]]))
+        if parts:
+            cells[col] = parts
+    return cells
+
