@@ -142,7 +142,7 @@ _SUPPORTING_INFO = re.compile(r"\b(additional|supporting|further|more)\s+(inform
 _MEMBER = re.compile(
     r"\byou\b|\byour\b|\bmembers?\b|\benrollees?\b|\bclaimants?\b|\bpatients?\b|"
     r"\bcovered persons?\b|\bapplicants?\b|\brecipients?\b|\bbeneficiar(y|ies)\b|"
-    r"\bsubscribers?\b|"
+    r"\bsubscribers?\b|\binsured( persons?)?\b|\bpolicy ?holders?\b|\bcustomers?\b|"
     r"(must|should|shall|may|can) be (filed|submitted|made|received|requested|sent|raised|lodged|"
     r"referred)|request must|appeal must|"
     # a late request refused, a limit named: "appeals received more than 180 days after …",
