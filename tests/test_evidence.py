@@ -500,3 +500,20 @@ def test_a_plan_clock_then_a_member_limit_in_one_sentence(scanner: Scanner) -> N
     deadlines = [f.deadline for f in scanner.scan_text(text).findings
                  if f.category == "appeal_deadline"]
     assert [(d.value, d.unit) for d in deadlines if d] == [(6, "months")]
+
+
+@pytest.mark.parametrize(("text", "required"), [
+    # the plan says outright that nothing needs approval; its review steps are procedure
+    ("Preauthorization is not required under this plan.\n"
+     "Preauthorization Reviews\nWhen we get a preauthorization request, we answer within "
+     "15 days.", False),
+    # a stated requirement outweighs the general statement
+    ("Preauthorization is not required under this plan for network care.\n"
+     "Care outside the network must be preauthorized, or benefits are reduced by half.", True),
+    # a negation for one service is no statement about the plan
+    ("Prior authorization is not required for emergency care.\n"
+     "Our preauthorization review process is described below.", True),
+])
+def test_a_plan_that_needs_no_approval_at_all_has_no_prior_authorization(
+        scanner: Scanner, text: str, required: bool) -> None:
+    assert scanner.scan_text(text).facts.values["prior_authorization"] is required

@@ -6,7 +6,8 @@ clear. When it is not, the passages decide: a definition (a finding in a definit
 section) is no plan term, an exclusion in a policy wording is, so a misjudged kind cannot
 erase what the document says. A finding marked ``negated`` ("no prior authorization is
 required") or not a plan term (a rule with ``facts: false``, a definition) never sets a
-fact.
+fact, and a plan that says no service needs approval outweighs passages that only describe
+its review steps.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .match.words import NO_WORDS, WordLists
 from .models import FACT_CATEGORIES, NON_PLAN_KINDS, DeadlineFact, Facts, Finding
 
 # The member's first internal appeal limit; plans that call appeals "grievances"
@@ -71,10 +73,25 @@ def unclear_deadline(findings: Sequence[Finding]) -> dict[str, Any] | None:
 SURE_KIND = 0.75
 
 
-def compute_facts(kind: str, findings: Sequence[Finding], confidence: float = 1.0) -> Facts:
+def _prior_authorization(findings: Sequence[Finding], words: WordLists) -> bool:
+    """A plan that says outright that nothing needs approval ("preauthorization is not
+    required under this certificate") requires none, whatever its review procedures call
+    their steps; only a stated requirement ("must be preauthorized", a penalty) outweighs
+    that."""
+    found = [f for f in findings if f.category == "prior_authorization" and f.plan_term]
+    if not any(not f.negated for f in found):
+        return False
+    if not any(f.negated and words.search("not_required_whole_plan", f.quote) for f in found):
+        return True
+    return any(not f.negated and words.search("requirement", f.quote) for f in found)
+
+
+def compute_facts(kind: str, findings: Sequence[Finding], confidence: float = 1.0,
+                  words: WordLists = NO_WORDS) -> Facts:
     if kind in NON_PLAN_KINDS and confidence >= SURE_KIND:
         return Facts({c: False for c in FACT_CATEGORIES}, None)
     values: dict[str, bool | None] = {
         c: any(f.category == c and _counts(f) for f in findings) for c in FACT_CATEGORIES
     }
+    values["prior_authorization"] = _prior_authorization(findings, words)
     return Facts(values, appeal_deadline(findings), unclear_deadline(findings))

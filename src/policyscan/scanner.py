@@ -239,7 +239,7 @@ class Scanner:
             from .sbc import summarize
 
             findings, sbc = summarize(structure, findings)
-        facts = compute_facts(kind, findings, decision.confidence)
+        facts = compute_facts(kind, findings, decision.confidence, self._words)
         logo = beside_logo(doc) if kind == "sbc" else []
         report = replace(base, findings=tuple(findings), facts=facts,
                          plan=read_plan_info(usable, kind, logo), warnings=tuple(warnings),
