@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .datafile import DataFileError, Fields, data_path, load_yaml
-from .match.words import compile_words
+from .match.words import WordStarts, compile_words
 from .models import RegimeEvidence, RegimeInfo
 
 DEFAULT_RULES: tuple[str, ...] = ("aca", "medicare_advantage", "medicare_ab", "medicaid",
@@ -55,7 +55,7 @@ class RegimeTable:
     margin: float
     # Every signal's words in one pattern: one pass over a page finds where any signal
     # may stand, and each signal is then tried only there.
-    union: re.Pattern[str] | None = None
+    union: WordStarts | None = None
 
     def get(self, regime_id: str) -> Regime | None:
         return next((r for r in self.regimes if r.id == regime_id), None)
@@ -105,7 +105,7 @@ def load_regimes(path: Path | None = None) -> RegimeTable:
     words = tuple(w for r in regimes for ws in r.words for w in ws)
     return RegimeTable(regimes, compile_words(passing),
                        float(decide.get("min_score", 3.0)), float(decide.get("margin", 2.0)),
-                       compile_words(words))
+                       WordStarts(words) if words else None)
 
 
 _SENTENCE_END = re.compile(r"[.!?;]\s|\n\s*\n")
