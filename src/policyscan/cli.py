@@ -322,10 +322,12 @@ def _case(procedures: tuple[str, ...] | str | None, denied_on: datetime | None,
     """The member's case from the options; an unknown procedure is a usage error that
     says what policyscan knows instead."""
     from .case import Case
-    from .procedures import find_procedure, suggest
 
     names = (procedures,) if isinstance(procedures, str) else tuple(procedures or ())
     ids: list[str] = []
+    if names:
+        # The procedure table and its codes cost start-up only when asked about.
+        from .procedures import find_procedure, suggest
     for procedure in names:
         found = find_procedure(procedure)
         if found is None:

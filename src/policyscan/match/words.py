@@ -40,6 +40,7 @@ def find_words(phrases: tuple[str, ...], text: str) -> re.Match[str] | None:
 
 
 _RUN = re.compile(r"\w+")
+_NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")
 
 
 class WordStarts:
@@ -82,24 +83,59 @@ class WordStarts:
             for key, entries in by_key.items():
                 mine = set(entries) | {e for k, e in prefixes if key.startswith(k)}
                 self._by_key[key] = _union([a for a in alternatives if a in mine])
-            self._by_prefix_word: dict[str, re.Pattern[str]] = {}
+            self._by_prefixes: dict[tuple[str, ...], re.Pattern[str]] = {}
             self._prefix_entries = prefixes
             self._alternatives = alternatives
+            # First words to look for: (letters, whether they are the whole word).
+            self._firsts = [(k, True) for k in by_key] + [(k, False) for k in self._prefixes]
 
     def _for_word(self, word: str) -> re.Pattern[str] | None:
         pattern = self._by_key.get(word)
         if pattern is not None or not self._prefixes or not word.startswith(self._prefixes):
             return pattern
-        if word not in self._by_prefix_word:  # a word that only a "*" phrase can start
-            mine = {e for k, e in self._prefix_entries if word.startswith(k)}
-            self._by_prefix_word[word] = _union([a for a in self._alternatives if a in mine])
-        return self._by_prefix_word[word]
+        # A word that only "*" phrases can start: their union, kept by which ones.
+        which = tuple(k for k in self._prefixes if word.startswith(k))
+        if which not in self._by_prefixes:
+            mine = {e for k, e in self._prefix_entries if k in which}
+            self._by_prefixes[which] = _union([a for a in self._alternatives if a in mine])
+        return self._by_prefixes[which]
 
     def finditer(self, text: str) -> list[re.Match[str]]:
         if self.union is None:
             return []
         if not self._exact:
             return list(self.union.finditer(text))
+        low = text.lower()
+        if _NON_ASCII_WORD.search(text) or len(low) != len(text):
+            return self._by_words(text)
+        # Only letters, digits and _ of ASCII make words here, so lower() is re.I's case
+        # folding and every first word is found by str.find, word starts checked.
+        starts: set[int] = set()
+        for key, whole in self._firsts:
+            i = low.find(key)
+            while i >= 0:
+                j = i + len(key)
+                if (i == 0 or not _is_word(low[i - 1])) and (
+                        not whole or j == len(low) or not _is_word(low[j])):
+                    starts.add(i)
+                i = low.find(key, i + 1)
+        out: list[re.Match[str]] = []
+        end = 0
+        for start in sorted(starts):
+            if start < end:
+                continue
+            run = _RUN.match(low, start)
+            assert run is not None
+            pattern = self._for_word(run.group(0))
+            m = pattern.match(text, start) if pattern is not None else None
+            if m is not None:
+                out.append(m)
+                end = m.end()
+        return out
+
+    def _by_words(self, text: str) -> list[re.Match[str]]:
+        """The same, word by word (texts with letters outside ASCII)."""
+        assert self.union is not None
         out: list[re.Match[str]] = []
         end = 0
         for run in _RUN.finditer(text):
@@ -115,6 +151,10 @@ class WordStarts:
                 out.append(m)
                 end = m.end()
         return out
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"  # re's \w
 
 
 class WordLists:
