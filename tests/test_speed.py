@@ -27,6 +27,8 @@ TEXTS = [
     "co-ordination of benefits. plan_a plan-b xplan planned plan.",
     # Letters whose case folding goes beyond lower(): the long s, the Kelvin sign, a dotted I.
     "\u017ftate plan, \u212aelvin MEDİCARE medİcare state\u00e9 plan\u00e9 \u00e9tat plan",
+    # Letters outside ASCII that fold to none: words of their own, next to ours.
+    "plan\u00e9 \u00e9tat plan r\u00e9sum\u00e9 Medicare\u00e9 medicare \ufb01le state\u00e9 plan",
     "",
 ]
 

@@ -40,7 +40,9 @@ def find_words(phrases: tuple[str, ...], text: str) -> re.Match[str] | None:
 
 
 _RUN = re.compile(r"\w+")
-_NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")
+# The only letters outside ASCII that re.I equates with ASCII ones (dotted and dotless i,
+# long s, the Kelvin sign), the dotted I also the only one lower() makes two characters.
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 class WordStarts:
@@ -52,9 +54,9 @@ class WordStarts:
     A phrase can only start where a word starts whose letters are the phrase's first word
     (or begin its ``*`` word); only there are the phrases of that first word tried, in the
     union's own order, so every match, its end and the next search position are the
-    union's. A word with letters outside ASCII (case folding beyond ``lower()``) tries
-    the whole union; a list with a phrase that does not start with a letter or digit is
-    searched with the union alone.
+    union's. A text with a letter that re.I equates with an ASCII one goes word by word
+    (a word with letters outside ASCII tries the whole union); a list with a phrase that
+    does not start with an ASCII letter or digit is searched with the union alone.
     """
 
     def __init__(self, phrases: tuple[str, ...]) -> None:
@@ -86,8 +88,8 @@ class WordStarts:
             self._by_prefixes: dict[tuple[str, ...], re.Pattern[str]] = {}
             self._prefix_entries = prefixes
             self._alternatives = alternatives
-            # First words to look for: (letters, whether they are the whole word).
-            self._firsts = [(k, True) for k in by_key] + [(k, False) for k in self._prefixes]
+            # Where a word starts with one of the first words (lower case, no re.I).
+            self._first_words = re.compile(r"\b" + _trie([*by_key, *self._prefixes]))
 
     def _for_word(self, word: str) -> re.Pattern[str] | None:
         pattern = self._by_key.get(word)
@@ -106,22 +108,21 @@ class WordStarts:
         if not self._exact:
             return list(self.union.finditer(text))
         low = text.lower()
-        if _NON_ASCII_WORD.search(text) or len(low) != len(text):
+        if _FOLDS_TO_ASCII.search(text) or len(low) != len(text):
             return self._by_words(text)
-        # Only letters, digits and _ of ASCII make words here, so lower() is re.I's case
-        # folding and every first word is found by str.find, word starts checked.
-        starts: set[int] = set()
-        for key, whole in self._firsts:
-            i = low.find(key)
-            while i >= 0:
-                j = i + len(key)
-                if (i == 0 or not _is_word(low[i - 1])) and (
-                        not whole or j == len(low) or not _is_word(low[j])):
-                    starts.add(i)
-                i = low.find(key, i + 1)
+        # Without those, lower() keeps every offset and finds the first words as re.I
+        # would (they are ASCII): one pass of a trie of them finds where they begin.
+        starts: list[int] = []
+        for m in self._first_words.finditer(low):
+            start = m.start()
+            run = _RUN.match(low, start)
+            assert run is not None
+            word = run.group(0)
+            if word in self._by_key or (self._prefixes and word.startswith(self._prefixes)):
+                starts.append(start)
         out: list[re.Match[str]] = []
         end = 0
-        for start in sorted(starts):
+        for start in starts:
             if start < end:
                 continue
             run = _RUN.match(low, start)
@@ -134,7 +135,7 @@ class WordStarts:
         return out
 
     def _by_words(self, text: str) -> list[re.Match[str]]:
-        """The same, word by word (texts with letters outside ASCII)."""
+        """The same, word by word (texts with the letters above)."""
         assert self.union is not None
         out: list[re.Match[str]] = []
         end = 0
@@ -153,8 +154,23 @@ class WordStarts:
         return out
 
 
-def _is_word(char: str) -> bool:
-    return char.isalnum() or char == "_"  # re's \w
+def _trie(words: list[str]) -> str:
+    """A regex of literal words as a trie ("pa(?:rt|tient)"): Python's re tries an
+    alternation's branches one by one, so shared beginnings are tried once."""
+    if not words:
+        return "(?!)"
+    groups: dict[str, list[str]] = {}
+    for word in sorted(set(words)):
+        groups.setdefault(word[:1], []).append(word[1:])
+    branches = []
+    for first, rests in groups.items():
+        if first == "":
+            continue
+        tails = [r for r in rests if r]
+        tail = _trie(tails) if tails else ""
+        optional = "" in rests and bool(tails)
+        branches.append(re.escape(first) + (f"(?:{tail})?" if optional else tail))
+    return "(?:" + "|".join(branches) + ")"
 
 
 class WordLists:
