@@ -112,26 +112,19 @@ class WordStarts:
             return self._by_words(text)
         # Without those, lower() keeps every offset and finds the first words as re.I
         # would (they are ASCII): one pass of a trie of them finds where they begin.
-        starts: list[int] = []
-        for m in self._first_words.finditer(low):
-            start = m.start()
-            run = _RUN.match(low, start)
-            assert run is not None
-            word = run.group(0)
-            if word in self._by_key or (self._prefixes and word.startswith(self._prefixes)):
-                starts.append(start)
         out: list[re.Match[str]] = []
         end = 0
-        for start in starts:
+        for first in self._first_words.finditer(low):
+            start = first.start()
             if start < end:
                 continue
             run = _RUN.match(low, start)
             assert run is not None
             pattern = self._for_word(run.group(0))
-            m = pattern.match(text, start) if pattern is not None else None
-            if m is not None:
-                out.append(m)
-                end = m.end()
+            found = pattern.match(text, start) if pattern is not None else None
+            if found is not None:
+                out.append(found)
+                end = found.end()
         return out
 
     def _by_words(self, text: str) -> list[re.Match[str]]:
