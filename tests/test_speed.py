@@ -4,6 +4,9 @@ answer changed by the speed-up)."""
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -98,3 +101,19 @@ def test_a_cached_trigger_offset_is_read_as_a_number() -> None:
     data["trigger"] = {"start": "\x1b[2J", "end": 5}
     with pytest.raises(ValueError):
         Finding.from_dict(data)
+
+
+def test_a_rescan_served_from_the_cache_does_not_load_the_pipeline(tmp_path: Path) -> None:
+    doc = tmp_path / "plan.txt"
+    doc.write_text("Cosmetic surgery is not covered. You may appeal within 180 days of the "
+                   "denial.\n", encoding="utf-8")
+    probe = ("import sys\nfrom policyscan.cli import main\n"
+             f"sys.argv = ['policyscan', {str(doc)!r}, '--cache-dir', {str(tmp_path / 'c')!r},"
+             " '--format', 'json', '--ocr', 'off', '-o', " f"{str(tmp_path / 'out.json')!r}]\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "print('policyscan.scanner' in sys.modules, 'spacy' in sys.modules)\n")
+    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           check=True).stdout.split() for _ in range(2)]
+    assert runs[0] == ["True", "True"]  # the first run scans
+    assert runs[1] == ["False", "False"]  # the second is served from the cache
+    assert "appeal_rights" in (tmp_path / "out.json").read_text(encoding="utf-8")
