@@ -117,3 +117,13 @@ def test_a_rescan_served_from_the_cache_does_not_load_the_pipeline(tmp_path: Pat
     assert runs[0] == ["True", "True"]  # the first run scans
     assert runs[1] == ["False", "False"]  # the second is served from the cache
     assert "appeal_rights" in (tmp_path / "out.json").read_text(encoding="utf-8")
+
+
+def test_normalize_copies_single_spaces_and_collapses_other_whitespace() -> None:
+    from policyscan.extract.normalize import normalize
+
+    norm = normalize("Prior  authori-\nzation is\trequired for a scan.")
+    assert norm.text == "Prior authorization is required for a scan."
+    assert norm._norm == (0, 5, 6, 13, 22, 23)  # segments only where the text changed
+    assert norm.to_raw(norm.text.index("required")) == 26
+    assert normalize("one two three")._norm == (0,)  # single spaces: one copied segment
