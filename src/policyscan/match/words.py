@@ -79,12 +79,11 @@ class WordStarts:
                 by_key.setdefault(key, []).append(_entry(phrase))
         self._prefixes = tuple(dict.fromkeys(k for k, _ in prefixes))
         # Each key's phrases, plus every prefix phrase that key could continue, in the
-        # union's order.
+        # union's order; compiled when a page first has the word (compiling is most of
+        # what a list costs a run that never meets it).
+        self._key_entries = by_key
         self._by_key: dict[str, re.Pattern[str]] = {}
         if self._exact:
-            for key, entries in by_key.items():
-                mine = set(entries) | {e for k, e in prefixes if key.startswith(k)}
-                self._by_key[key] = _union([a for a in alternatives if a in mine])
             self._by_prefixes: dict[tuple[str, ...], re.Pattern[str]] = {}
             self._prefix_entries = prefixes
             self._alternatives = alternatives
@@ -93,6 +92,11 @@ class WordStarts:
 
     def _for_word(self, word: str) -> re.Pattern[str] | None:
         pattern = self._by_key.get(word)
+        if pattern is None and word in self._key_entries:
+            mine = set(self._key_entries[word]) | {e for k, e in self._prefix_entries
+                                                   if word.startswith(k)}
+            pattern = self._by_key[word] = _union([a for a in self._alternatives
+                                                   if a in mine])
         if pattern is not None or not self._prefixes or not word.startswith(self._prefixes):
             return pattern
         # A word that only "*" phrases can start: their union, kept by which ones.
