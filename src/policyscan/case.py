@@ -11,20 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .dates import (
-    CAVEAT,
-    DEFAULT_ACTIONS,
-    DENIAL_ANCHOR,
-    DueDate,
-    anchor_kind,
-    describe,
-    document_deadline,
-    federal_default,
-)
 from .models import STAGES, Deadline, DocumentReport, RegimeInfo
 from .regime import default_rules
+
+if TYPE_CHECKING:
+    from .dates import DueDate
 
 # Stages that count from the denial notice; every later stage counts from the decision
 # before it, and gets a date only when the member says when that decision came.
@@ -87,6 +80,8 @@ class Case:
 
 def _due_dict(d: DueDate, *, page: int | None, quote: str | None, action: str,
               stage: str, regime: str | None = None) -> dict[str, Any]:
+    from .dates import CAVEAT, describe
+
     return {
         "action": action, "stage": stage, "value": d.value, "unit": d.unit,
         "date": d.date.isoformat(),
@@ -103,6 +98,8 @@ def _undated(value: int, unit: str, anchor: str, *, action: str, stage: str,
              regime: str | None = None, why: str | None = None) -> dict[str, Any]:
     """A limit whose start is unknown, or a rule that may not apply (``why``): the duration
     and its anchor, never a date counted from the wrong event."""
+    from .dates import CAVEAT
+
     units = unit.replace("_", " ")
     counts_from = _COUNTS_FROM.get(stage, ())
     needs = ("--denied-on YYYY-MM-DD" if stage in FIRST_STAGES else None)
@@ -127,6 +124,8 @@ def _undated(value: int, unit: str, anchor: str, *, action: str, stage: str,
 def _start(deadline: Deadline, case: Case) -> date | None:
     """The date the limit counts from: the denial for a first stage (the notice date or
     the day it came, as the anchor says), the decision before it for a later stage."""
+    from .dates import DENIAL_ANCHOR, anchor_kind
+
     decided = dict(case.decided_on)
     if deadline.stage in _COUNTS_FROM:
         return next((decided[s] for s in _COUNTS_FROM[deadline.stage] if s in decided), None)
@@ -143,6 +142,8 @@ def _start(deadline: Deadline, case: Case) -> date | None:
 def _defaults(regime: RegimeInfo | None, case: Case) -> list[dict[str, Any]]:
     """What the rulebook gives when the document states no first-appeal limit: for each
     possible regime (several when the evidence is split, none outside the US)."""
+    from .dates import DEFAULT_ACTIONS, federal_default
+
     if regime is None or regime.country or regime.name == "unknown":
         return []
     received = case.received_on or case.denied_on
@@ -200,6 +201,8 @@ def due_dates(report: DocumentReport, page_texts: Mapping[int, str], case: Case
     """Each appeal deadline the document states, dated from its own stage's start (or, when
     that date is unknown, as a duration and anchor); when the document states no first
     appeal limit, what its rulebook gives."""
+    from .dates import document_deadline
+
     del page_texts  # the regime was read with the scan
     if not (case.denied_on or case.received_on or case.decided_on):
         return []

@@ -39,8 +39,8 @@ class _DefaultToScan(click.Group):
 if TYPE_CHECKING:
     from .case import Case
     from .engine import BatchOptions
+    from .options import ScanOptions
     from .rules.loader import RuleSet
-    from .scanner import ScanOptions
 
 
 def _fail(message: str) -> NoReturn:
@@ -177,9 +177,9 @@ def scan(paths: tuple[str, ...], fmt: str, output: Path | None, engine: str,
     """Scan PDF, .txt and .md files (folders are searched for them)."""
     from .discovery import discover
     from .engine import run_batch
+    from .options import ScanOptions
     from .report import make_formatter
     from .report.outputs import Outputs, check_outputs, open_outputs
-    from .scanner import ScanOptions
 
     rules = _load_rules(patterns)
     files, problems = discover(list(paths), include, exclude)
@@ -322,10 +322,12 @@ def _case(procedures: tuple[str, ...] | str | None, denied_on: datetime | None,
     """The member's case from the options; an unknown procedure is a usage error that
     says what policyscan knows instead."""
     from .case import Case
-    from .procedures import find_procedure, suggest
 
     names = (procedures,) if isinstance(procedures, str) else tuple(procedures or ())
     ids: list[str] = []
+    if names:
+        # The procedure table and its codes cost start-up only when asked about.
+        from .procedures import find_procedure, suggest
     for procedure in names:
         found = find_procedure(procedure)
         if found is None:
@@ -440,9 +442,9 @@ def appeal_kit(path: str, procedure: str | None, denial: str | None,
     """Write an appeal kit: the deadline, the plan's clauses to cite, a checklist and a
     letter with blanks for what only you know."""
     from .engine import scan_one
+    from .options import ScanOptions
     from .procedures import get_procedure
     from .report.kit import render_kit
-    from .scanner import ScanOptions
 
     rules = _load_rules(patterns)
     letter: dict[str, Any] | None = None
@@ -515,8 +517,9 @@ def diff(old: str | None, new: str | None, pairs: Path | None, fmt: str,
     deadlines, facts and identity, each with both quotes and pages."""
     from .diff import diff_reports
     from .models import DocumentReport
+    from .options import ScanOptions
     from .report.diff_report import render
-    from .scanner import Scanner, ScanOptions
+    from .scanner import Scanner
 
     if pairs is not None and (old or new):
         _fail("give OLD NEW or --pairs FILE.csv, not both")
@@ -594,7 +597,8 @@ def eval_command(corpus: Path, gold: Path | None, engine: str, patterns: tuple[P
                  max_traps: int | None, ocr: str) -> None:
     """Score scans of CORPUS against hand-checked gold files (gold-format.md)."""
     from .evaluate import GoldFileError, load_gold_dir, score_reports
-    from .scanner import Scanner, ScanOptions
+    from .options import ScanOptions
+    from .scanner import Scanner
 
     rules = _load_rules(patterns)
     try:

@@ -49,8 +49,9 @@ from typing import Any
 from . import __version__
 from .errors import UserError
 from .models import DocumentReport, ScanError
+from .options import ScanOptions
 from .rules.loader import RuleSet
-from .scanner import Scanner, ScanOptions
+from .scanner import Scanner
 
 Task = tuple[int, str]  # (task id, path)
 

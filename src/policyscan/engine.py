@@ -17,17 +17,20 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from . import __version__
 from .cache import ReportCache
 from .extract.sniff import read_as
 from .models import DocumentReport, PatternSetInfo, ScanError, ScanReport
+from .options import ScanOptions
 from .report import Formatter
 from .report.safe import inert
 from .resume import resume_key
 from .rules.loader import RuleSet
-from .scanner import Scanner, ScanOptions
+
+if TYPE_CHECKING:
+    from .scanner import Scanner
 
 Task = tuple[int, str]
 
@@ -193,8 +196,12 @@ def run_batch(files: list[str], problems: list[tuple[str, ScanError]], rules: Ru
             tasks.append((i, path))
 
     order.keep_only(set(copies))  # every copy is known now
-    scanner = Scanner(rules, options)
     if tasks:
+        # The pipeline is imported and built only for files to scan: a rescan served
+        # from the cache needs neither.
+        from .scanner import Scanner
+
+        scanner = Scanner(rules, options)
         for i, done in _backend(scanner, batch, len(tasks)).run(tasks):
             if batch.cache is not None:
                 batch.cache.put(done)
@@ -232,6 +239,8 @@ def scan_one(rules: RuleSet, options: ScanOptions, path: str,
              timeout: float | None) -> DocumentReport:
     """One file under a time limit (a worker process stopped when it runs over), its
     text made printable: what a single-document command (the appeal kit) scans with."""
+    from .scanner import Scanner
+
     scanner = Scanner(rules, options)
     if timeout and not options.debug:
         from .pool import WorkerPool

@@ -168,11 +168,16 @@ class Finding:
             end=int(d["end"]), bbox=_box(d.get("bbox")), score=float(d["score"]),
             method=d["method"], negated=bool(d["negated"]), explanation=d["explanation"],
             deadline=Deadline.from_dict(d["deadline"]) if d.get("deadline") else None,
-            trigger_start=trigger.get("start"), trigger_end=trigger.get("end"),
+            trigger_start=_offset(trigger.get("start")), trigger_end=_offset(trigger.get("end")),
             boxes=tuple(b for b in (_box(x) for x in d.get("boxes", ())) if b is not None),
             also=tuple(d.get("also_matched", ())), plan_term=bool(d.get("plan_term", True)),
             service=d.get("service"), penalty=d.get("penalty"),
         )
+
+
+def _offset(value: Any) -> int | None:
+    # Read as its type says: report/safe.py walks only fields whose type can hold text.
+    return None if value is None else int(value)
 
 
 def _box(value: Any) -> Box | None:

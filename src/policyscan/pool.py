@@ -21,10 +21,12 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .models import DocumentReport, ScanError
-from .scanner import Scanner
+
+if TYPE_CHECKING:
+    from .scanner import Scanner
 
 Task = tuple[int, str]  # (task id, path)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .datafile import DataFileError, Fields, data_path, load_yaml
-from .match.words import compile_words
+from .match.words import WordStarts, compile_words
 from .models import RegimeEvidence, RegimeInfo
 
 DEFAULT_RULES: tuple[str, ...] = ("aca", "medicare_advantage", "medicare_ab", "medicaid",
@@ -55,7 +55,7 @@ class RegimeTable:
     margin: float
     # Every signal's words in one pattern: one pass over a page finds where any signal
     # may stand, and each signal is then tried only there.
-    union: re.Pattern[str] | None = None
+    union: WordStarts | None = None
     # State law over a US regime (California's Knox-Keene plans): named beside the regime,
     # never instead of it.
     state_law: tuple[Regime, ...] = ()
@@ -112,7 +112,7 @@ def load_regimes(path: Path | None = None) -> RegimeTable:
     words = tuple(w for r in regimes + state_law for ws in r.words for w in ws)
     return RegimeTable(regimes, compile_words(passing),
                        float(decide.get("min_score", 3.0)), float(decide.get("margin", 2.0)),
-                       compile_words(words), state_law)
+                       WordStarts(words) if words else None, state_law)
 
 
 _SENTENCE_END = re.compile(r"[.!?;]\s|\n\s*\n")

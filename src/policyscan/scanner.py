@@ -11,12 +11,12 @@ import re
 import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 
 from .candidates import Candidate, NegativeEvidence, is_negative, merge, score_hit
-from .case import Case, apply_case
+from .case import apply_case
 from .classify import classify
 from .errors import DocumentError
 from .extract import PageText, SourceDocument, open_document
@@ -30,6 +30,7 @@ from .match.filters import get_filter
 from .match.fuzzy import FuzzyMatcher, FuzzyPhrase
 from .match.words import WordLists, find_words
 from .models import Box, DocumentReport, Finding, PlanInfo, ScanError
+from .options import ScanOptions
 from .plan import read_plan_info
 from .quotes import context_of, quote_span
 from .regime import regime_of
@@ -48,23 +49,6 @@ MIN_ITEM_WORDS = 3
 _ITEM_WORD = re.compile(r"[A-Za-z]{2,}")
 # How far back the sentences leading into a hit's sentence may reach.
 LEAD_CHARS = 400
-
-
-@dataclass(frozen=True)
-class ScanOptions:
-    engine: str = "pdfium"
-    password: str | None = None
-    max_pages: int | None = None
-    max_bytes: int | None = None
-    debug: bool = False  # let unexpected exceptions through instead of reporting them
-    # OCR pages without usable text with tesseract: "on", "auto" (when it is installed) or
-    # "off". Off here, so a library scan does the same wherever it runs; the command line
-    # defaults to auto.
-    ocr: str = "off"
-    case: Case = Case()  # a procedure to give an outlook on, denial dates to count from
-    # The score every candidate must reach to be reported; None: each category's own
-    # threshold (pattern files). Lower shows weaker evidence too, higher only the surest.
-    min_score: float | None = None
 
 
 def _lead_start(sentences: Sequence[tuple[int, int]], k: int, sections: SectionMap,

@@ -22,7 +22,10 @@ _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "
 
 # A hyphen where a line was broken: pdfium's U+FFFE (line already joined), or "-" before
 # a line break. A soft hyphen U+00AD is always a break opportunity, never a character.
-_BREAK = re.compile(r"(?P<mark>\ufffe)|-[ \t]*\r?\n[ \t]*|\u00ad|(?P<lig>[\ufb00-\ufb04])|\s+")
+# Whitespace runs other than a single space (which stays as it is and needs no segment):
+# a page is mostly words and single spaces, and each match costs a Python step.
+_BREAK = re.compile(r"(?P<mark>\ufffe)|-[ \t]*\r?\n[ \t]*|\u00ad|(?P<lig>[\ufb00-\ufb04])|"
+                    r"\s{2,}|[^\S ]")
 # Word-halves that are compounds, not one word split at a line end ("in-network",
 # "non-preferred", "out-of-pocket", "follow-up"): keep their hyphen.
 _COMPOUND_HEADS = frozenset({
@@ -105,13 +108,8 @@ def normalize(marked: str) -> NormalizedText:
             replacement = ""
         elif m.group("lig") is not None:
             replacement = _LIGATURES[token]
-        else:  # whitespace run
-            replacement = " " if token != " " else None  # type: ignore[assignment]
-            if replacement is None:  # a single space needs no new segment
-                out.append(" ")
-                length += 1
-                pos = e
-                continue
+        else:  # a whitespace run (a single space is not matched: it is copied)
+            replacement = " "
         # Each replacement starts a segment mapped to the start of what it replaced;
         # the text after it maps to where the match ended.
         if replacement:

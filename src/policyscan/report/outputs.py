@@ -87,8 +87,6 @@ def atomic_output(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
 def check_outputs(outputs: Outputs, files: Sequence[str],
                   problems: Sequence[tuple[str, ScanError]], main_output: Path | None) -> None:
     """Raise ``UserError`` for output options that cannot work, before anything is read."""
-    from .annotate import is_pdf
-
     if outputs.annotate is not None and outputs.annotate_dir is not None:
         raise UserError("use --annotate OUT.pdf for one PDF or --annotate-dir DIR for "
                         "several, not both")
@@ -97,6 +95,8 @@ def check_outputs(outputs: Outputs, files: Sequence[str],
         if len(inputs) != 1:
             raise UserError(f"--annotate OUT.pdf takes exactly one input PDF, and {len(inputs)} "
                             "files were given; use --annotate-dir DIR to annotate several")
+        from .annotate import is_pdf  # (pypdf's module: only when annotating)
+
         if files and not is_pdf(files[0]):
             raise UserError(f"--annotate: {files[0]} is not a PDF; only PDFs can be "
                             "annotated")

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import types
+import typing
 from typing import Any, TypeVar
 
 from ..models import DocumentReport
@@ -59,19 +61,67 @@ def csv_cell(value: object) -> object:
     return value
 
 
+# Values that hold no text: most of a report (offsets, scores, boxes) is these, so they
+# are passed through before any other test (a cached rescan spends its time here).
+_NO_TEXT = frozenset({int, float, bool, type(None)})
+
+
+def _may_hold_text(hint: Any) -> bool:
+    """Whether a value of this annotation can hold a string (unknown: yes)."""
+    if hint in (int, float, bool, type(None)):
+        return False
+    if hint is str:
+        return True
+    origin = typing.get_origin(hint)
+    if origin is typing.Literal:
+        return any(isinstance(arg, str) for arg in typing.get_args(hint))
+    if origin in (tuple, list, dict, frozenset, set, typing.Union, types.UnionType):
+        return any(_may_hold_text(arg) for arg in typing.get_args(hint) if arg is not ...)
+    return True  # a dataclass, Any, object: looked into value by value
+
+
+_TEXT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _text_fields(cls: type) -> tuple[str, ...]:
+    """The init fields of a dataclass whose declared type can hold text: offsets, scores
+    and boxes (most of a report) are never walked."""
+    if cls not in _TEXT_FIELDS:
+        try:
+            hints = typing.get_type_hints(cls)
+        except Exception:  # an annotation that does not resolve: walk every field
+            hints = {}
+        _TEXT_FIELDS[cls] = tuple(
+            f.name for f in dataclasses.fields(cls)
+            if f.init and (f.name not in hints or _may_hold_text(hints[f.name])))
+    return _TEXT_FIELDS[cls]
+
+
 def _inert_value(value: Any) -> Any:
+    kind = type(value)
+    if kind in _NO_TEXT:
+        return value
     if isinstance(value, str):
         return safe_text(value)
     if isinstance(value, tuple):
-        return tuple(_inert_value(v) for v in value)
+        items = [_inert_value(v) for v in value]
+        if kind is tuple and all(a is b for a, b in zip(items, value, strict=True)):
+            return value  # nothing to escape: the same tuple
+        return tuple(items)
     if isinstance(value, list):
         return [_inert_value(v) for v in value]
     if isinstance(value, dict):
         return {_inert_value(k): _inert_value(v) for k, v in value.items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _inert_value(getattr(value, f.name))
-                   for f in dataclasses.fields(value) if f.init}
-        return dataclasses.replace(value, **changes)
+        changes: dict[str, Any] = {}
+        for name in _text_fields(kind):
+            old = getattr(value, name)
+            new = _inert_value(old)
+            if new is not old:
+                changes[name] = new
+        # Report dataclasses are frozen and have no __post_init__: an unchanged one is
+        # kept as it is.
+        return dataclasses.replace(value, **changes) if changes else value
     return value
 
 

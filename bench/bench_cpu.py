@@ -1,0 +1,122 @@
+"""CPU seconds of whole ``policyscan`` commands, this checkout against another one.
+
+    .venv/bin/python bench/bench_cpu.py --base /tmp/base [--runs 5] [--files DIR]
+        [--figures startup,sbc,kaiser,booklet,batch,cached] [--json FILE]
+
+``--base`` is another checkout of policyscan with its own ``.venv`` (``git worktree add
+/tmp/base COMMIT``, then ``python3 -m venv .venv && .venv/bin/pip install -e . reportlab``
+there). Each figure runs the two checkouts' ``policyscan`` commands in turn, ``--runs``
+times each, alternating which goes first, and reports the median CPU seconds (user + sys
+of the process and the workers it waited for, from ``os.wait4``) and the ratio this / base.
+The machine this project is measured on is shared: CPU time is much steadier than wall
+time there, and alternating spreads a drift over both sides.
+
+Figures (a figure whose input is missing is skipped):
+
+* ``startup``: a two-sentence text file (what every single-document run pays before reading);
+* ``sbc``: the sample Northwind SBC; ``kaiser``: the corpus's 14-page Kaiser SBC;
+* ``booklet``: the corpus's 150-page booklet;
+* ``batch``: ``--files DIR`` (default bench/pdfs/sbc300, made by make_sbc_folder.py) with
+  ``--jobs 1 --no-cache``, in milliseconds per file;
+* ``cached``: the same folder rescanned with ``--jobs 2`` from a cache the previous run
+  of the same checkout filled (the cache is emptied before each pair of runs).
+
+The corpus (../shared/corpus next to the checkout) is read by path only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+INPUTS = {
+    "sbc": ROOT / "sample_policies" / "sbc_northwind_silver_ppo.pdf",
+    "kaiser": CORPUS / "sbc_kaiser_ca_small_group_silver70_hmo_2025.pdf",
+    "booklet": CORPUS / "booklet_anthem_ucship_ucdavis_ppo_2024-25.pdf",
+}
+STARTUP_TEXT = ("A plan may require approval before a scan. You may ask for a review within "
+                "90 days of the letter.\n")
+
+
+def cpu_seconds(argv: list[str]) -> float:
+    """User + sys seconds of a command and the children it waited for."""
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) not in (0, 3):
+        raise SystemExit(f"failed ({status}): {' '.join(argv)}")
+    return usage.ru_utime + usage.ru_stime
+
+
+def commands(command: str, figure: str, files: Path, tmp: Path) -> list[list[str]]:
+    """The commands of one measurement: all but the last prepare it, the last is timed."""
+    if figure == "startup":
+        return [[command, str(tmp / "startup.txt"), "--no-cache", "--format", "json"]]
+    if figure in INPUTS:
+        return [[command, str(INPUTS[figure]), "--no-cache", "--format", "json"]]
+    out = ["--format", "jsonl", "-o", str(tmp / "out.jsonl"), "-q"]
+    if figure == "batch":
+        return [[command, str(files), "--jobs", "1", "--no-cache", *out]]
+    cache = tmp / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    rescan = [command, str(files), "--jobs", "2", "--cache-dir", str(cache), *out]
+    return [rescan, rescan]
+
+
+def available(figure: str, files: Path) -> bool:
+    if figure in INPUTS:
+        return INPUTS[figure].exists()
+    return figure == "startup" or files.is_dir()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--base", type=Path, required=True,
+                        help="another checkout with its own .venv")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--files", type=Path, default=ROOT / "bench" / "pdfs" / "sbc300")
+    parser.add_argument("--figures", default="startup,sbc,kaiser,booklet,batch,cached")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+    sides = {"base": args.base / ".venv" / "bin" / "policyscan",
+             "this": Path(sys.executable).with_name("policyscan")}
+    for name, command in sides.items():
+        if not command.exists():
+            raise SystemExit(f"no policyscan command for {name}: {command}")
+    count = len([p for p in args.files.glob("*.pdf")]) if args.files.is_dir() else 0
+    results: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        (tmp / "startup.txt").write_text(STARTUP_TEXT, encoding="utf-8")
+        print(f"{'figure':10} {'base':>9} {'this':>9} {'ratio':>6}   (median CPU seconds of "
+              f"{args.runs} runs; batch: ms per file)")
+        for figure in args.figures.split(","):
+            if not available(figure, args.files):
+                print(f"{figure:10} skipped (input missing)")
+                continue
+            times: dict[str, list[float]] = {name: [] for name in sides}
+            for run in range(args.runs):
+                order = list(sides.items()) if run % 2 == 0 else list(sides.items())[::-1]
+                for name, command in order:
+                    steps = commands(str(command), figure, args.files, tmp)
+                    for step in steps[:-1]:
+                        cpu_seconds(step)
+                    times[name].append(cpu_seconds(steps[-1]))
+            scale = 1000 / count if figure == "batch" and count else 1.0
+            base, this = (statistics.median(times[n]) * scale for n in ("base", "this"))
+            results[figure] = {"base": base, "this": this, "ratio": this / base}
+            print(f"{figure:10} {base:9.3f} {this:9.3f} {this / base:6.3f}", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

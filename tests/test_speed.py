@@ -1,0 +1,129 @@
+"""The faster paths give exactly what the plain ones give (issue 10: no slower, and no
+answer changed by the speed-up)."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from policyscan.match.words import WordStarts, compile_words
+from policyscan.models import DocumentReport, Finding, PlanInfo, RegimeInfo, ScanError
+from policyscan.report.safe import inert
+
+# Phrase lists of the shapes the data files use: several words, "*" endings, a first word
+# shared by several phrases, initials with full stops, a hyphenated first word.
+LISTS = [
+    ("state health plan", "state plan", "state*", "plan", "your plan", "medi*",
+     "medicare advantage", "medicare", "u.s. office", "fee-for-service", "48 states"),
+    ("exclu*", "exclusion of", "not covered", "coordinat*", "co-ordination"),
+    ("plan",),
+]
+TEXTS = [
+    "Your Plan is a State Health Plan; stateside members use the state plan. Medicare "
+    "Advantage members and MEDICARE members (U.S. Office of Personnel) pay fee-for-service "
+    "in 48 states.",
+    "Exclusions: exclusion of cosmetic care. Not  covered\nunless coordinated; "
+    "co-ordination of benefits. plan_a plan-b xplan planned plan.",
+    # Letters whose case folding goes beyond lower(): the long s, the Kelvin sign, a dotted I.
+    "\u017ftate plan, \u212aelvin MEDİCARE medİcare state\u00e9 plan\u00e9 \u00e9tat plan",
+    # Letters outside ASCII that fold to none: words of their own, next to ours.
+    "plan\u00e9 \u00e9tat plan r\u00e9sum\u00e9 Medicare\u00e9 medicare \ufb01le state\u00e9 plan",
+    "",
+]
+
+
+@pytest.mark.parametrize("phrases", LISTS)
+@pytest.mark.parametrize("text", TEXTS)
+def test_word_starts_finds_what_the_union_finds(phrases: tuple[str, ...], text: str) -> None:
+    union = compile_words(phrases)
+    assert union is not None
+    expected = [(m.start(), m.end()) for m in union.finditer(text)]
+    assert [(m.start(), m.end()) for m in WordStarts(phrases).finditer(text)] == expected
+
+
+def test_word_starts_finds_something() -> None:
+    # Guards the equality test above against both sides finding nothing.
+    found = [m.group(0) for m in WordStarts(LISTS[0]).finditer(TEXTS[0])]
+    assert "Medicare Advantage" in found
+    assert "fee-for-service" in found and "48 states" in found
+
+
+def test_a_list_with_a_phrase_not_starting_with_a_word_uses_the_union() -> None:
+    phrases = ("(a) plan", "plan")
+    text = "see (a) plan and the plan"
+    union = compile_words(phrases)
+    assert union is not None
+    assert [m.span() for m in WordStarts(phrases).finditer(text)] == \
+        [m.span() for m in union.finditer(text)]
+
+
+def _finding(**changes: object) -> Finding:
+    base = Finding(category="appeal_rights", rule="r", page=1, quote="appeal", context="c",
+                   section=None, start=0, end=6, bbox=(1.0, 2.0, 3.0, 4.0), score=0.9,
+                   method="phrase", negated=False, explanation="e",
+                   boxes=((1.0, 2.0, 3.0, 4.0),), trigger_start=0, trigger_end=6)
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def _report(*findings: Finding, plan: PlanInfo | None = None) -> DocumentReport:
+    failed = DocumentReport.failed("a.pdf", ScanError("corrupt", "x"))
+    return dataclasses.replace(failed, status="ok", error=None, findings=findings, plan=plan or PlanInfo(),
+                               regime=RegimeInfo("aca", "ACA", 0.5, None, (), ("aca",)))
+
+
+def test_inert_escapes_text_in_every_field_that_holds_it() -> None:
+    report = _report(_finding(quote="a\x1b[2Jb", context="\u202ex", explanation="\x07"),
+                     plan=PlanInfo(name="Plan\x1b]0;t\x07"))
+    out = inert(report)
+    assert out.findings[0].quote == "a\\x1b[2Jb"
+    assert out.findings[0].context == "\\u202ex"
+    assert out.findings[0].explanation == "\\x07"
+    assert out.plan.name == "Plan\\x1b]0;t\\x07"
+    assert out.findings[0].boxes == report.findings[0].boxes
+
+
+def test_inert_keeps_a_clean_report_as_it_is() -> None:
+    report = _report(_finding(), _finding(quote="prior authorization"))
+    out = inert(report)
+    assert out == report
+    assert out.findings[1] is report.findings[1]  # nothing to escape: not rebuilt
+
+
+def test_a_cached_trigger_offset_is_read_as_a_number() -> None:
+    # inert walks only fields whose type can hold text, so from_dict reads offsets as ints.
+    data = _finding().to_dict()
+    data["trigger"] = {"start": "3", "end": 5}
+    assert Finding.from_dict(data).trigger_start == 3
+    data["trigger"] = {"start": "\x1b[2J", "end": 5}
+    with pytest.raises(ValueError):
+        Finding.from_dict(data)
+
+
+def test_a_rescan_served_from_the_cache_does_not_load_the_pipeline(tmp_path: Path) -> None:
+    doc = tmp_path / "plan.txt"
+    doc.write_text("Cosmetic surgery is not covered. You may appeal within 180 days of the "
+                   "denial.\n", encoding="utf-8")
+    probe = ("import sys\nfrom policyscan.cli import main\n"
+             f"sys.argv = ['policyscan', {str(doc)!r}, '--cache-dir', {str(tmp_path / 'c')!r},"
+             " '--format', 'json', '--ocr', 'off', '-o', " f"{str(tmp_path / 'out.json')!r}]\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "print('policyscan.scanner' in sys.modules, 'spacy' in sys.modules)\n")
+    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           check=True).stdout.split() for _ in range(2)]
+    assert runs[0] == ["True", "True"]  # the first run scans
+    assert runs[1] == ["False", "False"]  # the second is served from the cache
+    assert "appeal_rights" in (tmp_path / "out.json").read_text(encoding="utf-8")
+
+
+def test_normalize_copies_single_spaces_and_collapses_other_whitespace() -> None:
+    from policyscan.extract.normalize import normalize
+
+    norm = normalize("Prior  authori-\nzation is\trequired for a scan.")
+    assert norm.text == "Prior authorization is required for a scan."
+    assert norm._norm == (0, 5, 6, 13, 22, 23)  # segments only where the text changed
+    assert norm.to_raw(norm.text.index("required")) == 26
+    assert normalize("one two three")._norm == (0,)  # single spaces: one copied segment
