@@ -127,3 +127,31 @@ def test_normalize_copies_single_spaces_and_collapses_other_whitespace() -> None
     assert norm._norm == (0, 5, 6, 13, 22, 23)  # segments only where the text changed
     assert norm.to_raw(norm.text.index("required")) == 26
     assert normalize("one two three")._norm == (0,)  # single spaces: one copied segment
+
+
+def test_a_large_word_pattern_found_from_its_first_word_gives_the_spelled_out_hits(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Anchoring a large word-only pattern on its first word (start-up: no phrase per
+    spelling) finds what its spelled-out phrases find; of hits that start together, the
+    longest, which is the one a finding keeps."""
+    from test_sentence_families import FOUND, TRAPS
+
+    import policyscan.match.nlp as nlp
+    from policyscan.rules.loader import load_rules
+
+    rules = load_rules().rules
+    texts = [text for _, text in FOUND + TRAPS]
+    anchored = nlp.SpacyMatchers(rules)
+    assert anchored._anchored_length, "no pattern is anchored: the test checks nothing"
+    monkeypatch.setattr(nlp, "ANCHOR_FROM", 10 ** 9)
+    spelled = nlp.SpacyMatchers(rules)
+    assert not spelled._anchored_length
+
+    def longest(hits: list[nlp.RawHit]) -> set[tuple[str, int, int]]:
+        ends: dict[tuple[str, int], int] = {}
+        for h in hits:
+            ends[(h.rule, h.start)] = max(ends.get((h.rule, h.start), 0), h.end)
+        return {(rule, start, end) for (rule, start), end in ends.items()}
+
+    for a, s in zip(anchored.analyse(texts), spelled.analyse(texts), strict=True):
+        assert longest(a.hits) == longest(s.hits)
