@@ -12,6 +12,7 @@ checked by the Matcher only there: each spelled-out phrase costs start-up time.
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import re
 import sys
@@ -176,7 +177,8 @@ def _chunks(text: str) -> list[tuple[int, str]]:
 
 # A token pattern that only lists words, some optional, is a set of phrases: the phrase
 # matcher finds them at a cost independent of their number, where every token pattern
-# is tried at every token. Patterns with more phrases than this stay token patterns.
+# is tried at every token. Patterns with more phrases than this, that cannot be anchored,
+# stay token patterns.
 MAX_PATTERN_PHRASES = 1000
 # From this many phrases on, a pattern of single-token words is anchored on its first word
 # instead of spelled out (building a phrase costs ~20 µs of start-up; an anchored check
@@ -185,8 +187,9 @@ ANCHOR_FROM = 100
 _WORD_KEYS = frozenset({"NORM", "LOWER", "ORTH", "TEXT"})
 
 
-def finite_phrases(pattern: Sequence[dict[str, Any]]) -> list[str] | None:
-    """The phrases a word-only token pattern stands for, or None when it is more."""
+def _word_options(pattern: Sequence[dict[str, Any]]) -> list[list[str]] | None:
+    """Each token's words ("" for an optional one), or None when the pattern is more than
+    words."""
     options: list[list[str]] = []
     for spec in pattern:
         keys = set(spec) - {"OP"}
@@ -201,10 +204,19 @@ def finite_phrases(pattern: Sequence[dict[str, Any]]) -> list[str] | None:
         else:
             return None
         options.append(words + ([""] if spec.get("OP") == "?" else []))
-    count = 1
-    for words in options:
-        count *= len(words)
-    if count > MAX_PATTERN_PHRASES:
+    return options
+
+
+def spelled_count(pattern: Sequence[dict[str, Any]]) -> int | None:
+    """How many phrases a word-only pattern spells (None when it is more than words)."""
+    options = _word_options(pattern)
+    return None if options is None else math.prod(len(words) for words in options)
+
+
+def finite_phrases(pattern: Sequence[dict[str, Any]]) -> list[str] | None:
+    """The phrases a word-only token pattern stands for, or None when it is more."""
+    options = _word_options(pattern)
+    if options is None or math.prod(len(words) for words in options) > MAX_PATTERN_PHRASES:
         return None
     return [" ".join(w for w in combo if w) for combo in itertools.product(*options)
             if any(combo)]
@@ -284,12 +296,14 @@ class SpacyMatchers:
             variants = [v for p in rule.phrases for v in phrase_variants(p)]
             patterns: list[tuple[int, tuple[dict[str, Any], ...]]] = []
             for i, pattern in enumerate(rule.patterns):
-                expanded = finite_phrases(pattern)
-                if expanded is None:
+                count = spelled_count(pattern)
+                if count is not None and count >= ANCHOR_FROM \
+                        and self._anchor(f"{rule.id}#{i + 1}", pattern):
+                    continue
+                if count is None or count > MAX_PATTERN_PHRASES:
                     patterns.append((i, pattern))
-                elif len(expanded) < ANCHOR_FROM or not self._anchor(f"{rule.id}#{i + 1}",
-                                                                     pattern):
-                    variants.extend(expanded)
+                else:
+                    variants.extend(finite_phrases(pattern) or ())
             if variants:
                 docs = list(self.nlp.tokenizer.pipe(dict.fromkeys(variants)))
                 self.phrases.add(rule.id, docs)
