@@ -61,6 +61,22 @@ def text_pdf(path: Path, pages: list[str]) -> Path:
     return path
 
 
+def styled_pdf(path: Path, lines: list[tuple[str, float, str]], *, title: str | None = None,
+               left: float = LEFT, top: float = TOP, step: float = 16) -> Path:
+    """One page of (font, size, text) lines: headings in bold or larger type, as documents
+    set them."""
+    c = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+    if title:
+        c.setTitle(title)
+    y = top
+    for font, size, text in lines:
+        c.setFont(font, size)
+        c.drawString(left, y, text)
+        y -= step
+    c.save()
+    return path
+
+
 def image_only_pdf(path: Path, pages: int = 1) -> Path:
     """A PDF whose pages hold only a drawn raster image (a scan, as far as text goes)."""
     c = canvas.Canvas(str(path), pagesize=letter, invariant=1)

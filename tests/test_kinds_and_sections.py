@@ -275,10 +275,8 @@ def test_a_bold_line_that_runs_on_into_the_next_is_no_heading(scanner: Scanner,
                                                               tmp_path: Path) -> None:
     """A bold line ending on "the" is the start of a sentence, not a section title: the
     deadline that the next line finishes is found, and no section is named after it."""
-    from reportlab.pdfgen import canvas
+    from pdfs import styled_pdf
 
-    path = tmp_path / "runs_on.pdf"
-    c = canvas.Canvas(str(path))
     lines = [("Helvetica-Bold", 14, "How to Appeal"),
              ("Helvetica", 10, "If we deny a claim, you may ask for an informal review first."),
              ("Helvetica-Bold", 10, "You do not have to ask for it. But, you must appeal our "
@@ -286,12 +284,7 @@ def test_a_bold_line_that_runs_on_into_the_next_is_no_heading(scanner: Scanner,
              ("Helvetica", 10, "Informal Review decision within 200 days of the date on our "
                                "first letter."),
              ("Helvetica", 10, "Write to the Appeals Unit at the address on your card.")]
-    y = 760
-    for font, size, text in lines:
-        c.setFont(font, size)
-        c.drawString(60, y, text)
-        y -= 18
-    c.save()
+    path = styled_pdf(tmp_path / "runs_on.pdf", lines, left=60, top=760, step=18)
     report = scanner.scan(path)
     deadlines = [f for f in report.findings if f.category == "appeal_deadline"]
     assert [f.deadline.value for f in deadlines if f.deadline] == [200]

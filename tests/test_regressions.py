@@ -137,12 +137,8 @@ def test_a_defined_term_set_as_a_heading_is_quoted_with_its_definition(
         rules: RuleSet, tmp_path: Path, engine: str) -> None:
     # A glossary term in bold stands alone on its line, so it became a bare heading and the
     # bare-label filter dropped the medical-necessity definition (pdfplumber engine).
-    from reportlab.lib.pagesizes import letter
-    from reportlab.pdfgen import canvas
+    from pdfs import styled_pdf
 
-    path = tmp_path / "glossary.pdf"
-    c = canvas.Canvas(str(path), pagesize=letter, invariant=1)
-    c.setTitle("Glossary of Health Coverage and Medical Terms")
     lines = [("Helvetica-Bold", 14, "Glossary of Health Coverage and Medical Terms"),
              ("Helvetica-Bold", 10, "Medically Necessary"),
              ("Helvetica", 10, "Care or supplies that a patient needs to prevent, diagnose, "
@@ -151,12 +147,8 @@ def test_a_defined_term_set_as_a_heading_is_quoted_with_its_definition(
              ("Helvetica-Bold", 10, "Network"),
              ("Helvetica", 10, "The facilities and providers your plan has contracted with."),
              ("Helvetica", 10, "Many more definitions of common terms follow in this glossary.")]
-    y = 720
-    for font, size, text in lines:
-        c.setFont(font, size)
-        c.drawString(72, y, text)
-        y -= 16
-    c.save()
+    path = styled_pdf(tmp_path / "glossary.pdf", lines,
+                      title="Glossary of Health Coverage and Medical Terms")
     report = Scanner(rules, ScanOptions(engine=engine)).scan(path)
     assert report.kind == "glossary"
     (finding,) = [f for f in report.findings if f.category == "medical_necessity"]
