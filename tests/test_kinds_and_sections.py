@@ -289,3 +289,14 @@ def test_a_bold_line_that_runs_on_into_the_next_is_no_heading(scanner: Scanner,
     deadlines = [f for f in report.findings if f.category == "appeal_deadline"]
     assert [f.deadline.value for f in deadlines if f.deadline] == [200]
     assert all(not f.section.endswith("or the") for f in report.findings)
+
+
+def test_a_heading_ending_on_a_capital_a_is_still_a_heading(scanner: Scanner,
+                                                            tmp_path: Path) -> None:
+    from pdfs import styled_pdf
+
+    lines = [("Helvetica-Bold", 14, "Appendix A"),
+             ("Helvetica", 10, "Cosmetic surgery is not covered under this plan.")]
+    report = scanner.scan(styled_pdf(tmp_path / "appendix.pdf", lines))
+    (finding,) = [f for f in report.findings if f.category == "cosmetic_exclusion"]
+    assert finding.section == "Appendix A"

@@ -131,9 +131,10 @@ MAX_HEADING_CHARS = 100
 SIZE_STEP = 1.0  # points above the body size that make a line a heading by size
 _LETTERS = re.compile(r"[A-Za-z]")
 # A line ending on an article, a conjunction or a possessive runs on into the next line:
-# prose, whatever its font ("… send us your request for a review of the").
-_DANGLING = re.compile(r"\b(the|a|an|of|or|and|to|with|by|your|our|their|its|that|which|is|are)"
-                       r"\s*$", re.I)
+# prose, whatever its font ("… send us your request for a review of the"). A capital "A"
+# ends headings ("Medicare Part A", "Appendix A"): only a small one runs on.
+_DANGLING = re.compile(r"\b((?i:the|an|of|or|and|to|with|by|your|our|their|its|that|which|is|"
+                       r"are)|a)\s*$")
 _DIGITS = re.compile(r"\d+")
 
 
