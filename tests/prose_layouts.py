@@ -17,8 +17,10 @@ All wording is ours; only the template's fixed labels are reused.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.utils import simpleSplit
@@ -137,6 +139,28 @@ def _lists(c: canvas.Canvas, y: float) -> None:
                              "ends.")
 
 
+T = TypeVar("T")
+
+
+def _draw_pages(c: canvas.Canvas, width: float, height: float, items: Sequence[T],
+                per_page: int, draw: Callable[[list[T], float], float]) -> None:
+    """Page after page of ``per_page`` items under the SBC header; the lists section
+    follows the last item; ``draw`` sets a page's items below ``top`` and says where
+    they end."""
+    page = 1
+    while True:
+        top = _header(c, width, height, page)
+        chunk, items = list(items[:per_page]), items[per_page:]
+        bottom = draw(chunk, top)
+        if not items:
+            _lists(c, bottom - 24)
+        c.showPage()
+        if not items:
+            break
+        page += 1
+    c.save()
+
+
 def three_column(path: Path, pages: dict[str, int], lines_per_column: int = 13) -> Path:
     """Three columns of ``lines_per_column`` lines a page, filled column by column;
     ``pages`` gets the page each service's paragraph starts on."""
@@ -151,23 +175,17 @@ def three_column(path: Path, pages: dict[str, int], lines_per_column: int = 13) 
             pages[s.name] = len(lines) // (3 * lines_per_column) + 1
             text = f"{s.name}: network {s.network}; out of network {s.out}."
             lines += simpleSplit(f"{text} {s.limits}".strip(), FONT, SIZE, colw - 10)
-    page = 1
-    while True:
-        top = _header(c, width, height, page)
-        chunk, lines = lines[:3 * lines_per_column], lines[3 * lines_per_column:]
+
+    def draw(chunk: list[str], top: float) -> float:
         columns = [chunk[k * lines_per_column:(k + 1) * lines_per_column] for k in range(3)]
         c.setFont(FONT, SIZE)
         for r in range(lines_per_column):
             for k, col in enumerate(columns):
                 if r < len(col):
                     c.drawString(36 + k * (colw + gap), top - SIZE - r * LEADING, col[r])
-        if not lines:
-            _lists(c, top - lines_per_column * LEADING - 24)
-            c.showPage()
-            break
-        c.showPage()
-        page += 1
-    c.save()
+        return top - lines_per_column * LEADING
+
+    _draw_pages(c, width, height, lines, 3 * lines_per_column, draw)
     return path
 
 
@@ -184,18 +202,12 @@ def line_list(path: Path, pages: dict[str, int], lines_per_page: int = 40) -> Pa
             text = f"{s.name}: {s.network} in network; {s.out} out of network. {s.limits}"
             for k, ln in enumerate(simpleSplit(text.strip(), FONT, SIZE, width - 100)):
                 items.append((f"\u2022 {ln}" if k == 0 else ln, FONT, 40 if k == 0 else 48))
-    page = 1
-    while True:
-        top = _header(c, width, height, page)
-        chunk, items = items[:lines_per_page], items[lines_per_page:]
+
+    def draw(chunk: list[tuple[str, str, float]], top: float) -> float:
         for r, (text, font, x) in enumerate(chunk):
             c.setFont(font, SIZE + (0.5 if font == BOLD else 0))
             c.drawString(x, top - SIZE - r * LEADING * 1.1, text)
-        if not items:
-            _lists(c, top - len(chunk) * LEADING * 1.1 - 24)
-            c.showPage()
-            break
-        c.showPage()
-        page += 1
-    c.save()
+        return top - len(chunk) * LEADING * 1.1
+
+    _draw_pages(c, width, height, items, lines_per_page, draw)
     return path

@@ -179,3 +179,17 @@ def test_unverified_entries_are_kept_but_never_reported(tmp_path: Path) -> None:
 
 def test_the_table_is_package_data() -> None:
     assert data_path("codes.yaml").is_file()
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ({"other": []}, "must be a mapping with a list 'services'"),
+    ({"services": ["cosmetic"]}, "services[1]"),
+])
+def test_a_data_file_list_names_what_is_wrong(raw: object, message: str) -> None:
+    from pathlib import Path
+
+    from policyscan.datafile import entries
+
+    with pytest.raises(DataFileError) as err:
+        entries(Path("services.yaml"), raw, "services")
+    assert message in str(err.value) and "services.yaml" in str(err.value)

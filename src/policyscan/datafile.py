@@ -15,7 +15,7 @@ import yaml
 
 from .errors import DataFileError, FileFieldError, brief
 
-__all__ = ["DataFileError", "Fields", "data_path", "load_yaml"]
+__all__ = ["DataFileError", "Fields", "data_path", "entries", "load_yaml"]
 
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -39,6 +39,19 @@ def load_yaml(path: Path, error: type[FileFieldError] = DataFileError) -> Any:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise error(str(path), f"is not valid YAML{where}: {problem}") from exc
+
+
+def entries(path: Path, raw: Any, key: str) -> list[Fields]:
+    """The entries of the list ``key`` of a data file's top mapping, each as ``Fields``
+    named ``key[n]`` for its errors."""
+    if not isinstance(raw, dict) or not isinstance(raw.get(key), list):
+        raise DataFileError(str(path), f"must be a mapping with a list '{key}'")
+    out: list[Fields] = []
+    for n, entry in enumerate(raw[key], start=1):
+        if not isinstance(entry, dict):
+            raise DataFileError(str(path), "must be a mapping", entry=f"{key}[{n}]")
+        out.append(Fields(str(path), entry, f"{key}[{n}]"))
+    return out
 
 
 class Fields:

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from .datafile import Fields, data_path, load_yaml
-from .errors import DataFileError
+from .datafile import Fields, data_path, entries, load_yaml
 from .extract import PageText
 from .models import PlanInfo
 
@@ -115,14 +114,10 @@ class _Issuers:
 def _issuers() -> _Issuers:
     path = data_path("issuers.yaml")
     raw = load_yaml(path)
-    if not isinstance(raw, dict) or not isinstance(raw.get("issuers"), list):
-        raise DataFileError(str(path), "must be a mapping with a list 'issuers'")
+    issuers = entries(path, raw, "issuers")
     top = Fields(str(path), raw, "the file")
     by_domain: dict[str, str] = {}
-    for n, entry in enumerate(raw["issuers"], start=1):
-        if not isinstance(entry, dict):
-            raise DataFileError(str(path), "must be a mapping", entry=f"issuers[{n}]")
-        fields = Fields(str(path), entry, f"issuers[{n}]")
+    for fields in issuers:
         fields.only(frozenset({"name", "domains"}))
         name = fields.text("name")
         for domain in fields.strings("domains", required=True):

@@ -13,8 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .datafile import Fields, data_path, load_yaml
-from .errors import DataFileError
+from .datafile import data_path, entries, load_yaml
 
 _PAREN = re.compile(r"\([^)]*\)?")
 # Where the service's name ends and its qualification begins.
@@ -59,15 +58,9 @@ class _Names:
 @lru_cache(maxsize=1)
 def _names() -> _Names:
     path = data_path("services.yaml")
-    raw = load_yaml(path)
-    if not isinstance(raw, dict) or not isinstance(raw.get("services"), list):
-        raise DataFileError(str(path), "must be a mapping with a list 'services'")
     out: list[tuple[tuple[str, ...], str, str]] = []
     keys: set[str] = set()
-    for n, entry in enumerate(raw["services"], start=1):
-        if not isinstance(entry, dict):
-            raise DataFileError(str(path), "must be a mapping", entry=f"services[{n}]")
-        fields = Fields(str(path), entry, f"services[{n}]")
+    for fields in entries(path, load_yaml(path), "services"):
         fields.only(frozenset({"key", "label", "names"}))
         key, label = fields.text("key"), fields.text("label")
         if key in keys:
