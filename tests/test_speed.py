@@ -140,9 +140,18 @@ def test_a_large_word_pattern_found_from_its_first_word_gives_the_spelled_out_hi
     from policyscan.rules.loader import load_rules
 
     rules = load_rules().rules
-    texts = [text for _, text in FOUND + TRAPS]
+    texts = [text for _, text in FOUND + TRAPS] + [
+        # words the tokenizer splits, in anchored patterns
+        "Call us before any non-emergency hospital admission.",
+        "Phone the plan prior to a non-urgent procedure.",
+        "You may ask for a re-review of the decision; a re-evaluation is also possible.",
+        "Surgery to improve one's appearance is not covered.",
+    ]
     anchored = nlp.SpacyMatchers(rules)
     assert anchored._anchored_length, "no pattern is anchored: the test checks nothing"
+    # patterns with words the tokenizer splits are anchored too (in variants)
+    assert {"prior-auth.contact-before-admission#1",
+            "cosmetic.appearance-purpose#1"} <= set(anchored._anchored_length)
     monkeypatch.setattr(nlp, "ANCHOR_FROM", 10 ** 9)
     spelled = nlp.SpacyMatchers(rules)
     assert not spelled._anchored_length

@@ -184,6 +184,9 @@ MAX_PATTERN_PHRASES = 1000
 # instead of spelled out (building a phrase costs ~20 µs of start-up; an anchored check
 # costs a little per occurrence of the first word).
 ANCHOR_FROM = 100
+# Words the tokenizer splits make variants of an anchored pattern; past this many, the
+# pattern is spelled out instead.
+MAX_ANCHOR_VARIANTS = 16
 _WORD_KEYS = frozenset({"NORM", "LOWER", "ORTH", "TEXT"})
 
 
@@ -310,25 +313,54 @@ class SpacyMatchers:
             _add_token_patterns(self.tokens, rule, patterns)
 
     def _anchor(self, key: str, pattern: Sequence[dict[str, Any]]) -> bool:
-        """Match ``pattern`` from its first word, if every word is one token and the first
-        is not optional; False leaves it to be spelled out."""
+        """Match ``pattern`` from its first word instead of spelling it out; False (a first
+        word that is optional, too many variants) leaves it to be spelled out. A word the
+        tokenizer splits ("re-review", "one's") is its own run of tokens, in a variant of
+        the pattern."""
         if pattern[0].get("OP") is not None:
             return False
-        specs: list[dict[str, Any]] = []
+        positions: list[list[list[dict[str, Any]]]] = []  # each word's token runs
         for spec in pattern:
             value = spec[next(iter(set(spec) - {"OP"}))]
             words = [value] if isinstance(value, str) else list(value["IN"])
-            docs = list(self.nlp.tokenizer.pipe(words))
-            if any(len(d) != 1 for d in docs):
-                return False  # "re-review", "one's": spelled out, as the tokenizer splits them
-            if not specs:
-                first = docs
-            specs.append({"NORM": {"IN": sorted({d[0].norm_ for d in docs})},
-                          **({"OP": spec["OP"]} if "OP" in spec else {})})
-        self.anchors.add(key, first)
-        self.anchored.add(key, [specs], greedy="LONGEST")
-        self._anchored_length[key] = len(specs)
+            if not all(w.strip() for w in words):
+                return False
+            singles, splits = self._norms(words)
+            optional = {"OP": spec["OP"]} if "OP" in spec else {}
+            runs: list[list[dict[str, Any]]] = []
+            if singles:
+                runs.append([{"NORM": {"IN": singles}, **optional}])
+            elif optional:
+                runs.append([])  # an optional word that is always split may be absent
+            runs.extend([{"NORM": norm} for norm in split] for split in splits)
+            positions.append(runs)
+        variants = [[token for run in combo for token in run]
+                    for combo in itertools.product(*positions)]
+        if len(variants) > MAX_ANCHOR_VARIANTS:
+            return False
+        first = pattern[0][next(iter(set(pattern[0]) - {"OP"}))]
+        self.anchors.add(key, list(self.nlp.tokenizer.pipe(
+            [first] if isinstance(first, str) else first["IN"])))
+        self.anchored.add(key, variants, greedy="LONGEST")
+        self._anchored_length[key] = max(len(v) for v in variants)
         return True
+
+    def _norms(self, words: list[str]) -> tuple[list[str], list[list[str]]]:
+        """The norms of the words that are one token, and those of each that is several."""
+        # One document for all of them (a Doc per word costs more than reading it): no
+        # token spans a space, so as many tokens as words means one token each.
+        doc = self.nlp.tokenizer(" ".join(words))
+        if len(doc) == len(words):
+            return sorted({t.norm_ for t in doc}), []
+        singles: set[str] = set()
+        splits: list[list[str]] = []
+        for word in words:
+            tokens = [t.norm_ for t in self.nlp.tokenizer(word)]
+            if len(tokens) == 1:
+                singles.add(tokens[0])
+            else:
+                splits.append(tokens)
+        return sorted(singles), splits
 
     def analyse(self, texts: Iterable[str]) -> list[TextAnalysis]:
         texts = list(texts)
