@@ -148,13 +148,13 @@ def test_a_large_word_pattern_found_from_its_first_word_gives_the_spelled_out_hi
         "Surgery to improve one's appearance is not covered.",
     ]
     anchored = nlp.SpacyMatchers(rules)
-    assert anchored._anchored_length, "no pattern is anchored: the test checks nothing"
+    assert anchored.anchored, "no pattern is anchored: the test checks nothing"
     # patterns with words the tokenizer splits are anchored too (in variants)
     assert {"prior-auth.contact-before-admission#1",
-            "cosmetic.appearance-purpose#1"} <= set(anchored._anchored_length)
+            "cosmetic.appearance-purpose#1"} <= set(anchored.anchored)
     monkeypatch.setattr(nlp, "ANCHOR_FROM", 10 ** 9)
     spelled = nlp.SpacyMatchers(rules)
-    assert not spelled._anchored_length
+    assert not spelled.anchored
 
     def longest(hits: list[nlp.RawHit]) -> set[tuple[str, int, int]]:
         ends: dict[tuple[str, int], int] = {}
@@ -164,3 +164,27 @@ def test_a_large_word_pattern_found_from_its_first_word_gives_the_spelled_out_hi
 
     for a, s in zip(anchored.analyse(texts), spelled.analyse(texts), strict=True):
         assert longest(a.hits) == longest(s.hits)
+
+
+def test_sentences_read_from_token_arrays_are_the_sentencizers() -> None:
+    """``sentence_spans`` replaces spaCy's sentencizer (which builds a Token per token):
+    the same sentences on list items, stacked punctuation, bullets and empty text."""
+    from test_sentence_families import FOUND, TRAPS
+
+    import policyscan.match.nlp as nlp
+
+    matchers = nlp.SpacyMatchers([])
+    reference = nlp._blank()
+    reference.add_pipe("sentencizer", config={"punct_chars": nlp._PUNCT_CHARS})
+    samples = Path(__file__).resolve().parents[1] / "sample_policies"
+    texts = [text for _, text in FOUND + TRAPS] + [
+        p.read_text(encoding="utf-8") for p in sorted(samples.glob("*.txt"))] + [
+        "", "   ", "Why?! Because... (see 4.2.) \u2022 Item one \u2022 Item two",
+        "No stop at the end", ". . . leading stops", "Ends with a stop.", "A.\n\nB!",
+        "Call 1-800-555-0100. Ext. 12? Yes.\u25cf Next \uf0b7 last",
+    ]
+    assert len(texts) > 400
+    for text in texts:
+        doc = reference(text)
+        assert nlp.sentence_spans(matchers.nlp.tokenizer(text), matchers._stops) == [
+            (s.start_char, s.end_char) for s in doc.sents], text
