@@ -115,6 +115,22 @@ MEMBER_DEADLINES: list[tuple[str, dict[str, Any]]] = [
     # no "within": "you have N days to …"
     ("You have 180 days to file an appeal.",
      {"value": 180, "unit": "days", "action": "internal_appeal"}),
+    # a table row or label that names the limit: no actor, the limit is the member's
+    ("Grievance filing limit | 120 days from the date of the denial letter",
+     {"value": 120, "unit": "days", "action": "grievance"}),
+    ("Appeals deadline 60 days from the date on the denial notice",
+     {"value": 60, "unit": "days", "action": "internal_appeal"}),
+    # counted from the plan's notice, under a filing word: the member's
+    ("Independent review request | within 4 months of our final adverse decision",
+     {"value": 4, "unit": "months", "action": "external_review"}),
+    # a filing verb told at the start of a cell or list item
+    ("Complaints | submit within 45 days of the problem | we reply in 30 days",
+     {"value": 45, "unit": "days", "action": "grievance"}),
+    ("To appeal:\n\u2022 Write to us within 90 days of the date on your EOB",
+     {"value": 90, "unit": "days", "action": "internal_appeal"}),
+    # "enrollee" is the member, not an enrollment limit
+    ("The enrollee has 60 days from the date of the notice to ask for a reconsideration.",
+     {"value": 60, "unit": "days", "action": "internal_appeal"}),
     # the member's limit first, the plan's decision time after it in the next sentence
     ("You have the right to appeal within 180 days. We will decide within 30 days.",
      {"value": 180, "unit": "days", "action": "internal_appeal"}),
@@ -170,6 +186,11 @@ NOT_MEMBER_DEADLINES = [
     "You may appeal a denial. Covers one pair of glasses every 12 months.",
     "Call our appeals line, open 24 hours a day and 7 days a week.",
     "You may appeal. Coverage includes 9 months of in-network pre-natal care.",
+    # an enrollment window is no appeal limit, whoever enrolls
+    "You may appeal a denial. You must enroll within 30 days of the qualifying event.",
+    # a label row of the plan's own time, and a notice counted back from an event
+    "Appeal decision time | 30 days from receipt of your appeal",
+    "Denials | we send notice within 15 days of the claim",
 ]
 
 

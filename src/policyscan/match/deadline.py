@@ -134,25 +134,11 @@ _NOT_APPEAL = re.compile(
     r"\b(up to|limited to|maximum of|limit of)\s+\S+\s+(\(\d+\)\s+)?(visits|days)\s+"
     r"(per|each|every|a\s+(year|month)|in\s+a)\b|"
     r"days? a week|hours? a day|of (in-network )?pre-?natal care|respite|"
-    r"enroll|special enrollment|coverage (will )?(end|terminate)|premium",
+    r"\benrol(l|ls|led|ling|ment|ments)\b|coverage (will )?(end|terminate)|premium",
     re.I,
 )
 _SUPPORTING_INFO = re.compile(r"\b(additional|supporting|further|more)\s+(information|"
                               r"documentation|documents|evidence|records)\b", re.I)
-_MEMBER = re.compile(
-    r"\byou\b|\byour\b|\bmembers?\b|\benrollees?\b|\bclaimants?\b|\bpatients?\b|"
-    r"\bcovered persons?\b|\bapplicants?\b|\brecipients?\b|\bbeneficiar(y|ies)\b|"
-    r"\bsubscribers?\b|\binsured( persons?)?\b|\bpolicy ?holders?\b|\bcustomers?\b|"
-    r"(must|should|shall|may|can) be (filed|submitted|made|received|requested|sent|raised|lodged|"
-    r"referred)|request must|appeal must|"
-    # a late request refused, a limit named: "appeals received more than 180 days after …",
-    # "the deadline to request a review is 60 days"
-    r"(received|filed|submitted|made|sent)\s+(more|later)\s+than|"
-    r"(deadline|time\s+limit)\s+(to|for)\s+(request|file|filing|submit|appeal|ask)|"
-    r"may (file|request|ask|appeal)",
-    re.I,
-)
-
 _ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("external_review", re.compile(r"external|independent (medical )?review|\biro\b|\bimr\b|"
                                    r"independent review (organization|entity)|"
@@ -254,6 +240,30 @@ _TOLD_TO_ACT = re.compile(r"^\W*(please\b|do so\b|write\b|send\b|file\b|submit\b
                           r"contact\b)|\bdo (so|this|that|it)\b", re.I)
 
 
+def _member_files(ctx: HitContext, words: WordLists, sentence: str, before: str,
+                  after: str) -> bool:
+    """Is the limit the member's, to ask for something? The member is named ("you", "the
+    enrollee"), the request or its limit is ("appeals must be filed", "appeal filing
+    limit"), the member is told to act ("Grievance | file within 90 days"), or the limit
+    counts from the plan's notice ("within 4 months of the final denial")."""
+    if words.search("deadline_member", sentence) or words.search("deadline_request", sentence):
+        return True
+    if _FILING_ARRIVES.search(before) or words.shaped("deadline_imperative", _TOLD_NOW).search(
+            before):
+        return True
+    if _TOLD_TO_ACT.search(sentence) and words.search("deadline_member", ctx.lead()):
+        return True
+    return bool(words.search("anchor_notice", _anchor(after))
+                and (words.search("deadline_act", sentence)
+                     or words.search("deadline_act", ctx.lead())))
+
+
+# A filing verb told to the member at the start of a clause, cell or list item, just
+# before the limit: "| file within 90 days", "• Call or write to us within 60 days".
+_TOLD_NOW = (r"(?:^|[|:;•●▪-]|\bthen\b)\s*(?:please\s+)?(?:{words})\b"
+             r"[^.;|:•]{{0,50}}$")
+
+
 def read_deadline(ctx: HitContext) -> DeadlineReading:
     """Interpret the duration at ``ctx`` as a member's deadline, or say why it is not one."""
     sentence = ctx.window("sentence")
@@ -281,10 +291,9 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
             r"\byou (must|have|may|should|can)\b", before[-60:], re.I) \
             and not _FILING_ARRIVES.search(before):
         return DeadlineReading(None, "the plan's or a reviewer's own decision time")
-    if not (_MEMBER.search(sentence) or _FILING_ARRIVES.search(before)
-            or (_TOLD_TO_ACT.search(sentence) and _MEMBER.search(ctx.lead()))):
-        return DeadlineReading(None, "no member filing the request")
     words = ctx.words
+    if not _member_files(ctx, words, sentence, before, after):
+        return DeadlineReading(None, "no member filing the request")
     shape = words.search("deadline_not_member", sentence)
     if shape:
         return DeadlineReading(None, f"'{shape.group(0)}': not a limit to ask for a review")

@@ -79,6 +79,22 @@ def research_description(ctx: HitContext) -> str | None:
     return None
 
 
+_LEAD_IN = r"\b(?:{words})\s*:"
+
+
+def definition_only(ctx: HitContext) -> str | None:
+    """A definition of a term ("Cosmetic surgery means …", an entry of a glossary or a
+    definitions section) excludes nothing, unless its own sentence says it does."""
+    defines = (ctx.kind == "glossary" or ctx.section.role == "definitions"
+               or ctx.words.search("filter_defining", ctx.before())
+               # under a lead-in such as "Words to know:"
+               or ctx.words.shaped("heading_definitions", _LEAD_IN).search(
+                   ctx.lead() + ctx.before()))
+    if not defines or ctx.words.search("filter_excluding", ctx.window("sentence")):
+        return None
+    return "defines a term; its sentence excludes nothing"
+
+
 # Shapes, not words: what stands directly before the hit ("non-", "not considered for").
 _TURNED_AROUND = re.compile(r"\b(?:non-?|not|never)\s*(?:(?:considered|deemed|regarded)\s+)?"
                             r"(?:(?:for|to\s+be|as)\s+)?$", re.I)
@@ -112,6 +128,7 @@ FILTERS: dict[str, Filter] = {
     "civil_rights_notice@1": civil_rights_notice,
     "covered_clinical_trial@1": covered_clinical_trial,
     "research_description@1": research_description,
+    "definition_only@1": definition_only,
 }
 
 

@@ -176,12 +176,22 @@ class WordLists:
     def __init__(self, vocabulary: Mapping[str, tuple[str, ...]]) -> None:
         self._vocabulary = vocabulary
         self._compiled: dict[str, re.Pattern[str] | None] = {}
+        self._shaped: dict[str, re.Pattern[str]] = {}
 
     def _pattern(self, name: str) -> re.Pattern[str] | None:
         # Kept by name: hashing a long word list on every call costs more than the search.
         if name not in self._compiled:
             self._compiled[name] = compile_words(tuple(self._vocabulary.get(name, ())))
         return self._compiled[name]
+
+    def shaped(self, name: str, shape: str) -> re.Pattern[str]:
+        """``shape`` (a regex with ``{words}`` where the list's alternatives go, braces
+        doubled) with the words of list ``name``, case-insensitive; compiled once."""
+        key = f"{name}\0{shape}"
+        if key not in self._shaped:
+            words = _alternatives(tuple(self._vocabulary.get(name, ()))) or ["(?!)"]
+            self._shaped[key] = re.compile(shape.format(words="|".join(words)), re.I)
+        return self._shaped[key]
 
     def search(self, name: str, text: str) -> re.Match[str] | None:
         pattern = self._pattern(name)
