@@ -126,10 +126,10 @@ MEMBER_DEADLINES: list[tuple[str, dict[str, Any]]] = [
     # a filing verb told at the start of a cell or list item
     ("Complaints | submit within 45 days of the problem | we reply in 30 days",
      {"value": 45, "unit": "days", "action": "grievance"}),
-    ("To appeal:\n\u2022 Write to us within 90 days of the date on your EOB",
-     {"value": 90, "unit": "days", "action": "internal_appeal"}),
+    ("To appeal:\n\u2022 Write to us within 75 days from the date shown on your EOB",
+     {"value": 75, "unit": "days", "action": "internal_appeal"}),
     # "enrollee" is the member, not an enrollment limit
-    ("The enrollee has 60 days from the date of the notice to ask for a reconsideration.",
+    ("The enrollee has 60 days from the notice date to ask for a reconsideration.",
      {"value": 60, "unit": "days", "action": "internal_appeal"}),
     # the member's limit first, the plan's decision time after it in the next sentence
     ("You have the right to appeal within 180 days. We will decide within 30 days.",

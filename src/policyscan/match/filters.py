@@ -61,6 +61,10 @@ def covered_clinical_trial(ctx: HitContext) -> str | None:
     m = ctx.words.search("filter_covered_trial", window)
     if not m or ctx.words.search("filter_excluding", ctx.before(200)):
         return None
+    # The hit's own clause or cell excludes it: "Routine costs covered | Investigational
+    # item itself not covered".
+    if ctx.words.search("filter_excluding", re.split(r"[|;]", ctx.after(120), maxsplit=1)[0]):
+        return None
     between = window[:m.start()]
     if (re.search(r"\bexcept\b", between, re.I)
             and not ctx.words.search("filter_excluding", window[m.start():])):
@@ -110,11 +114,17 @@ def non_prefixed(ctx: HitContext) -> str | None:
     return None
 
 
+_LISTS_THAT_STATE = frozenset({"exclusions", "sbc_not_covered"})
+
+
 def bare_label(ctx: HitContext) -> str | None:
     """A heading or table label that is only the trigger words states nothing — except a
-    defined term, whose definition follows it (the quote then takes that in)."""
+    defined term, whose definition follows it (the quote then takes that in), and an item
+    of an exclusion list."""
     if ctx.kind == "glossary" or ctx.section.role == "definitions":
         return None
+    if ctx.section.role in _LISTS_THAT_STATE:
+        return None  # an item of an exclusion list states what it names is excluded
     s, e = ctx.sentence
     words = ctx.text[s:e].strip(" .:;\u2022\u25cf*-").split()
     if len(words) <= len(ctx.hit.split()) + 1:
