@@ -129,11 +129,13 @@ def test_normalize_copies_single_spaces_and_collapses_other_whitespace() -> None
     assert normalize("one two three")._norm == (0,)  # single spaces: one copied segment
 
 
-def test_a_large_word_pattern_found_from_its_first_word_gives_the_spelled_out_hits(
+def test_an_anchored_pattern_finds_what_the_matcher_or_its_phrases_find(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Anchoring a large word-only pattern on its first word (start-up: no phrase per
-    spelling) finds what its spelled-out phrases find; of hits that start together, the
-    longest, which is the one a finding keeps."""
+    """Checking a pattern on the token arrays where its anchor word stands (start-up: no
+    phrase per spelling; scanning: no Matcher pass over every page) finds what its
+    spelled-out phrases or spaCy's Matcher find; of hits that start together, the
+    longest, which is the one a finding keeps. Anchors after the first token (a number
+    before "days") are read backwards."""
     from test_sentence_families import FOUND, TRAPS
 
     import policyscan.match.nlp as nlp
@@ -146,13 +148,19 @@ def test_a_large_word_pattern_found_from_its_first_word_gives_the_spelled_out_hi
         "Phone the plan prior to a non-urgent procedure.",
         "You may ask for a re-review of the decision; a re-evaluation is also possible.",
         "Surgery to improve one's appearance is not covered.",
-    ]
+        # numbers before a unit: digits, words, a restatement in parentheses
+        "Appeal within one hundred eighty (180) calendar days, or 6 months, or 2 weeks.",
+        "(30) days; 4 months; ninety days. 12 business days. 3 working day",
+    ] + [p.read_text(encoding="utf-8") for p in sorted(
+        (Path(__file__).resolve().parents[1] / "sample_policies").glob("*.txt"))]
     anchored = nlp.SpacyMatchers(rules)
     assert anchored.anchored, "no pattern is anchored: the test checks nothing"
     # patterns with words the tokenizer splits are anchored too (in variants)
     assert {"prior-auth.contact-before-admission#1",
             "cosmetic.appearance-purpose#1"} <= set(anchored.anchored)
-    monkeypatch.setattr(nlp, "ANCHOR_FROM", 10 ** 9)
+    # a pattern of a number and a unit is anchored on its unit
+    assert "deadline.member-filing-limit#1" in anchored.anchored
+    monkeypatch.setattr(nlp, "ANCHORING", False)
     spelled = nlp.SpacyMatchers(rules)
     assert not spelled.anchored
 

@@ -19,6 +19,7 @@ import re
 import sys
 import types
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import RuleFileError
@@ -65,7 +66,7 @@ def _import_spacy_without_cli() -> Any:
 
 spacy = _import_spacy_without_cli()
 
-from spacy.attrs import IDX, IS_PUNCT, LENGTH, NORM, ORTH  # noqa: E402
+from spacy.attrs import IDX, IS_ALPHA, IS_DIGIT, IS_PUNCT, LENGTH, LIKE_NUM, NORM, ORTH  # noqa: E402
 from spacy.matcher import Matcher, PhraseMatcher  # noqa: E402
 from spacy.vocab import Vocab  # noqa: E402
 
@@ -160,27 +161,40 @@ def _blank() -> Any:
 
 
 
-# An anchored pattern's variant: for each token, the norms (as string hashes) it may have
-# and whether it may be absent.
-_Steps = tuple[tuple[frozenset[int], bool], ...]
+# An anchored pattern's variant: for each token, the column of the document's token
+# arrays it reads (0: NORM, or a flag such as LIKE_NUM), the values it accepts (string
+# hashes, or 1/0 for a flag) and whether it may be absent.
+_Step = tuple[int, frozenset[int], bool]
+_Steps = tuple[_Step, ...]
 
 
-def _longest(steps: _Steps, norms: list[int], start: int) -> int:
-    """The end of the longest match of ``steps`` from token ``start`` (-1 if none): the
-    Matcher's own answer, without a Matcher call (~25 µs) at each anchor word."""
-    best = -1
+@dataclass(frozen=True)
+class _Anchored:
+    """A pattern checked where its anchor word stands: the steps before the anchor (read
+    backwards from it) and after it."""
+
+    before: _Steps  # nearest first
+    after: _Steps
+
+
+def _longest(steps: _Steps, columns: list[list[int]], start: int, step: int) -> int | None:
+    """How far ``steps`` reach from token ``start`` going ``step`` (+1 or -1): the end
+    (or, backwards, one before the start) of their longest match, None if none."""
+    best: int | None = None
     # Depth-first over (step, token) states; "?" steps branch on being skipped.
     stack = [(0, start)]
+    limit = len(columns[0])
     while stack:
         k, i = stack.pop()
         if k == len(steps):
-            best = max(best, i)
+            if best is None or (i - best) * step > 0:
+                best = i
             continue
-        allowed, optional = steps[k]
+        column, allowed, optional = steps[k]
         if optional:
             stack.append((k + 1, i))
-        if i < len(norms) and norms[i] in allowed:
-            stack.append((k + 1, i + 1))
+        if 0 <= i < limit and columns[column][i] in allowed:
+            stack.append((k + 1, i + step))
     return best
 
 
@@ -233,6 +247,11 @@ ANCHOR_FROM = 100
 # Words the tokenizer splits make variants of an anchored pattern; past this many, the
 # pattern is spelled out instead.
 MAX_ANCHOR_VARIANTS = 16
+# Off, every pattern that is more than phrases goes to spaCy's Matcher (the tests compare).
+ANCHORING = True
+# Token flags an anchored pattern may test besides words: read from the token arrays.
+_FLAGS = {"LIKE_NUM": LIKE_NUM, "IS_DIGIT": IS_DIGIT, "IS_PUNCT": IS_PUNCT,
+          "IS_ALPHA": IS_ALPHA}
 _WORD_KEYS = frozenset({"NORM", "LOWER", "ORTH", "TEXT"})
 
 
@@ -338,7 +357,9 @@ class SpacyMatchers:
         self.tokens = Matcher(self.nlp.vocab, validate=True)
         # Large word-only patterns: their first words, and the pattern in normalised tokens.
         self.anchors = PhraseMatcher(self.nlp.vocab, attr="NORM")
-        self.anchored: dict[str, list[_Steps]] = {}  # key -> the pattern's variants
+        self.anchored: dict[str, list[_Anchored]] = {}  # key -> the pattern's variants
+        self._flagged: set[str] = set()  # anchored keys that test more than words
+        self._attrs: list[int] = [NORM]  # the token arrays anchored patterns read
         for rule in rules:
             # Spellings of the rule's phrases, and every phrase its word-only patterns allow
             # (already spelled out word by word).
@@ -346,10 +367,11 @@ class SpacyMatchers:
             patterns: list[tuple[int, tuple[dict[str, Any], ...]]] = []
             for i, pattern in enumerate(rule.patterns):
                 count = spelled_count(pattern)
-                if count is not None and count >= ANCHOR_FROM \
-                        and self._anchor(f"{rule.id}#{i + 1}", pattern):
+                if count is not None and count < ANCHOR_FROM:
+                    variants.extend(finite_phrases(pattern) or ())
+                elif ANCHORING and self._anchor(f"{rule.id}#{i + 1}", pattern):
                     continue
-                if count is None or count > MAX_PATTERN_PHRASES:
+                elif count is None or count > MAX_PATTERN_PHRASES:
                     patterns.append((i, pattern))
                 else:
                     variants.extend(finite_phrases(pattern) or ())
@@ -359,36 +381,69 @@ class SpacyMatchers:
             _add_token_patterns(self.tokens, rule, patterns)
 
     def _anchor(self, key: str, pattern: Sequence[dict[str, Any]]) -> bool:
-        """Match ``pattern`` from its first word instead of spelling it out; False (a first
-        word that is optional, too many variants) leaves it to be spelled out. A word the
-        tokenizer splits ("re-review", "one's") is its own run of tokens, in a variant of
-        the pattern."""
-        if pattern[0].get("OP") is not None:
-            return False
-        positions: list[list[list[tuple[frozenset[int], bool]]]] = []  # each word's runs
-        for spec in pattern:
-            value = spec[next(iter(set(spec) - {"OP"}))]
-            words = [value] if isinstance(value, str) else list(value["IN"])
-            if not all(w.strip() for w in words):
+        """Match ``pattern`` where its anchor stands, on the token arrays, instead of with
+        the Matcher (which builds two Token objects per token of a page) or as spelled-out
+        phrases (start-up). The anchor is the first token if it is a required word, else
+        (for a pattern that tests flags) the last such. Words and the flags in ``_FLAGS``
+        only, each required or "?"; False leaves the pattern to the Matcher or to phrases.
+        A word the tokenizer splits ("re-review", "one's") is its own run of tokens, in a
+        variant of the pattern (or, as the anchor, a phrase of several tokens)."""
+        positions: list[list[list[_Step]]] = []  # each token's runs of steps
+        anchors: list[int] = []  # the tokens that can be the anchor
+        flagged = False
+        for n, spec in enumerate(pattern):
+            keys = set(spec) - {"OP"}
+            if len(keys) != 1 or spec.get("OP") not in (None, "?"):
                 return False
-            singles, splits = self._norms(words)
+            name = next(iter(keys))
+            value = spec[name]
             optional = spec.get("OP") == "?"
-            runs: list[list[tuple[frozenset[int], bool]]] = []
-            if singles:
-                runs.append([(self._hashes(singles), optional)])
-            elif optional:
-                runs.append([])  # an optional word that is always split may be absent
-            runs.extend([(self._hashes([norm]), False) for norm in split] for split in splits)
+            runs: list[list[_Step]] = []
+            if name in _FLAGS and isinstance(value, bool):
+                runs.append([(self._column(_FLAGS[name]), frozenset({int(value)}), optional)])
+                flagged = True
+            elif name in _WORD_KEYS:
+                words = [value] if isinstance(value, str) else list(value.get("IN", ())) \
+                    if isinstance(value, dict) else []
+                if not words or not all(isinstance(w, str) and w.strip() for w in words):
+                    return False
+                singles, splits = self._norms(words)
+                if singles:
+                    runs.append([(0, self._hashes(singles), optional)])
+                elif optional:
+                    runs.append([])  # an optional word that is always split may be absent
+                runs.extend([(0, self._hashes([norm]), False) for norm in split]
+                            for split in splits)
+                if not optional:
+                    anchors.append(n)
+            else:
+                return False
             positions.append(runs)
-        variants = [tuple(step for run in combo for step in run)
-                    for combo in itertools.product(*positions)]
-        if len(variants) > MAX_ANCHOR_VARIANTS:
+        # A word-only pattern is anchored on its first word only: checked backwards from a
+        # later one, it would lose the shorter starts its spelled-out phrases also find.
+        if not anchors or (anchors[0] != 0 and not flagged):
             return False
-        first = pattern[0][next(iter(set(pattern[0]) - {"OP"}))]
-        self.anchors.add(key, list(self.nlp.tokenizer.pipe(
-            [first] if isinstance(first, str) else first["IN"])))
+        at = anchors[0] if anchors[0] == 0 else anchors[-1]
+        combos = list(itertools.product(*positions[:at], *positions[at + 1:]))
+        if len(combos) > MAX_ANCHOR_VARIANTS:
+            return False
+        variants = []
+        for combo in combos:
+            before = [s for run in combo[:at] for s in run]
+            after = [s for run in combo[at:] for s in run]
+            variants.append(_Anchored(tuple(reversed(before)), tuple(after)))
+        value = pattern[at][next(iter(set(pattern[at]) - {"OP"}))]
+        words = [value] if isinstance(value, str) else list(value["IN"])
+        self.anchors.add(key, list(self.nlp.tokenizer.pipe(words)))
         self.anchored[key] = variants
+        if flagged:
+            self._flagged.add(key)
         return True
+
+    def _column(self, attr: int) -> int:
+        if attr not in self._attrs:
+            self._attrs.append(attr)
+        return self._attrs.index(attr)
 
     def _hashes(self, norms: Iterable[str]) -> frozenset[int]:
         return frozenset(self.nlp.vocab.strings.add(n) for n in norms)
@@ -426,18 +481,25 @@ class SpacyMatchers:
                 out.hits.append(RawHit(strings[key], span.start_char + offset,
                                        span.end_char + offset, "phrase", span.text.lower()))
             anchored = self.anchors(doc)
-            norms = doc.to_array(NORM).tolist() if anchored else []
-            for key, start, _ in anchored:
+            columns = doc.to_array(self._attrs).T.tolist() if anchored else []
+            for key, start, stop in anchored:  # the anchor word, maybe several tokens
                 name = strings[key]
-                end = max((_longest(steps, norms, start) for steps in self.anchored[name]),
-                          default=-1)
-                if end > start:
-                    span = doc[start:end]
-                    out.hits.append(RawHit(name.rsplit("#", 1)[0],
-                                           span.start_char + offset,
-                                           span.end_char + offset, "phrase",
-                                           span.text.lower()))
-            for key, start, end in self.tokens(doc):
+                first, end = start, start
+                for variant in self.anchored[name]:
+                    left = _longest(variant.before, columns, start - 1, -1)
+                    right = _longest(variant.after, columns, stop, 1)
+                    if left is not None and right is not None and right - left > end - first:
+                        first, end = left + 1, right
+                if end > first:
+                    span = doc[first:end]
+                    rule_id, number = name.rsplit("#", 1)
+                    # As the Matcher or the phrase matcher would have reported it.
+                    how = (("token", f"pattern {number}") if name in self._flagged
+                           else ("phrase", span.text.lower()))
+                    out.hits.append(RawHit(rule_id, span.start_char + offset,
+                                           span.end_char + offset, *how))
+            # (an empty Matcher warns on every call)
+            for key, start, end in self.tokens(doc) if len(self.tokens) else ():
                 rule_id, number = strings[key].rsplit("#", 1)
                 span = doc[start:end]
                 out.hits.append(RawHit(rule_id, span.start_char + offset,
