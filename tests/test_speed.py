@@ -161,6 +161,9 @@ def test_an_anchored_pattern_finds_what_the_matcher_or_its_phrases_find(
     # a pattern of a number and a unit is anchored on its unit
     assert "deadline.member-filing-limit#1" in anchored.anchored
     monkeypatch.setattr(nlp, "ANCHORING", False)
+    # word patterns spelled out however many phrases they make (the Matcher would compare
+    # LOWER, where phrases and anchors compare normalised words)
+    monkeypatch.setattr(nlp, "MAX_PATTERN_PHRASES", 10 ** 5)
     spelled = nlp.SpacyMatchers(rules)
     assert not spelled.anchored
 

@@ -59,6 +59,13 @@ class HitContext:
         assert isinstance(size, int)
         return self.text[max(0, self.start - size):self.end + size]
 
+    def window_start(self, size: str | int) -> int:
+        """Where ``window(size)`` starts in the page text."""
+        if size == "sentence":
+            return min(self.sentence[0], self.start)
+        assert isinstance(size, int)
+        return max(0, self.start - size)
+
     def before(self, limit: int = 400) -> str:
         """The text of the hit's sentence before the hit (at most ``limit`` characters)."""
         s = max(self.sentence[0], self.start - limit)
@@ -76,6 +83,14 @@ class HitContext:
         if self.lead_start is None:
             return ""
         return self.text[self.lead_start:min(self.sentence[0], self.start)]
+
+
+def _excepted(ctx: HitContext, window: str, window_start: int, against_end: int) -> bool:
+    """Does an exception word stand between a contrary word (ending at ``against_end`` in
+    ``window``) and the hit after it?"""
+    hit = ctx.start - window_start
+    return against_end <= hit and bool(
+        ctx.words.search("exception_turns", window[against_end:hit]))
 
 
 @dataclass
@@ -106,7 +121,11 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
         ev.adjust += SECTION_OUTWEIGHED if said else AGAINST
     if context.not_near:
         m = find_words(context.not_near, window)
-        if m:
+        if m and _excepted(ctx, window, ctx.window_start(context.window), m.end()):
+            # "Cosmetic work is excluded, except to repair an injury": the hit is what the
+            # exception keeps, not what the exclusion takes away.
+            ev.support.append(f"'{m.group(0)}' turned by an exception before it")
+        elif m:
             ev.against.append(f"'{m.group(0)}' nearby")
             ev.adjust += AGAINST
     if context.not_before:

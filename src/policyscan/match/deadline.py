@@ -68,25 +68,28 @@ _AFTER_CLOCK = re.compile(
 # finish in 4 weeks, you may go to the ombudsman, as long as you act within 6 months").
 _LATER_MEMBER = re.compile(r",\s*(?:provided\s+(?:that\s+)?|as long as\s+|if\s+|and\s+|but\s+|"
                            r"then\s+)?(?:you|the member|members|claimants?)\b", re.I)
-_MEMBER_SUBJECTS = frozenset({
-    "you", "i", "member", "members", "claimant", "claimants", "enrollee", "enrollees",
-    "patient", "applicant", "recipient", "subscriber", "beneficiary", "representative",
-    "provider", "doctor", "physician",
-})
+# Who acts for the member besides the member words of the vocabulary (deadline_member).
+_FOR_THE_MEMBER = frozenset({"i", "representative", "provider", "doctor", "physician",
+                             "prescriber", "dentist"})
 _OPENING = re.compile(r"^\W*(within|no later than|not later than|in|after|for)\b[\w\s()-]{0,30}$",
                       re.I)
 
 
-def _insurer_clock(before: str, after: str) -> bool:
+def _insurer_clock(before: str, after: str, words: WordLists) -> bool:
     """Is the duration the plan's (or a reviewer's) own time to act?"""
+    def plan_acts(subject: str) -> bool:
+        subject = subject.lower()
+        return subject not in _FOR_THE_MEMBER and not (
+            words.search("deadline_member", subject) and len(subject) > 1)
+
     for pattern in (_ACTIVE_CLOCK, _DO_NOT_CLOCK):
         m = pattern.search(before)
-        if m and m.group("subj").lower() not in _MEMBER_SUBJECTS \
+        if m and plan_acts(m.group("subj")) \
                 and not _LATER_MEMBER.search(before, m.end("subj")):
             return True
     if _OPENING.search(before):
         m = _AFTER_CLOCK.search(after)
-        if m and m.group("subj").lower() not in _MEMBER_SUBJECTS:
+        if m and plan_acts(m.group("subj")):
             return True
         # "Within two working days: We will write to confirm it" — a heading
         # or list lead-in whose next sentence is the plan's promise.
@@ -231,8 +234,8 @@ def _anchor(after: str) -> str:
 # The member's filing as the subject: "Requests for review of a denied claim must reach us
 # within 120 days", "Appeals should be postmarked within …".
 _FILING_ARRIVES = re.compile(
-    r"\b(requests?|appeals?|grievances?|complaints?|disputes?)\b[^.;]{0,60}?\b(must|should|"
-    r"shall|need to)\s+(be\s+)?(reach|arrive|received|made|filed|submitted|sent|"
+    r"\b(requests?|appeals?|grievances?|complaints?|disputes?|applications?)\b[^.;]{0,60}?"
+    r"\b(must|should|shall|need to)\s+(be\s+)?(reach|arrive|received|made|filed|submitted|sent|"
     r"postmarked|lodged|raised|referred|escalated)\b", re.I)
 # The member told what to do, the member named in the sentence before: "If you disagree,
 # write to us. Please do so within 3 months …".
@@ -287,7 +290,7 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     if _PLAN_RECEIPT_ANCHOR.search(after):
         return DeadlineReading(None, "counted from when the plan receives the request: "
                                "the plan's own decision time")
-    if _insurer_clock(before, after) and not re.search(
+    if _insurer_clock(before, after, ctx.words) and not re.search(
             r"\byou (must|have|may|should|can)\b", before[-60:], re.I) \
             and not _FILING_ARRIVES.search(before):
         return DeadlineReading(None, "the plan's or a reviewer's own decision time")

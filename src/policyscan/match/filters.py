@@ -100,7 +100,8 @@ def definition_only(ctx: HitContext) -> str | None:
 
 
 # Shapes, not words: what stands directly before the hit ("non-", "not considered for").
-_TURNED_AROUND = re.compile(r"\b(?:non-?|not|never)\s*(?:(?:considered|deemed|regarded)\s+)?"
+_TURNED_AROUND = re.compile(r"\b(?:non-?|not|never|no longer)\s*"
+                            r"(?:(?:considered|deemed|regarded)\s+)?"
                             r"(?:(?:for|to\s+be|as)\s+)?$", re.I)
 
 
