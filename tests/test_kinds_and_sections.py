@@ -300,3 +300,47 @@ def test_a_heading_ending_on_a_capital_a_is_still_a_heading(scanner: Scanner,
     report = scanner.scan(styled_pdf(tmp_path / "appendix.pdf", lines))
     (finding,) = [f for f in report.findings if f.category == "cosmetic_exclusion"]
     assert finding.section == "Appendix A"
+
+
+@pytest.mark.parametrize(("source", "hints"), [
+    (r"\bmodel notices?\b", ("model notice",)),
+    (r"notice of (final (internal )?)?adverse benefit determination",
+     ("adverse benefit determination",)),
+    (r"\bcoverage period\s*:", ("coverage period",)),
+    (r"request form|\bform\)", ("request form", "form)")),
+    (r"glossary of (health )?(coverage|insurance)", ("glossary of",)),
+    (r"abcd+e", ("abcd",)),  # at least one "d": kept, and the run ends there
+    (r"abcd?e", ("abc",)),  # an optional "d" ends the run before it
+    (r"[a-z]+ form|xyzzy", ("form", "xyzzy")),
+    (r"\bwe (will|do) pay\b", ("pay",)),
+    (r"\bwe (will|do)\b", None),  # an alternative without three literal letters
+    (r"policy|ab", None),
+])
+def test_literal_hints_of_a_signal(source: str, hints: tuple[str, ...] | None) -> None:
+    from policyscan.rules.kinds import literal_hints
+
+    assert literal_hints(source) == hints
+
+
+def test_a_text_without_a_signals_words_is_one_it_does_not_match() -> None:
+    """Skipping a text that has none of a signal's literal words never loses a match: every
+    built-in signal, on the sample policies and on the corpus when it is present."""
+    from policyscan.classify import builtin_signals
+    from policyscan.rules.kinds import signal_text
+
+    root = Path(__file__).resolve().parents[1]
+    texts = [signal_text(p.read_text(encoding="utf-8"))
+             for p in sorted((root / "sample_policies").rglob("*.txt"))]
+    corpus = root.parent / "shared" / "corpus" / "text"
+    texts += [signal_text(p.read_text(encoding="utf-8", errors="replace"))
+              for p in sorted(corpus.glob("*"))] if corpus.is_dir() else []
+    from test_sentence_families import FOUND, TRAPS
+
+    texts += [signal_text(text) for _, text in FOUND + TRAPS]
+    matched = set()
+    for signal in builtin_signals():
+        for text in texts:
+            if signal.pattern.search(text):
+                matched.add(signal.pattern.pattern)
+                assert signal.may_match(text), (signal.pattern.pattern, signal.hints)
+    assert len(matched) >= 10, "too few signals match: the test checks little"

@@ -123,3 +123,19 @@ def test_grid_csv_names_the_page_of_each_prose_row(built: dict[str, Built]) -> N
     assert [(r["service"], int(r["page"])) for r in rows] == [
         (s.name, pages[s.name]) for _, ss in EVENTS for s in ss]
     assert {r["event"] for r in rows} == {e for e, _ in EVENTS}
+
+
+def test_only_a_page_with_a_label_and_a_cost_is_cut_into_pieces() -> None:
+    """The prose reader keeps a paragraph only with a label and a cost after it; a page
+    without that shape is not read character by character at all."""
+    from policyscan.sbc_prose import may_hold_prose
+
+    for text in ("Specialist visit: network $45 copay; out of network 50% coinsurance",
+                 "Urgent care:\nIn network: no charge", "Lab tests:\n\u2022 Network\n20% coinsurance"):
+        assert may_hold_prose(text, 0, len(text)), text
+    for text in ("Specialist visit $45 copay 50% coinsurance None",
+                 "Limitations apply. See page 4: the glossary explains each term.",
+                 "Specialist visit: see the schedule\nbelow\nfor details\nthen $45 copay"):
+        assert not may_hold_prose(text, 0, len(text)), text
+    text = "Header\nSpecialist visit: $45 copay"
+    assert not may_hold_prose(text, 0, 6) and may_hold_prose(text, 7, len(text))

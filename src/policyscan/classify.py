@@ -66,10 +66,14 @@ def classify_text(front: str, body: str, names: str,
     scores: dict[str, float] = {}
     for signal in signals if signals is not None else builtin_signals():
         kind, weight, pattern = signal.kind, signal.weight, signal.pattern
-        score = 3 * weight * _hits(pattern, names, 1)
-        score += 3 * weight * _hits(pattern, front, 2)
-        score += min(weight * _hits(pattern, body, math.ceil(_BODY_CAP / (weight * 0.25)))
-                     * 0.25, _BODY_CAP)
+        # (a text without the signal's literal words is not searched: most signals are of
+        # other kinds than the document's, and each search reads the whole text)
+        score = 3 * weight * _hits(pattern, names, 1) if signal.may_match(names) else 0.0
+        if signal.may_match(front):
+            score += 3 * weight * _hits(pattern, front, 2)
+        if signal.may_match(body):
+            score += min(weight * _hits(pattern, body, math.ceil(_BODY_CAP / (weight * 0.25)))
+                         * 0.25, _BODY_CAP)
         if score:
             scores[kind] = scores.get(kind, 0.0) + score
     if not scores:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from .extract import PageText, Rulings, SourceDocument
 from .models import Box, Finding, GridRowInfo, PriorAuthService, SbcInfo
-from .sbc_prose import ProseReader, ProseRow, pieces
+from .sbc_prose import ProseReader, ProseRow, may_hold_prose, pieces
 from .structure import SBC_EVENT_NAMES, SectionMap
 
 _BULLETS = "\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7\u2023\u25ba\u2043"
@@ -313,7 +313,7 @@ class _GridReader:
         if not chars:
             return
         self._read_table(page, boxes, chars)
-        if self.page_rows != page.number:
+        if self.page_rows != page.number and may_hold_prose(page.text, *region):
             # No table row on the page: the benefits may be set as paragraphs.
             self.prose.read(pieces(page, boxes, chars), _HEADER_WORDS)
 

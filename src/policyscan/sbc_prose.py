@@ -41,10 +41,19 @@ _OUT_LABEL = re.compile(r"\b(?:out[-\s]+of[-\s]+network|non[-\s]?network|"
                         r"non[-\s]?participating|non[-\s]?preferred)(?:\s+providers?)?\b", re.I)
 _IN_LABEL = re.compile(r"\b(?:in[-\s]+network|network|participating|preferred)"
                        r"(?:\s+providers?)?\b", re.I)
+# A service's label and a cost on its line or the two after it. A page without one holds
+# no paragraph the reader would keep, and is not cut into pieces (a character-box pass).
+_LABEL_THEN_COST = re.compile(r"[A-Za-z0-9(][^:;.\n]{0,120}:(?=\s)[^\n]*(?:\n[^\n]*){0,2}?(?:"
+                              + _COST.pattern + ")", re.I)
 # The end of the cost statement: a full stop before the next sentence.
 _SENTENCE_END = re.compile(r"\.(?=\s+[A-Z(]|\s*$)")
 _EVENT_START = re.compile(r"^\s*If\s+(you|your\s+child)\b", re.I)
 _TRIM = " \t;,:.\u2013-"
+
+
+def may_hold_prose(text: str, start: int, end: int) -> bool:
+    """Could ``text[start:end]`` hold a service paragraph (a label, then a cost)?"""
+    return _LABEL_THEN_COST.search(text, start, end) is not None
 
 
 @dataclass(frozen=True)

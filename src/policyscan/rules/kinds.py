@@ -30,6 +30,111 @@ class KindSignal:
     kind: str
     weight: float
     pattern: re.Pattern[str]
+    # Literal words one of which any match contains (None: no such words could be read
+    # from the pattern): a text with none of them is not searched.
+    hints: tuple[str, ...] | None = None
+
+    def may_match(self, text: str) -> bool:
+        return self.hints is None or any(h in text for h in self.hints)
+
+
+_MIN_HINT = 3  # characters: shorter literals are in almost every text anyway
+_SPECIAL = set("\\()[]{}.^$|?*+")
+
+
+def literal_hints(source: str) -> tuple[str, ...] | None:
+    """For each top-level alternative of the regex ``source``, its longest run of literal
+    characters that every match of it contains; None when some alternative has none as
+    long as ``_MIN_HINT`` (then the pattern is always searched). Groups, classes, escapes
+    other than escaped punctuation and anything a quantifier may drop end a run."""
+    hints: list[str] = []
+    for branch in _top_level_branches(source):
+        runs: list[str] = []
+        run = ""
+        i = 0
+        while i < len(branch):
+            c = branch[i]
+            nxt = branch[i + 1] if i + 1 < len(branch) else ""
+            if c == "\\" and nxt and not nxt.isalnum():
+                atom, i = nxt, i + 2  # an escaped punctuation mark is itself
+            elif c in _SPECIAL:
+                runs.append(run)
+                run = ""
+                i = _skip_atom(branch, i)
+                continue
+            else:
+                atom, i = c, i + 1
+            after = branch[i] if i < len(branch) else ""
+            if after in ("?", "*", "{"):
+                runs.append(run)  # the atom may be absent: the run ends before it
+                run = ""
+            elif after == "+":
+                runs.append(run + atom)
+                run = ""
+                i += 1
+            else:
+                run += atom
+        runs.append(run)
+        best = max(runs, key=len).strip()
+        if len(best) < _MIN_HINT:
+            return None
+        hints.append(best)
+    return tuple(dict.fromkeys(hints))
+
+
+def _top_level_branches(source: str) -> list[str]:
+    branches, depth, start, i = [], 0, 0, 0
+    while i < len(source):
+        c = source[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = _skip_atom(source, i)
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            branches.append(source[start:i])
+            start = i + 1
+        i += 1
+    branches.append(source[start:])
+    return branches
+
+
+def _skip_atom(source: str, i: int) -> int:
+    """The index after the special atom at ``i``: a group or class whole, an escape, a
+    quantifier's braces, or one character."""
+    c = source[i]
+    if c == "\\":
+        return i + 2
+    if c == "[":
+        j = i + 1
+        if j < len(source) and source[j] == "]":
+            j += 1
+        while j < len(source) and source[j] != "]":
+            j += 2 if source[j] == "\\" else 1
+        return j + 1
+    if c == "(":
+        depth, j = 0, i
+        while j < len(source):
+            if source[j] == "\\":
+                j += 2
+                continue
+            if source[j] == "[":
+                j = _skip_atom(source, j)
+                continue
+            depth += {"(": 1, ")": -1}.get(source[j], 0)
+            j += 1
+            if depth == 0:
+                break
+        return j
+    if c == "{":
+        j = source.find("}", i)
+        return len(source) if j < 0 else j + 1
+    return i + 1
 
 
 def signal_text(text: str) -> str:
@@ -60,8 +165,12 @@ def load_kind_signals(path: Path) -> tuple[KindSignal, ...]:
         except re.error as exc:
             raise f.fail("pattern", f"is not a regular expression: {exc}") from exc
         examples = f.strings("examples", required=True)
+        signal = KindSignal(kind, float(weight), pattern, literal_hints(source))
         for example in examples:
-            if not pattern.search(signal_text(example)):
+            text = signal_text(example)
+            if not pattern.search(text):
                 raise f.fail("examples", f"{example!r} is not matched by the pattern")
-        out.append(KindSignal(kind, float(weight), pattern))
+            if not signal.may_match(text):  # a hint read wrongly would skip real matches
+                raise f.fail("pattern", f"its literal words {signal.hints} miss {example!r}")
+        out.append(signal)
     return tuple(out)
