@@ -11,6 +11,7 @@ same words in a sentence that says everything itself.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..rules.schema import Context
@@ -129,9 +130,24 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
             ev.against.append(f"'{m.group(0)}' nearby")
             ev.adjust += AGAINST
     if context.not_before:
-        m = find_words(context.not_before, ctx.before())
-        if m:
+        before = ctx.before()
+        m = find_words(context.not_before, before)
+        if m and (ctx.words.search("exception_turns", before[m.end():])
+                  or ";" in before[m.end():]):
+            # "excluded, except …", or another clause: "excluded; benefits are payable …"
+            ev.support.append(f"'{m.group(0)}' turned by an exception before it")
+        elif m:
             ev.against.append(f"'{m.group(0)}' before it")
+            ev.adjust += AGAINST
+    if context.not_after:
+        # the rest of the hit's clause: up to a semicolon or an exception ("…, except …");
+        # a hit inside an exception ("Unless … an accident, it is excluded") is what the
+        # exclusion after it leaves out
+        rest = re.split(r"[;:]", ctx.after(), maxsplit=1)[0]
+        turn = ctx.words.search("exception_turns", rest)
+        m = find_words(context.not_after, rest[:turn.start()] if turn else rest)
+        if m and not ctx.words.search("exception_turns", ctx.before()):
+            ev.against.append(f"'{m.group(0)}' after it")
             ev.adjust += AGAINST
     if not (context.sections or context.near or context.before):
         return ev

@@ -42,13 +42,17 @@ _DECISION_VERB = (
     r"(decid\w*|decision|respond\w*|response|notif\w*|answer\w*|resolv\w*|complet\w*|"
     r"conduct\w*|process\w*|review\w*|make|send|give|issu\w*|provid\w*|acknowledg\w*|"
     r"mail\w*|rule|reach|render\w*|extend\w*|take|forward\w*|hold|schedul\w*|assign\w*|"
-    r"settl\w*|investigat\w*|conclud\w*|finish\w*)"
+    r"settl\w*|investigat\w*|conclud\w*|finish\w*|reply|replies|get back|come back|"
+    r"write back|call back)"
 )
 _MODAL = (r"(will|must|shall|should|may|can|could|would|is required to|are required to|"
           r"agrees? to|has to|have to|(?:is|are) unable to|(?:is|are) not able to|fails? to|"
-          r"cannot|can't)")
+          r"cannot|can't|aims? to|tr(?:y|ies) to|endeavou?rs? to|strives? to|expects? to|"
+          r"intends? to|promises? to|commits? to)")
 _ACTIVE_CLOCK = re.compile(
-    r"\b(?P<subj>[\w']+)\s+" + _MODAL + r"\s+(?:not\s+)?(?:[\w,]+\s+){0,3}?" + _DECISION_VERB
+    # "we'll get back to you": the contraction is the subject and its modal
+    r"\b(?P<subj>[\w]+)(?:['\u2019]ll|\s+" + _MODAL + r")\s+(?:not\s+)?(?:[\w,]+\s+){0,3}?"
+    + _DECISION_VERB
     + r"\b[^.;]{0,200}$",
     re.I,
 )
@@ -130,7 +134,9 @@ _PLAN_RECEIPT_ANCHOR = re.compile(
 )
 # Limits that are not appeal limits.
 _NOT_APPEAL = re.compile(
-    r"proof of loss|claims? (forms? )?must be (submitted|filed|received)|submit (a|your) claim|"
+    # (a declined claim's review is the member's: "review of a declined claim must be …")
+    r"proof of loss|(?<!declined )(?<!denied )(?<!rejected )(?<!refused )"
+    r"claims? (forms? )?must be (submitted|filed|received)|submit (a|your) claim|"
     r"filing (a|your) claim|legal action|lawsuit|\bsue\b|court|commenced|statute of limitation|"
     r"per (plan|calendar|benefit|contract|policy) (year|period)|benefit period|"
     r"\bevery\s+\S+\s+(\(\d+\)\s+)?(consecutive\s+)?(months|years|days)|"
@@ -235,7 +241,8 @@ def _anchor(after: str) -> str:
 # within 120 days", "Appeals should be postmarked within …".
 _FILING_ARRIVES = re.compile(
     r"\b(requests?|appeals?|grievances?|complaints?|disputes?|applications?)\b[^.;]{0,60}?"
-    r"\b(must|should|shall|need to)\s+(be\s+)?(reach|arrive|received|made|filed|submitted|sent|"
+    r"\b(must|should|shall|need to|have to|has to)\s+(be\s+)?(reach|arrive|received|made|filed|"
+    r"submitted|sent|"
     r"postmarked|lodged|raised|referred|escalated)\b", re.I)
 # The member told what to do, the member named in the sentence before: "If you disagree,
 # write to us. Please do so within 3 months …".

@@ -84,16 +84,28 @@ def research_description(ctx: HitContext) -> str | None:
 
 
 _LEAD_IN = r"\b(?:{words})\s*:"
+_ENTRY = re.compile(r"^\W*[A-Za-z][\w'\u2019 -]{0,40}?(\w+)\s*:\s*(?:(?:a|an|the|any)\s+)?(\w+)")
+
+
+def _restates_its_term(sentence: str) -> bool:
+    """ "Term: …" whose text opens with the term's own noun, as glossaries define."""
+    m = _ENTRY.match(sentence)
+    return bool(m) and m.group(1).lower() == m.group(2).lower()
 
 
 def definition_only(ctx: HitContext) -> str | None:
     """A definition of a term ("Cosmetic surgery means …", an entry of a glossary or a
     definitions section) excludes nothing, unless its own sentence says it does."""
+    lead = ctx.lead().rstrip()
+    asked = lead[lead.rfind(".", 0, len(lead) - 1) + 1:] if lead.endswith("?") else ""
     defines = (ctx.kind == "glossary" or ctx.section.role == "definitions"
                or ctx.words.search("filter_defining", ctx.before())
+               # the answer to "What's 'cosmetic'?"
+               or ctx.words.search("filter_defining", asked)
                # under a lead-in such as "Words to know:"
-               or ctx.words.shaped("heading_definitions", _LEAD_IN).search(
-                   ctx.lead() + ctx.before()))
+               or ctx.words.shaped("heading_definitions", _LEAD_IN).search(lead + ctx.before())
+               # a glossary entry: "Cosmetic surgery: surgery done to …"
+               or _restates_its_term(ctx.window("sentence")))
     if not defines or ctx.words.search("filter_excluding", ctx.window("sentence")):
         return None
     return "defines a term; its sentence excludes nothing"

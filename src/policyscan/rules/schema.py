@@ -37,7 +37,7 @@ _ALLOWED_FIELDS = frozenset({
     "notes", "against", "list_items",
 })
 _CONTEXT_FIELDS = frozenset({"sections", "not_sections", "near", "not_near", "window",
-                             "before", "not_before"})
+                             "before", "not_before", "not_after"})
 MIN_FUZZY_LENGTH = 8
 
 
@@ -47,7 +47,8 @@ class Context:
 
     ``window`` is "sentence" (the sentence around the hit) or a number of characters on
     each side. ``before``/``not_before`` look only at the text before the hit in its
-    sentence (a lead-in such as "not covered:" or "we will decide").
+    sentence (a lead-in such as "not covered:" or "we will decide"), ``not_after`` only at
+    the rest of the hit's clause ("… following an injury, are not covered").
     """
 
     sections: tuple[str, ...] = ()
@@ -56,6 +57,7 @@ class Context:
     not_near: tuple[str, ...] = ()
     before: tuple[str, ...] = ()
     not_before: tuple[str, ...] = ()
+    not_after: tuple[str, ...] = ()
     window: str | int = "sentence"
 
 
@@ -167,6 +169,8 @@ class _Fields(Fields):
             before=self.phrases("context.before", value.get("before"), from_raw=False),
             not_before=self.phrases("context.not_before", value.get("not_before"),
                                     from_raw=False),
+            not_after=self.phrases("context.not_after", value.get("not_after"),
+                                   from_raw=False),
             window=window,
         )
 
