@@ -90,7 +90,7 @@ _ENTRY = re.compile(r"^\W*[A-Za-z][\w'\u2019 -]{0,40}?(\w+)\s*:\s*(?:(?:a|an|the
 def _restates_its_term(sentence: str) -> bool:
     """ "Term: …" whose text opens with the term's own noun, as glossaries define."""
     m = _ENTRY.match(sentence)
-    return bool(m) and m.group(1).lower() == m.group(2).lower()
+    return m is not None and m.group(1).lower() == m.group(2).lower()
 
 
 def definition_only(ctx: HitContext) -> str | None:
