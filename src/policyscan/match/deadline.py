@@ -72,9 +72,6 @@ _AFTER_CLOCK = re.compile(
 # finish in 4 weeks, you may go to the ombudsman, as long as you act within 6 months").
 _LATER_MEMBER = re.compile(r",\s*(?:provided\s+(?:that\s+)?|as long as\s+|if\s+|and\s+|but\s+|"
                            r"then\s+)?(?:you|the member|members|claimants?)\b", re.I)
-# Who acts for the member besides the member words of the vocabulary (deadline_member).
-_FOR_THE_MEMBER = frozenset({"i", "representative", "provider", "doctor", "physician",
-                             "prescriber", "dentist"})
 _OPENING = re.compile(r"^\W*(within|no later than|not later than|in|after|for)\b[\w\s()-]{0,30}$",
                       re.I)
 
@@ -82,9 +79,8 @@ _OPENING = re.compile(r"^\W*(within|no later than|not later than|in|after|for)\b
 def _insurer_clock(before: str, after: str, words: WordLists) -> bool:
     """Is the duration the plan's (or a reviewer's) own time to act?"""
     def plan_acts(subject: str) -> bool:
-        subject = subject.lower()
-        return subject not in _FOR_THE_MEMBER and not (
-            words.search("deadline_member", subject) and len(subject) > 1)
+        return not (words.search("deadline_member", subject)
+                    or words.search("deadline_subject", subject))
 
     for pattern in (_ACTIVE_CLOCK, _DO_NOT_CLOCK):
         m = pattern.search(before)
@@ -136,14 +132,14 @@ _PLAN_RECEIPT_ANCHOR = re.compile(
 _NOT_APPEAL = re.compile(
     # (a declined claim's review is the member's: "review of a declined claim must be …")
     r"proof of loss|(?<!declined )(?<!denied )(?<!rejected )(?<!refused )"
-    r"claims? (forms? )?must be (submitted|filed|received)|submit (a|your) claim|"
+    r"claims? (forms? )?must be (submitted|filed|received)|(submit|file) (a|your) claim|"
     r"filing (a|your) claim|legal action|lawsuit|\bsue\b|court|commenced|statute of limitation|"
     r"per (plan|calendar|benefit|contract|policy) (year|period)|benefit period|"
     r"\bevery\s+\S+\s+(\(\d+\)\s+)?(consecutive\s+)?(months|years|days)|"
     r"\b(up to|limited to|maximum of|limit of)\s+\S+\s+(\(\d+\)\s+)?(visits|days)\s+"
     r"(per|each|every|a\s+(year|month)|in\s+a)\b|"
     r"days? a week|hours? a day|of (in-network )?pre-?natal care|respite|"
-    r"\benrol(l|ls|led|ling|ment|ments)\b|coverage (will )?(end|terminate)|premium",
+    r"\benroll?(s|ed|ing|ment|ments)?\b|coverage (will )?(end|terminate)|premium",
     re.I,
 )
 _SUPPORTING_INFO = re.compile(r"\b(additional|supporting|further|more)\s+(information|"

@@ -139,7 +139,7 @@ def bare_label(ctx: HitContext) -> str | None:
     if ctx.section.role in _LISTS_THAT_STATE:
         return None  # an item of an exclusion list states what it names is excluded
     s, e = ctx.sentence
-    words = ctx.text[s:e].strip(" .:;\u2022\u25cf*-").split()
+    words = ctx.text[s:e].replace("|", " ").strip(" .:;\u2022\u25cf*-").split()
     if len(words) <= len(ctx.hit.split()) + 1:
         return "a bare heading or label, not a statement"
     return None
