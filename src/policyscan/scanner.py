@@ -385,6 +385,14 @@ class Scanner:
             sentence, section = ctx.sentence, ctx.section
             k = bisect_right(starts, hit.start) - 1
             evidence = weigh_context(ctx, rule.context)
+            threshold = (self.options.min_score if self.options.min_score is not None
+                         else self.rules.threshold(rule.category))
+            if score_hit(rule, hit, evidence.adjust) < threshold:
+                # Nothing below can raise a score: a hit its context already leaves short
+                # is not put through the filters and the deadline reading (most hits).
+                self._reject(ctx, rule, f"score {score_hit(rule, hit, evidence.adjust):.2f} "
+                             f"below {threshold:.2f}: " + "; ".join(evidence.reasons))
+                continue
             dropped = next((r for r in (get_filter(name)(ctx) for name in rule.unless) if r),
                            None)
             if dropped:
@@ -405,8 +413,6 @@ class Scanner:
             if negation:
                 reasons.append(f"negated by '{negation.group(0)}'")
             score = score_hit(rule, hit, evidence.adjust + penalty)
-            threshold = (self.options.min_score if self.options.min_score is not None
-                         else self.rules.threshold(rule.category))
             if score < threshold:
                 self._reject(ctx, rule, f"score {score:.2f} below {threshold:.2f}: "
                              + "; ".join(reasons))

@@ -40,14 +40,20 @@ def civil_rights_notice(ctx: HitContext) -> str | None:
     if ctx.section.role in ("civil_rights", "privacy"):
         return f"in a {ctx.section.role.replace('_', ' ')} notice"
     appeals = ctx.section.role in ("appeals", "sbc_appeals")
-    near = ctx.lead() + ctx.window("sentence") if appeals else ctx.around(300)
-    m = ctx.words.search("filter_civil_rights", near)
-    if m:
-        return f"civil-rights or privacy notice ('{m.group(0)}' nearby)"
+    # (read from one pass over the page: a page's hits ask about the same stretches)
+    if appeals:
+        first = ctx.lead_start if ctx.lead_start is not None else ctx.window_start("sentence")
+        near = ctx.words.within("filter_civil_rights", ctx.text, first,
+                                max(ctx.sentence[1], ctx.end))
+    else:
+        near = ctx.words.within("filter_civil_rights", ctx.text, max(0, ctx.start - 300),
+                                ctx.end + 300)
+    if near:
+        return f"civil-rights or privacy notice ('{near[0]}' nearby)"
     if appeals:
         # A notice's own "Complaints" part: the notice's words fill what leads into it.
-        above = ctx.text[max(0, ctx.start - NOTICE_REACH):ctx.start]
-        earlier = ctx.words.findall("filter_civil_rights", above)
+        earlier = ctx.words.within("filter_civil_rights", ctx.text,
+                                   max(0, ctx.start - NOTICE_REACH), ctx.start)
         if len(earlier) >= NOTICE_MENTIONS:
             return f"inside a civil-rights or privacy notice ('{earlier[-1]}' above)"
     return None

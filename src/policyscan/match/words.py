@@ -8,6 +8,7 @@ any whitespace between its words; a trailing ``*`` matches any ending ("exclu*" 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -177,6 +178,7 @@ class WordLists:
         self._vocabulary = vocabulary
         self._compiled: dict[str, re.Pattern[str] | None] = {}
         self._shaped: dict[str, re.Pattern[str]] = {}
+        self._spans: dict[str, tuple[str, list[int], list[tuple[int, int, str]]]] = {}
 
     def _pattern(self, name: str) -> re.Pattern[str] | None:
         # Kept by name: hashing a long word list on every call costs more than the search.
@@ -200,6 +202,21 @@ class WordLists:
     def findall(self, name: str, text: str) -> list[str]:
         pattern = self._pattern(name)
         return [m.group(0) for m in pattern.finditer(text)] if pattern else []
+
+    def within(self, name: str, text: str, start: int, end: int) -> list[str]:
+        """The words of list ``name`` standing wholly in ``text[start:end]``, read from
+        one pass over the whole ``text`` (kept for the last text searched): hits of a
+        page ask about overlapping stretches of it again and again."""
+        cached = self._spans.get(name)
+        if cached is None or cached[0] is not text:
+            pattern = self._pattern(name)
+            found = [(m.start(), m.end(), m.group(0))
+                     for m in (pattern.finditer(text) if pattern else ())]
+            cached = (text, [s for s, _, _ in found], found)
+            self._spans[name] = cached
+        _, starts, found = cached
+        lo, hi = bisect_left(starts, start), bisect_left(starts, end)
+        return [word for _, e, word in found[lo:hi] if e <= end]
 
 
 NO_WORDS = WordLists({})
