@@ -61,7 +61,7 @@ class WordStarts:
     """
 
     def __init__(self, phrases: tuple[str, ...]) -> None:
-        self.union = compile_words(phrases)
+        self._phrases = phrases
         alternatives = _alternatives(phrases)
         by_key: dict[str, list[str]] = {}
         prefixes: list[tuple[str, str]] = []
@@ -91,6 +91,12 @@ class WordStarts:
             # Where a word starts with one of the first words (lower case, no re.I).
             self._first_words = re.compile(r"\b" + _trie([*by_key, *self._prefixes]))
 
+    @property
+    def union(self) -> re.Pattern[str] | None:
+        """The list as one regex: compiled only when a text needs it (a list of a hundred
+        phrases takes 30 ms to compile, and the trie search below rarely needs it)."""
+        return compile_words(self._phrases)
+
     def _for_word(self, word: str) -> re.Pattern[str] | None:
         pattern = self._by_key.get(word)
         if pattern is None and word in self._key_entries:
@@ -108,10 +114,11 @@ class WordStarts:
         return self._by_prefixes[which]
 
     def finditer(self, text: str) -> list[re.Match[str]]:
-        if self.union is None:
+        if not self._phrases:
             return []
         if not self._exact:
-            return list(self.union.finditer(text))
+            union = self.union
+            return list(union.finditer(text)) if union is not None else []
         low = text.lower()
         if _FOLDS_TO_ASCII.search(text) or len(low) != len(text):
             return self._by_words(text)
