@@ -235,11 +235,8 @@ def _anchor(after: str) -> str:
 
 # The member's filing as the subject: "Requests for review of a denied claim must reach us
 # within 120 days", "Appeals should be postmarked within …".
-_FILING_ARRIVES = re.compile(
-    r"\b(requests?|appeals?|grievances?|complaints?|disputes?|applications?)\b[^.;]{0,60}?"
-    r"\b(must|should|shall|need to|have to|has to)\s+(be\s+)?(reach|arrive|received|made|filed|"
-    r"submitted|sent|"
-    r"postmarked|lodged|raised|referred|escalated)\b", re.I)
+_FILING_ARRIVES = (r"\b(?:{filing_nouns})\b[^.;]{{0,60}}?\b(?:{filing_modals})\s+(?:be\s+)?"
+                   r"(?:{filing_arrives})\b")
 # The member told what to do, the member named in the sentence before: "If you disagree,
 # write to us. Please do so within 3 months …".
 _TOLD_TO_ACT = re.compile(r"^\W*(please\b|do so\b|write\b|send\b|file\b|submit\b|ask\b|"
@@ -254,8 +251,7 @@ def _member_files(ctx: HitContext, words: WordLists, sentence: str, before: str,
     counts from the plan's notice ("within 4 months of the final denial")."""
     if words.search("deadline_member", sentence) or words.search("deadline_request", sentence):
         return True
-    if _FILING_ARRIVES.search(before) or words.shaped("deadline_imperative", _TOLD_NOW).search(
-            before):
+    if words.shaped(_FILING_ARRIVES).search(before) or words.shaped(_TOLD_NOW).search(before):
         return True
     if _TOLD_TO_ACT.search(sentence) and words.search("deadline_member", ctx.lead()):
         return True
@@ -266,7 +262,7 @@ def _member_files(ctx: HitContext, words: WordLists, sentence: str, before: str,
 
 # A filing verb told to the member at the start of a clause, cell or list item, just
 # before the limit: "| file within 90 days", "• Call or write to us within 60 days".
-_TOLD_NOW = (r"(?:^|[|:;•●▪-]|\bthen\b)\s*(?:please\s+)?(?:{words})\b"
+_TOLD_NOW = (r"(?:^|[|:;•●▪-]|\bthen\b)\s*(?:please\s+)?(?:{deadline_imperative})\b"
              r"[^.;|:•]{{0,50}}$")
 
 
@@ -295,7 +291,7 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
                                "the plan's own decision time")
     if _insurer_clock(before, after, ctx.words) and not re.search(
             r"\byou (must|have|may|should|can)\b", before[-60:], re.I) \
-            and not _FILING_ARRIVES.search(before):
+            and not ctx.words.shaped(_FILING_ARRIVES).search(before):
         return DeadlineReading(None, "the plan's or a reviewer's own decision time")
     words = ctx.words
     if not _member_files(ctx, words, sentence, before, after):

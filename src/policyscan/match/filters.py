@@ -89,7 +89,7 @@ def research_description(ctx: HitContext) -> str | None:
     return None
 
 
-_LEAD_IN = r"\b(?:{words})\s*:"
+_LEAD_IN = r"\b(?:{heading_definitions})\s*:"
 _ENTRY = re.compile(r"^\W*[A-Za-z][\w'\u2019 -]{0,40}?(\w+)\s*:\s*(?:(?:a|an|the|any)\s+)?(\w+)")
 
 
@@ -109,7 +109,7 @@ def definition_only(ctx: HitContext) -> str | None:
                # the answer to "What's 'cosmetic'?"
                or ctx.words.search("filter_defining", asked)
                # under a lead-in such as "Words to know:"
-               or ctx.words.shaped("heading_definitions", _LEAD_IN).search(lead + ctx.before())
+               or ctx.words.shaped(_LEAD_IN).search(lead + ctx.before())
                # a glossary entry: "Cosmetic surgery: surgery done to …"
                or _restates_its_term(ctx.window("sentence")))
     if not defines or ctx.words.search("filter_excluding", ctx.window("sentence")):

@@ -8,6 +8,7 @@ any whitespace between its words; a trailing ``*`` matches any ending ("exclu*" 
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_left
 from collections.abc import Mapping
 from functools import lru_cache
@@ -193,14 +194,16 @@ class WordLists:
             self._compiled[name] = compile_words(tuple(self._vocabulary.get(name, ())))
         return self._compiled[name]
 
-    def shaped(self, name: str, shape: str) -> re.Pattern[str]:
-        """``shape`` (a regex with ``{words}`` where the list's alternatives go, braces
-        doubled) with the words of list ``name``, case-insensitive; compiled once."""
-        key = f"{name}\0{shape}"
-        if key not in self._shaped:
-            words = _alternatives(tuple(self._vocabulary.get(name, ()))) or ["(?!)"]
-            self._shaped[key] = re.compile(shape.format(words="|".join(words)), re.I)
-        return self._shaped[key]
+    def shaped(self, shape: str) -> re.Pattern[str]:
+        """``shape``, a regex with ``{name}`` where the alternatives of vocabulary list
+        ``name`` go (literal braces doubled), case-insensitive; compiled once. The shape is
+        code, the words are data a ``--patterns`` user can extend."""
+        if shape not in self._shaped:
+            names = {n for _, n, _, _ in string.Formatter().parse(shape) if n}
+            lists = {n: "|".join(_alternatives(tuple(self._vocabulary.get(n, ()))) or ["(?!)"])
+                     for n in names}
+            self._shaped[shape] = re.compile(shape.format(**lists), re.I)
+        return self._shaped[shape]
 
     def search(self, name: str, text: str) -> re.Match[str] | None:
         pattern = self._pattern(name)
