@@ -304,6 +304,36 @@ def test_filters_have_versioned_names(rules: RuleSet) -> None:
     assert get_filter("civil_rights_notice") is get_filter("civil_rights_notice@1")
 
 
+def test_a_changed_filter_keeps_its_old_version(rules: RuleSet) -> None:
+    """A rule file naming ``@1`` keeps the meaning it was written for; the bare name is the
+    newest version."""
+    from policyscan.match.context import HitContext
+    from policyscan.match.filters import FILTER_NAMES, get_filter
+    from policyscan.match.words import WordLists
+    from policyscan.structure import Section
+
+    def ctx(text: str, hit: str, role: str = "none") -> HitContext:
+        start = text.index(hit)
+        return HitContext("plan_document", 1, text, start, start + len(hit), (0, len(text)),
+                          Section(role, None), None, WordLists(rules.vocabulary))
+
+    for name in ("bare_label", "non_prefixed", "covered_clinical_trial"):
+        assert FILTER_NAMES[name] == f"{name}@2"
+    # "no longer considered" turns a hit around from version 2 on
+    turned = ctx("This drug is no longer considered experimental.", "experimental")
+    assert get_filter("non_prefixed@1")(turned) is None
+    assert get_filter("non_prefixed")(turned)
+    # an item of an exclusion list is no bare label from version 2 on
+    item = ctx("Cosmetic surgery", "Cosmetic surgery", role="exclusions")
+    assert get_filter("bare_label@1")(item)
+    assert get_filter("bare_label")(item) is None
+    # a cell that excludes the investigational item itself keeps it, from version 2 on
+    row = "Clinical trials | Routine patient costs covered | Experimental device not covered"
+    trial = ctx(row, "Experimental")
+    assert get_filter("covered_clinical_trial@1")(trial)
+    assert get_filter("covered_clinical_trial")(trial) is None
+
+
 # -- false-positive rules ----------------------------------------------------------------
 
 _FP_RULE = (

@@ -60,16 +60,20 @@ def civil_rights_notice(ctx: HitContext) -> str | None:
 
 
 def covered_clinical_trial(ctx: HitContext) -> str | None:
-    """A clause that covers routine costs in a trial; not an exclusion "except" for them."""
+    """A clause that covers routine costs in a trial; not an exclusion "except" for them.
+    Version 2: a hit whose own clause or cell excludes it stands ("Routine costs covered |
+    Investigational item itself not covered")."""
+    if ctx.words.search("filter_excluding", re.split(r"[|;]", ctx.after(120), maxsplit=1)[0]):
+        return None
+    return _covered_clinical_trial_v1(ctx)
+
+
+def _covered_clinical_trial_v1(ctx: HitContext) -> str | None:
     if ctx.section.role == "exclusions":
         return None
     window = ctx.window("sentence")
     m = ctx.words.search("filter_covered_trial", window)
     if not m or ctx.words.search("filter_excluding", ctx.before(200)):
-        return None
-    # The hit's own clause or cell excludes it: "Routine costs covered | Investigational
-    # item itself not covered".
-    if ctx.words.search("filter_excluding", re.split(r"[|;]", ctx.after(120), maxsplit=1)[0]):
         return None
     between = window[:m.start()]
     if (re.search(r"\bexcept\b", between, re.I)
@@ -118,19 +122,25 @@ def definition_only(ctx: HitContext) -> str | None:
 
 
 # Shapes, not words: what stands directly before the hit ("non-", "not considered for").
-_TURNED_AROUND = re.compile(r"\b(?:non-?|not|never|no longer)\s*"
-                            r"(?:(?:considered|deemed|regarded)\s+)?"
-                            r"(?:(?:for|to\s+be|as)\s+)?$", re.I)
+def _turned_around(negations: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + negations + r")\s*(?:(?:considered|deemed|regarded)\s+)?"
+                      r"(?:(?:for|to\s+be|as)\s+)?$", re.I)
+
+
+_TURNED_AROUND_V1 = _turned_around(r"non-?|not|never")
+_TURNED_AROUND = _turned_around(r"non-?|not|never|no\s+longer")  # version 2
+
+
+def _prefixed(ctx: HitContext, pattern: re.Pattern[str]) -> str | None:
+    m = pattern.search(ctx.text[max(0, ctx.start - 32):ctx.start])
+    return f"'{m.group(0).strip()} {ctx.hit}' means the opposite" if m else None
 
 
 def non_prefixed(ctx: HitContext) -> str | None:
     """ "non-cosmetic", "Not Experimental", "not considered cosmetic", "not for cosmetic
-    purposes": the words directly before turn it around."""
-    lead = ctx.text[max(0, ctx.start - 32):ctx.start]
-    m = _TURNED_AROUND.search(lead)
-    if m:
-        return f"'{m.group(0).strip()} {ctx.hit}' means the opposite"
-    return None
+    purposes", "no longer considered investigational" (version 2): the words directly
+    before turn it around."""
+    return _prefixed(ctx, _TURNED_AROUND)
 
 
 _LISTS_THAT_STATE = frozenset({"exclusions", "sbc_not_covered"})
@@ -138,24 +148,31 @@ _LISTS_THAT_STATE = frozenset({"exclusions", "sbc_not_covered"})
 
 def bare_label(ctx: HitContext) -> str | None:
     """A heading or table label that is only the trigger words states nothing — except a
-    defined term, whose definition follows it (the quote then takes that in), and an item
-    of an exclusion list."""
-    if ctx.kind == "glossary" or ctx.section.role == "definitions":
-        return None
+    defined term, whose definition follows it (the quote then takes that in). Version 2:
+    nor does an item of an exclusion list, and empty table cells ("Medically necessary |
+    | |") add no words."""
     if ctx.section.role in _LISTS_THAT_STATE:
         return None  # an item of an exclusion list states what it names is excluded
-    s, e = ctx.sentence
-    words = ctx.text[s:e].replace("|", " ").strip(" .:;\u2022\u25cf*-").split()
+    return _bare(ctx, ctx.text[ctx.sentence[0]:ctx.sentence[1]].replace("|", " "))
+
+
+def _bare(ctx: HitContext, sentence: str) -> str | None:
+    if ctx.kind == "glossary" or ctx.section.role == "definitions":
+        return None
+    words = sentence.strip(" .:;\u2022\u25cf*-").split()
     if len(words) <= len(ctx.hit.split()) + 1:
         return "a bare heading or label, not a statement"
     return None
 
 
 FILTERS: dict[str, Filter] = {
-    "non_prefixed@1": non_prefixed,
-    "bare_label@1": bare_label,
+    "non_prefixed@1": lambda ctx: _prefixed(ctx, _TURNED_AROUND_V1),
+    "non_prefixed@2": non_prefixed,
+    "bare_label@1": lambda ctx: _bare(ctx, ctx.text[ctx.sentence[0]:ctx.sentence[1]]),
+    "bare_label@2": bare_label,
     "civil_rights_notice@1": civil_rights_notice,
-    "covered_clinical_trial@1": covered_clinical_trial,
+    "covered_clinical_trial@1": _covered_clinical_trial_v1,
+    "covered_clinical_trial@2": covered_clinical_trial,
     "research_description@1": research_description,
     "definition_only@1": definition_only,
 }
