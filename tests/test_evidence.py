@@ -547,3 +547,24 @@ def test_a_plan_clock_then_a_member_limit_in_one_sentence(scanner: Scanner) -> N
 def test_a_plan_that_needs_no_approval_at_all_has_no_prior_authorization(
         scanner: Scanner, text: str, required: bool) -> None:
     assert scanner.scan_text(text).facts.values["prior_authorization"] is required
+
+
+def test_a_short_verdict_after_a_sentence_that_names_it_by_a_pronoun_supports_it(
+        rules: RuleSet) -> None:
+    """Plain-language answers give the verdict in the next sentence: "That's a cosmetic
+    service. Your plan doesn't cover it." The verdict counts for the hit only when it
+    refers back to it; a verdict about something else does not."""
+    scanner = Scanner(rules)
+
+    def cosmetic(text: str) -> list[str]:
+        return [f.quote for f in scanner.scan_text(text).findings
+                if f.category == "cosmetic_exclusion"]
+
+    assert cosmetic("Veneers? They're a cosmetic service. The plan won't pay for them.")
+    assert cosmetic("A: Chemical peels are a cosmetic service. Sorry, we don't cover them.")
+    # no pronoun: the next sentence speaks of something else
+    assert not cosmetic("Veneers are a cosmetic service. Crowns are not covered either.")
+    # a long next sentence is no verdict on this one
+    assert not cosmetic("Veneers are a cosmetic service. " + "We do not cover this " +
+                        "kind of thing or any of the many other services listed in the "
+                        "booklet that comes with your card and explains each benefit.")

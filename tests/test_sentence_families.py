@@ -1139,6 +1139,8 @@ FOUND = [
     ('reconstructive_exception', "Cosmetic surgery isn't covered, though we do pay for repair of a congenital anomaly or of damage from an accidental injury."),
     ('external_review', 'Every plan gives you access to an independent review organization if we uphold a denial involving medical judgment.'),
     ('appeal_deadline', 'Expedited or standard appeal | Request within 6 months of denial | Request within 6 months of denial | Request within 6 months of denial'),
+    # a verdict in the next sentence that names it by a pronoun (batch of FAQ answers)
+    ('cosmetic_exclusion', "Teeth whitening? That's a cosmetic service. Your plan doesn't cover it."),
 ]
 
 TRAPS = [

@@ -49,6 +49,7 @@ MIN_ITEM_WORDS = 3
 _ITEM_WORD = re.compile(r"[A-Za-z]{2,}")
 # How far back the sentences leading into a hit's sentence may reach.
 LEAD_CHARS = 400
+FOLLOW_CHARS = 120  # a verdict after the hit's sentence is short ("We don't cover it.")
 
 
 def _lead_start(sentences: Sequence[tuple[int, int]], k: int, sections: SectionMap,
@@ -63,6 +64,19 @@ def _lead_start(sentences: Sequence[tuple[int, int]], k: int, sections: SectionM
             break
         start = sentences[j][0]
     return start
+
+
+def _follow_end(sentences: Sequence[tuple[int, int]], k: int, sections: SectionMap,
+                page: int, norm: NormalizedText, section: object) -> int | None:
+    """Where the sentence after sentence ``k`` ends, when it is short and in the same
+    paragraph and section (no blank line between): a verdict on what ``k`` named."""
+    if k < 0 or k + 1 >= len(sentences):
+        return None
+    (_, end), (start, stop) = sentences[k], sentences[k + 1]
+    if stop - start > FOLLOW_CHARS or "\n\n" in norm.text[end:start] \
+            or sections.at(page, norm.to_raw(start)) != section:
+        return None
+    return stop
 
 
 def _split_sentences(analysis: TextAnalysis, cuts: list[int]) -> TextAnalysis:
@@ -362,8 +376,9 @@ class Scanner:
             section = sections.at(page.number, raw_start)
             lead = _lead_start(analysis.sentences, k, sections, page.number, norm,
                                section) if k > 0 else None
+            follow = _follow_end(analysis.sentences, k, sections, page.number, norm, section)
             return HitContext(kind, page.number, norm.text, hit.start, hit.end, sentence,
-                              section, lead, self._words)
+                              section, lead, self._words, follow)
 
         ordered = sorted(hits, key=lambda h: h.start)
         against = NegativeEvidence()

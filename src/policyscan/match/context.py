@@ -48,6 +48,9 @@ class HitContext:
     lead_start: int | None = None
     # The pattern files' word lists, for filters that look for them.
     words: WordLists = field(default_factory=lambda: NO_WORDS)
+    # Where a short sentence right after the hit's, in the same paragraph, ends: a verdict
+    # that refers back to it ("That's a cosmetic service. Your plan doesn't cover it.").
+    follow_end: int | None = None
 
     @property
     def hit(self) -> str:
@@ -84,6 +87,18 @@ class HitContext:
         if self.lead_start is None:
             return ""
         return self.text[self.lead_start:min(self.sentence[0], self.start)]
+
+    def follow(self) -> str:
+        """The short sentence right after the hit's, in the same paragraph ("" if none)."""
+        if self.follow_end is None:
+            return ""
+        return self.text[max(self.sentence[1], self.end):self.follow_end]
+
+
+# The next sentence's verdict is about the hit when it names it by a pronoun: "doesn't cover
+# it", "won't pay for them", "It isn't covered".
+_REFERS_BACK = (r"(?:{exclusion})\s+(?:for\s+)?(?:{refers_back})\b|"
+                r"^\W*(?:{refers_back})\b[^.;]{{0,30}}?(?:{exclusion})")
 
 
 def _excepted(ctx: HitContext, window: str, window_start: int, against_end: int) -> bool:
@@ -173,8 +188,14 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
     elif strong == 0:
         words = context.near + context.before
         m = find_words(words, ctx.lead()) if words else None
+        follow = ctx.follow()
+        later = find_words(words, follow) if words and follow else None
         if m:
             ev.support.append(f"after '{m.group(0)}' in the sentence before")
+            ev.adjust += LEAD_SUPPORT
+        elif later and ctx.words.shaped(_REFERS_BACK).search(follow):
+            # "Teeth whitening? That's a cosmetic service. Your plan doesn't cover it."
+            ev.support.append(f"'{later.group(0)}' of it in the sentence after")
             ev.adjust += LEAD_SUPPORT
         else:
             ev.against.append("nothing around it says this")
