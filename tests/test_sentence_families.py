@@ -1338,6 +1338,7 @@ FOUND = [
     ('experimental_exclusion', 'Experimental or Investigational Service means a drug, device, procedure or treatment that (1) has not received final FDA approval for the use proposed; (2) is the subject of an ongoing Phase I or Phase II study; or (3) lacks reliable evidence of safety and effectiveness in peer-reviewed literature. Section 8 excludes all Experimental or Investigational Services.'),
     ('experimental_exclusion', 'Limitations and Exclusions, item 14: Services, supplies and drugs that are experimental or investigational, as defined in the Definitions section, are not covered.'),
     ('experimental_exclusion', 'No benefits are provided for custodial care; long-term acute care beyond 60 days; investigational cancer therapies given outside an approved trial; wigs; or services of a dietitian except for diabetes education.'),
+    ('appeal_deadline', 'Members wishing to challenge a cosmetic determination have six months from the denial to file.'),
 ]
 
 TRAPS = [
@@ -2169,6 +2170,7 @@ DEADLINE_VALUES = [
     ("Requests for external review must be made no more than 4 months after you get the Plan's final decision on your internal appeal.", 4, 'months'),
     ('A Grievance must be filed within thirty (30) days after the event that gave rise to it, and the Plan will send an acknowledgment within five business days.', 30, 'days'),
     ('An expedited appeal may be requested orally or in writing no later than 180 days after notice of the denial is received, and the Plan will decide it within 72 hours.', 180, 'days'),
+    ('Members wishing to challenge a cosmetic determination have six months from the denial to file.', 6, 'months'),
 ]
 
 
