@@ -128,6 +128,9 @@ MEMBER_DEADLINES: list[tuple[str, dict[str, Any]]] = [
      {"value": 45, "unit": "days", "action": "grievance"}),
     ("To appeal:\n\u2022 Write to us within 75 days from the date shown on your EOB",
      {"value": 75, "unit": "days", "action": "internal_appeal"}),
+    # "the first level" names the stage: not a benefit's first days
+    ("Send your request for the first level review within 150 days of the denial notice.",
+     {"value": 150, "unit": "days"}),
     # "enrollee" is the member, not an enrollment limit
     ("The enrollee has 60 days from the notice date to ask for a reconsideration.",
      {"value": 60, "unit": "days", "action": "internal_appeal"}),

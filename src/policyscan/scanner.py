@@ -402,11 +402,12 @@ class Scanner:
             evidence = weigh_context(ctx, rule.context)
             threshold = (self.options.min_score if self.options.min_score is not None
                          else self.rules.threshold(rule.category))
-            if score_hit(rule, hit, evidence.adjust) < threshold:
+            at_best = score_hit(rule, hit, evidence.adjust)
+            if at_best < threshold:
                 # Nothing below can raise a score: a hit its context already leaves short
                 # is not put through the filters and the deadline reading (most hits).
-                self._reject(ctx, rule, f"score {score_hit(rule, hit, evidence.adjust):.2f} "
-                             f"below {threshold:.2f}: " + "; ".join(evidence.reasons))
+                self._reject(ctx, rule, f"score {at_best:.2f} below {threshold:.2f}: "
+                             + "; ".join(evidence.reasons))
                 continue
             dropped = next((r for r in (get_filter(name)(ctx) for name in rule.unless) if r),
                            None)

@@ -245,13 +245,14 @@ _TOLD_TO_ACT = re.compile(r"^\W*(please\b|do so\b|write\b|send\b|file\b|submit\b
 
 def _member_files(ctx: HitContext, words: WordLists, sentence: str, before: str,
                   after: str) -> bool:
-    """Is the limit the member's, to ask for something? The member is named ("you", "the
-    enrollee"), the request or its limit is ("appeals must be filed", "appeal filing
-    limit"), the member is told to act ("Grievance | file within 90 days"), or the limit
-    counts from the plan's notice ("within 4 months of the final denial")."""
+    """Is the limit the member's, to ask for something (besides the request being the
+    limit's subject, read before)? The member is named ("you", "the enrollee"), the
+    request or its limit is ("appeals must be filed", "appeal filing limit"), the member
+    is told to act ("Grievance | file within 90 days"), or the limit counts from the
+    plan's notice ("within 4 months of the final denial")."""
     if words.search("deadline_member", sentence) or words.search("deadline_request", sentence):
         return True
-    if words.shaped(_FILING_ARRIVES).search(before) or words.shaped(_TOLD_NOW).search(before):
+    if words.shaped(_TOLD_NOW).search(before):
         return True
     if _TOLD_TO_ACT.search(sentence) and words.search("deadline_member", ctx.lead()):
         return True
@@ -289,12 +290,12 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     if _PLAN_RECEIPT_ANCHOR.search(after):
         return DeadlineReading(None, "counted from when the plan receives the request: "
                                "the plan's own decision time")
-    if _insurer_clock(before, after, ctx.words) and not re.search(
-            r"\byou (must|have|may|should|can)\b", before[-60:], re.I) \
-            and not ctx.words.shaped(_FILING_ARRIVES).search(before):
-        return DeadlineReading(None, "the plan's or a reviewer's own decision time")
     words = ctx.words
-    if not _member_files(ctx, words, sentence, before, after):
+    arrives = words.shaped(_FILING_ARRIVES).search(before) is not None
+    if _insurer_clock(before, after, words) and not re.search(
+            r"\byou (must|have|may|should|can)\b", before[-60:], re.I) and not arrives:
+        return DeadlineReading(None, "the plan's or a reviewer's own decision time")
+    if not (arrives or _member_files(ctx, words, sentence, before, after)):
         return DeadlineReading(None, "no member filing the request")
     shape = words.search("deadline_not_member", sentence)
     if shape:

@@ -389,7 +389,7 @@ class SpacyMatchers:
         A word the tokenizer splits ("re-review", "one's") is its own run of tokens, in a
         variant of the pattern (or, as the anchor, a phrase of several tokens)."""
         positions: list[list[list[_Step]]] = []  # each token's runs of steps
-        anchors: list[int] = []  # the tokens that can be the anchor
+        anchors: dict[int, list[str]] = {}  # the tokens that can be the anchor: their words
         flagged = False
         for n, spec in enumerate(pattern):
             keys = set(spec) - {"OP"}
@@ -415,15 +415,15 @@ class SpacyMatchers:
                 runs.extend([(0, self._hashes([norm]), False) for norm in split]
                             for split in splits)
                 if not optional:
-                    anchors.append(n)
+                    anchors[n] = words
             else:
                 return False
             positions.append(runs)
         # A word-only pattern is anchored on its first word only: checked backwards from a
         # later one, it would lose the shorter starts its spelled-out phrases also find.
-        if not anchors or (anchors[0] != 0 and not flagged):
+        if not anchors or (0 not in anchors and not flagged):
             return False
-        at = anchors[0] if anchors[0] == 0 else anchors[-1]
+        at = 0 if 0 in anchors else max(anchors)
         combos = list(itertools.product(*positions[:at], *positions[at + 1:]))
         if len(combos) > MAX_ANCHOR_VARIANTS:
             return False
@@ -432,9 +432,7 @@ class SpacyMatchers:
             before = [s for run in combo[:at] for s in run]
             after = [s for run in combo[at:] for s in run]
             variants.append(_Anchored(tuple(reversed(before)), tuple(after)))
-        value = pattern[at][next(iter(set(pattern[at]) - {"OP"}))]
-        words = [value] if isinstance(value, str) else list(value["IN"])
-        self.anchors.add(key, list(self.nlp.tokenizer.pipe(words)))
+        self.anchors.add(key, list(self.nlp.tokenizer.pipe(anchors[at])))
         self.anchored[key] = variants
         if flagged:
             self._flagged.add(key)

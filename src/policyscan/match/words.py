@@ -209,10 +209,6 @@ class WordLists:
         pattern = self._pattern(name)
         return pattern.search(text) if pattern else None
 
-    def findall(self, name: str, text: str) -> list[str]:
-        pattern = self._pattern(name)
-        return [m.group(0) for m in pattern.finditer(text)] if pattern else []
-
     def within(self, name: str, text: str, start: int, end: int) -> list[str]:
         """The words of list ``name`` standing wholly in ``text[start:end]``, read from
         one pass over the whole ``text`` (kept for the last text searched): hits of a
