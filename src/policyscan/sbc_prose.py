@@ -197,6 +197,7 @@ class ProseRow:
 class _Paragraph:
     event: str | None
     parts: list[Piece] = field(default_factory=list)
+    cells: dict[int, list[tuple[int, list[int]]]] | None = None  # set when it closes
 
 
 class ProseReader:
@@ -267,19 +268,20 @@ class ProseReader:
         self._end_heading()
         if self._open is None:
             return
-        if _cells(self._open) is not None:
+        self._open.cells = _cells(self._open)
+        if self._open.cells is not None:
             self._done.append(self._open)
         elif self._done:  # no costs: a line like "Note: …" in the paragraph above
             self._done[-1].parts.extend(self._open.parts)
+            self._done[-1].cells = _cells(self._done[-1])
         self._open = None
 
     def rows(self) -> list[ProseRow]:
         self._close()
         out = []
         for para in self._done:
-            cells = _cells(para)
-            if cells is not None:
-                out.append(ProseRow(para.parts[0].page, para.event, cells))
+            if para.cells is not None:
+                out.append(ProseRow(para.parts[0].page, para.event, para.cells))
         return out
 
 

@@ -15,6 +15,7 @@ from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 
+from . import startup
 from .candidates import Candidate, NegativeEvidence, is_negative, merge, score_hit
 from .case import apply_case
 from .classify import classify
@@ -157,6 +158,7 @@ class Scanner:
             from .match.nlp import SpacyMatchers
 
             self._spacy = SpacyMatchers(self.rules.rules)
+            startup.resume()  # start-up is over: what it built stays
         return self._spacy
 
     # -- entry points -------------------------------------------------------------------
