@@ -317,12 +317,29 @@ def test_a_changed_filter_keeps_its_old_version(rules: RuleSet) -> None:
         return HitContext("plan_document", 1, text, start, start + len(hit), (0, len(text)),
                           Section(role, None), None, WordLists(rules.vocabulary))
 
-    for name in ("bare_label", "non_prefixed", "covered_clinical_trial"):
+    for name in ("bare_label", "covered_clinical_trial", "research_description"):
         assert FILTER_NAMES[name] == f"{name}@2"
+    assert FILTER_NAMES["non_prefixed"] == "non_prefixed@3"
     # "no longer considered" turns a hit around from version 2 on
     turned = ctx("This drug is no longer considered experimental.", "experimental")
     assert get_filter("non_prefixed@1")(turned) is None
+    assert get_filter("non_prefixed@2")(turned)
     assert get_filter("non_prefixed")(turned)
+    # so does what it was once called, from version 3 on
+    once = ctx("Keyhole surgery, once regarded as experimental, is covered.", "experimental")
+    assert get_filter("non_prefixed@2")(once) is None
+    assert get_filter("non_prefixed")(once)
+    # a verdict on the treatment is no account of research, from version 2 on
+    verdict = ctx("Laser lipolysis is investigational; the studies are small.", "investigational")
+    assert get_filter("research_description@1")(verdict)
+    assert get_filter("research_description")(verdict) is None
+    # a relative clause describes, unless its sentence or an exclusion list excludes
+    told = "Reviewers look at decisions about treatment that is experimental."
+    assert get_filter("relative_clause")(ctx(told, "experimental"))
+    excluded = "We exclude treatment that is experimental."
+    assert get_filter("relative_clause")(ctx(excluded, "experimental")) is None
+    item = ctx("Services which are experimental;", "experimental", role="exclusions")
+    assert get_filter("relative_clause")(item) is None
     # an item of an exclusion list is no bare label from version 2 on
     item = ctx("Cosmetic surgery", "Cosmetic surgery", role="exclusions")
     assert get_filter("bare_label@1")(item)

@@ -155,12 +155,13 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
             ev.against.append(f"'{m.group(0)}' before it")
             ev.adjust += AGAINST
     if context.not_after:
-        # the rest of the hit's clause: up to a semicolon or an exception ("…, except …");
-        # a hit inside an exception ("Unless … an accident, it is excluded") is what the
-        # exclusion after it leaves out
+        # the rest of the hit's clause: up to a semicolon, an exception ("…, except …")
+        # or the other branch ("…; otherwise excluded"); a hit inside an exception
+        # ("Unless … an accident, it is excluded") is what the exclusion after it leaves out
         rest = re.split(r"[;:]", ctx.after(), maxsplit=1)[0]
-        turn = ctx.words.search("exception_turns", rest)
-        m = find_words(context.not_after, rest[:turn.start()] if turn else rest)
+        turns = [t.start() for name in ("exception_turns", "other_branch")
+                 if (t := ctx.words.search(name, rest))]
+        m = find_words(context.not_after, rest[:min(turns)] if turns else rest)
         if m and not ctx.words.search("exception_turns", ctx.before()):
             ev.against.append(f"'{m.group(0)}' after it")
             ev.adjust += AGAINST

@@ -130,8 +130,10 @@ _PLAN_RECEIPT_ANCHOR = re.compile(
 )
 # Limits that are not appeal limits.
 _NOT_APPEAL = re.compile(
-    # (a declined claim's review is the member's: "review of a declined claim must be …")
+    # (a declined claim's review is the member's: "review of a declined claim must be …",
+    # and so is a grievance about one: "grievances concerning a claim must be submitted …")
     r"proof of loss|(?<!declined )(?<!denied )(?<!rejected )(?<!refused )"
+    r"(?<!concerning a )(?<!regarding a )(?<!about a )(?<!involving a )(?<!over a )"
     r"claims? (forms? )?must be (submitted|filed|received)|(submit|file) (a|your) claim|"
     r"filing (a|your) claim|legal action|lawsuit|\bsue\b|court|commenced|statute of limitation|"
     r"per (plan|calendar|benefit|contract|policy) (year|period)|benefit period|"

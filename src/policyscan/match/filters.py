@@ -82,8 +82,35 @@ def _covered_clinical_trial_v1(ctx: HitContext) -> str | None:
     return "describes covered clinical-trial costs"
 
 
+_VERDICT = r"\b(?:{filter_verdict})\s+$"
+# (and the word after one joined to it: "that are experimental, or investigational")
+_RELATIVE = (r"\b(?:{filter_relative})\s+(?:{filter_verdict})\s+"
+             r"(?:[\w-]+,?\s+(?:or|and)\s+)?$")
+
+
 def research_description(ctx: HitContext) -> str | None:
-    """Study designs and FDA status describe evidence; they exclude nothing."""
+    """Study designs and FDA status describe evidence; they exclude nothing. Version 2: a
+    verdict on the treatment ("Laser lipolysis is investigational; studies are small")
+    is the policy's decision, whatever evidence its sentence cites."""
+    before = ctx.before()
+    if ctx.words.shaped(_VERDICT).search(before) and not ctx.words.shaped(
+            _RELATIVE).search(before):
+        return None
+    return _research_description_v1(ctx)
+
+
+def relative_clause(ctx: HitContext) -> str | None:
+    """ "Decisions on treatment that is experimental": a relative clause describes what it
+    qualifies; unless its sentence or the lead into it excludes, or it is an item of an
+    exclusion list ("Services which are experimental;"), it states no verdict."""
+    if (ctx.section.role not in _LISTS_THAT_STATE
+            and ctx.words.shaped(_RELATIVE).search(ctx.before())
+            and not ctx.words.search("filter_excluding", ctx.lead() + ctx.window("sentence"))):
+        return "describes what a relative clause qualifies; its sentence excludes nothing"
+    return None
+
+
+def _research_description_v1(ctx: HitContext) -> str | None:
     if ctx.section.role == "exclusions":
         return None
     window = ctx.window("sentence")
@@ -128,7 +155,9 @@ def _turned_around(negations: str) -> re.Pattern[str]:
 
 
 _TURNED_AROUND_V1 = _turned_around(r"non-?|not|never")
-_TURNED_AROUND = _turned_around(r"non-?|not|never|no\s+longer")  # version 2
+_TURNED_AROUND_V2 = _turned_around(r"non-?|not|never|no\s+longer")
+# version 3: what it was called before ("once regarded as investigational, now covered")
+_TURNED_AROUND = _turned_around(r"non-?|not|never|no\s+longer|once|formerly|previously")
 
 
 def _prefixed(ctx: HitContext, pattern: re.Pattern[str]) -> str | None:
@@ -138,8 +167,8 @@ def _prefixed(ctx: HitContext, pattern: re.Pattern[str]) -> str | None:
 
 def non_prefixed(ctx: HitContext) -> str | None:
     """ "non-cosmetic", "Not Experimental", "not considered cosmetic", "not for cosmetic
-    purposes", "no longer considered investigational" (version 2): the words directly
-    before turn it around."""
+    purposes", "no longer considered investigational" (version 2), "once regarded as
+    investigational" (version 3): the words directly before turn it around."""
     return _prefixed(ctx, _TURNED_AROUND)
 
 
@@ -167,14 +196,17 @@ def _bare(ctx: HitContext, sentence: str) -> str | None:
 
 FILTERS: dict[str, Filter] = {
     "non_prefixed@1": lambda ctx: _prefixed(ctx, _TURNED_AROUND_V1),
-    "non_prefixed@2": non_prefixed,
+    "non_prefixed@2": lambda ctx: _prefixed(ctx, _TURNED_AROUND_V2),
+    "non_prefixed@3": non_prefixed,
     "bare_label@1": lambda ctx: _bare(ctx, ctx.text[ctx.sentence[0]:ctx.sentence[1]]),
     "bare_label@2": bare_label,
     "civil_rights_notice@1": civil_rights_notice,
     "covered_clinical_trial@1": _covered_clinical_trial_v1,
     "covered_clinical_trial@2": covered_clinical_trial,
-    "research_description@1": research_description,
+    "research_description@1": _research_description_v1,
+    "research_description@2": research_description,
     "definition_only@1": definition_only,
+    "relative_clause@1": relative_clause,
 }
 
 
