@@ -55,3 +55,25 @@ def test_python_dash_m_runs_the_command() -> None:
     done = subprocess.run([sys.executable, "-m", "policyscan", "--version"],
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0 and "policyscan" in done.stdout
+
+
+def test_a_dask_batch_resumes_collection_here_where_no_pipeline_is_built() -> None:
+    out = _run("""
+        import gc
+        import sys
+        import types
+
+        from policyscan import engine, startup
+        from policyscan.rules.loader import load_rules
+        from policyscan.scanner import Scanner
+
+        stub = types.ModuleType("policyscan.distributed")
+        stub.DaskBackend = lambda *args, **kwargs: "a backend"
+        sys.modules["policyscan.distributed"] = stub
+        startup.pause()
+        scanner = Scanner(load_rules())
+        print(gc.isenabled())
+        engine._backend(scanner, engine.BatchOptions(scheduler="tcp://127.0.0.1:1"), 3)
+        print(gc.isenabled())
+    """)
+    assert out.splitlines() == ["False", "True"]

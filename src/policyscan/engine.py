@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
-from . import __version__
+from . import __version__, startup
 from .cache import ReportCache
 from .extract.sniff import read_as
 from .models import DocumentReport, PatternSetInfo, ScanError, ScanReport
@@ -93,6 +93,10 @@ def _hash(path: str, max_bytes: int | None) -> tuple[str | None, ScanError | Non
 def _backend(scanner: Scanner, batch: BatchOptions, misses: int) -> Backend:
     if batch.scheduler:
         from .distributed import DaskBackend
+
+        # The pipeline is built on the workers, not here; this process's scheduler client
+        # makes reference cycles of its own for as long as the batch runs.
+        startup.resume()
 
         backend: Backend = DaskBackend(batch.scheduler, scanner.rules, scanner.options,
                                        timeout=batch.timeout)
