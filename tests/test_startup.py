@@ -51,12 +51,6 @@ def test_a_library_user_keeps_the_collector_as_it_was() -> None:
     assert out.splitlines() == ["True 0", "False"]
 
 
-def test_python_dash_m_runs_the_command() -> None:
-    done = subprocess.run([sys.executable, "-m", "policyscan", "--version"],
-                          capture_output=True, text=True, timeout=60, check=False)
-    assert done.returncode == 0 and "policyscan" in done.stdout
-
-
 def test_a_dask_batch_resumes_collection_here_where_no_pipeline_is_built() -> None:
     out = _run("""
         import gc
