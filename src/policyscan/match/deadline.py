@@ -123,7 +123,9 @@ _PLAN_RECEIPT_ANCHOR = re.compile(
     r"(written\s+)?(appeal|request|grievance|complaint)\b"
     # "receipt of the grievance determination" is the member receiving the plan's answer
     r"(?!\s+(determination|decision|resolution|outcome|response|notice|letter|denial))|"
-    r"your\s+(appeal|request|grievance|complaint)\s+is\s+received|"
+    # "your request is received", "a second-level request has been received"
+    r"(your|the|an?)\s+([\w-]+\s+){0,2}?(appeal|request|grievance|complaint)\s+"
+    r"(is|was|has\s+been)\s+received|"
     r"the\s+time\s+(the\s+)?(\w+\s+)?(appeal|request|grievance|complaint)\s+(is|was)\s+"
     r"received)",
     re.I,
