@@ -139,3 +139,21 @@ def test_only_a_page_with_a_label_and_a_cost_is_cut_into_pieces() -> None:
         assert not may_hold_prose(text, 0, len(text)), text
     text = "Header\nSpecialist visit: $45 copay"
     assert not may_hold_prose(text, 0, 6) and may_hold_prose(text, 7, len(text))
+
+
+def test_the_colon_first_search_finds_what_the_label_regex_finds() -> None:
+    """``may_hold_prose`` reads from each colon back to the label's first letter; it must
+    answer as the label-then-cost regex does for every stretch of a text."""
+    from policyscan.sbc_prose import _LABEL_THEN_COST, may_hold_prose
+
+    texts = [
+        "Header\nSpecialist visit: $45 copay; Lab: see below.\nX-ray:\nnone\n\nnone\n20%",
+        "a; b. c: d\n(Imaging): 40% coinsurance after deductible: yes",
+        " : $5\n: : 10% " + "long label " * 15 + ": no charge",
+        "Generic drugs;: $10 copay. Therapy: free\nEnd:",
+    ]
+    for text in texts:
+        for start in range(len(text) + 1):
+            for end in range(start, len(text) + 1, 3):
+                assert may_hold_prose(text, start, end) == (
+                    _LABEL_THEN_COST.search(text, start, end) is not None), (text, start, end)

@@ -45,6 +45,21 @@ def test_word_starts_finds_what_the_union_finds(phrases: tuple[str, ...], text: 
     assert [(m.start(), m.end()) for m in WordStarts(phrases).finditer(text)] == expected
 
 
+@pytest.mark.parametrize("phrases", LISTS)
+@pytest.mark.parametrize("text", TEXTS)
+def test_the_first_word_start_is_what_a_union_search_finds(phrases: tuple[str, ...],
+                                                          text: str) -> None:
+    """``find_words`` and ``WordLists.search`` read the first match from the trie scan."""
+    from policyscan.match.words import WordLists, find_words
+
+    union = compile_words(phrases)
+    assert union is not None
+    expected = union.search(text)
+    for found in (find_words(phrases, text), WordLists({"w": phrases}).search("w", text)):
+        assert (found and (found.span(), found.group(0))) == \
+            (expected and (expected.span(), expected.group(0)))
+
+
 def test_word_starts_finds_something() -> None:
     # Guards the equality test above against both sides finding nothing.
     found = [m.group(0) for m in WordStarts(LISTS[0]).finditer(TEXTS[0])]

@@ -20,6 +20,9 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
+
+import numpy as np
 
 from .extract import PageText
 from .models import Box
@@ -51,9 +54,24 @@ _EVENT_START = re.compile(r"^\s*If\s+(you|your\s+child)\b", re.I)
 _TRIM = " \t;,:.\u2013-"
 
 
+# The same, read from each label's colon: searching for the label's first letter tried
+# every letter of the page and ran on to 120 characters from each.
+_LABEL_COLON = re.compile(r":(?=\s)")
+_LABEL_LETTER = re.compile(r"[A-Za-z0-9(]")
+_COST_AFTER = re.compile(r"[^\n]*(?:\n[^\n]*){0,2}?(?:" + _COST.pattern + ")", re.I)
+
+
 def may_hold_prose(text: str, start: int, end: int) -> bool:
-    """Could ``text[start:end]`` hold a service paragraph (a label, then a cost)?"""
-    return _LABEL_THEN_COST.search(text, start, end) is not None
+    """Could ``text[start:end]`` hold a service paragraph (a label, then a cost)?
+    (``_LABEL_THEN_COST.search(text, start, end)``, found from the colons.)"""
+    for colon in _LABEL_COLON.finditer(text, start, end):
+        c = colon.start()
+        label = text[max(start, c - 121):c]
+        cut = max(label.rfind(":"), label.rfind(";"), label.rfind("."), label.rfind("\n"))
+        if (_LABEL_LETTER.search(label, cut + 1) is not None
+                and _COST_AFTER.match(text, c + 1, end) is not None):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -72,53 +90,52 @@ def pieces(page: PageText, boxes: Sequence[Box | None], chars: Sequence[int]) ->
     Columns are split where a white strip runs down the whole stretch (a few lines may
     cross it: a heading set across the columns); a line is cut into pieces at gaps wider
     than a word space."""
-    starts = [ln.start for ln in page.lines]
-
-    def line(i: int) -> tuple[float | None, bool, int]:
-        """Size, boldness and start of the text line holding offset ``i``."""
-        k = bisect_right(starts, i) - 1
-        if k < 0:
-            return None, False, 0
-        ln = page.lines[k]
-        return ln.size, ln.bold, ln.start
-
-    sizes = Counter(size for i in chars if (size := line(i)[0]) is not None)
-    body = sizes.most_common(1)[0][0] if sizes else None
-    kept = [i for i in chars if boxes[i] is not None
-            and (body is None or (line(i)[0] or body) >= body - _SMALLER)]
-    if not kept:
+    # Arrays: this reads every glyph of a page, a few thousand of them (stable sorts keep
+    # the order a loop over the glyphs would give).
+    placed = [i for i in chars if boxes[i] is not None]
+    if not placed:
+        return []
+    offsets = np.array(placed)
+    box = np.array([boxes[i] for i in placed], dtype=float)
+    starts = np.array([ln.start for ln in page.lines], dtype=int)
+    # each glyph's text line's size (NaN: none known)
+    line_sizes = np.array([np.nan] + [np.nan if ln.size is None else ln.size
+                                      for ln in page.lines])
+    size = line_sizes[np.searchsorted(starts, offsets, side="right")]
+    known = size[~np.isnan(size)]
+    if known.size:
+        body = Counter(known.tolist()).most_common(1)[0][0]
+        # (a size of 0 stands for the body's, as a missing one does)
+        keep = np.isnan(size) | (size == 0) | (size >= body - _SMALLER)
+        offsets, box = offsets[keep], box[keep]
+    if not offsets.size:
         return []
     # Visual lines: glyph centres close in height.
-    by_y = sorted(kept, key=lambda i: _cy(boxes[i]))
-    lines: list[list[int]] = []
-    last = None
-    for i in by_y:
-        cy = _cy(boxes[i])
-        if last is None or cy - last > _SAME_LINE:
-            lines.append([])
-        lines[-1].append(i)
-        last = cy
-    runs: list[list[int]] = []  # pieces, as char lists
-    for ln in lines:
-        ln.sort(key=lambda i: _box(boxes, i)[0])
-        current = [ln[0]]
-        for a, b in zip(ln, ln[1:], strict=False):
-            if _box(boxes, b)[0] - _box(boxes, a)[2] >= _COLUMN_GAP:
-                runs.append(current)
-                current = []
-            current.append(b)
-        runs.append(current)
-    edges = _column_edges([(_box(boxes, r[0])[0], max(_box(boxes, i)[2] for i in r))
-                           for r in runs], len(lines))
+    cy = (box[:, 1] + box[:, 3]) / 2
+    order = np.argsort(cy, kind="stable")
+    visual = np.concatenate(([0], np.cumsum(np.diff(cy[order]) > _SAME_LINE)))
+    # Each line left to right, then pieces cut at gaps wider than a word space.
+    by_x = np.argsort(box[order, 0], kind="stable")
+    by_x = by_x[np.argsort(visual[by_x], kind="stable")]
+    glyphs = order[by_x]
+    x0, x1, line = box[glyphs, 0], box[glyphs, 2], visual[by_x]
+    cut = np.concatenate(([True], (line[1:] != line[:-1]) | (x0[1:] - x1[:-1] >= _COLUMN_GAP)))
+    bounds = np.flatnonzero(cut).tolist() + [len(glyphs)]
+    runs = [(bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1)]
+    lefts = x0[bounds[:-1]].tolist()
+    rights = np.maximum.reduceat(x1, bounds[:-1]).tolist()
+    edges = _column_edges(list(zip(lefts, rights, strict=True)), int(line[-1]) + 1)
+    glyph_offsets = offsets[glyphs].tolist()
+    line_starts = starts.tolist()
     out: list[tuple[int, float, Piece]] = []
-    for r in runs:
-        idx = tuple(sorted(r))
-        x0 = _box(boxes, r[0])[0]
-        size, bold, start = line(idx[0])
+    for (a, b), left in zip(runs, lefts, strict=True):
+        idx = tuple(sorted(glyph_offsets[a:b]))
+        k = bisect_right(line_starts, idx[0]) - 1
+        bold, start = (page.lines[k].bold, page.lines[k].start) if k >= 0 else (False, 0)
         # Bold counts for a piece that opens its text line (the flag is the line's first
         # glyph's, and a text line may run across columns).
         opens = not page.text[start:idx[0]].strip()
-        out.append((bisect_right(edges, x0 + 1.0), _cy(boxes[idx[0]]),
+        out.append((bisect_right(edges, left + 1.0), _cy(boxes[idx[0]]),
                     Piece(page.number, idx, _text(page.text, idx), bold and opens)))
     out.sort(key=lambda t: (t[0], t[1]))
     return [p for _, _, p in out]
@@ -142,10 +159,12 @@ def _column_edges(spans: Sequence[tuple[float, float]], line_count: int) -> list
         return []
     left = int(min(x0 for x0, _ in spans))
     right = int(max(x1 for _, x1 in spans)) + 1
-    cover = [0] * (right - left + 1)
+    # how many spans cover each point: +1 where one starts, -1 after it ends, summed
+    steps = [0] * (right - left + 2)
     for x0, x1 in spans:
-        for x in range(int(x0) - left, int(x1) - left + 1):
-            cover[x] += 1
+        steps[int(x0) - left] += 1
+        steps[int(x1) - left + 1] -= 1
+    cover = list(accumulate(steps[:-1]))
     limit = line_count // 20
     gutters: list[tuple[int, int]] = []
     x = 0
@@ -171,6 +190,11 @@ def _column_edges(spans: Sequence[tuple[float, float]], line_count: int) -> list
 
 
 def _text(text: str, idx: Sequence[int]) -> str:
+    """The characters at ``idx``, a space where offsets jump."""
+    words = text[idx[0]:idx[-1] + 1].split()
+    if sum(map(len, words)) == len(idx):
+        # every non-space character between the first and the last: only spaces jumped
+        return " ".join(words).replace("\ufffe", "-")
     out: list[str] = []
     for k, i in enumerate(idx):
         if k and i > idx[k - 1] + 1:

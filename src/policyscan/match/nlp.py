@@ -12,6 +12,7 @@ start-up time. Sentences are the sentencizer's, read from the token arrays.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import os
@@ -21,6 +22,8 @@ import types
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from ..errors import RuleFileError
 from ..rules.schema import Rule
@@ -66,7 +69,7 @@ def _import_spacy_without_cli() -> Any:
 
 spacy = _import_spacy_without_cli()
 
-from spacy.attrs import IDX, IS_ALPHA, IS_DIGIT, IS_PUNCT, LENGTH, LIKE_NUM, NORM, ORTH  # noqa: E402
+from spacy.attrs import IS_ALPHA, IS_DIGIT, IS_PUNCT, LIKE_NUM, NORM, ORTH  # noqa: E402
 from spacy.matcher import Matcher, PhraseMatcher  # noqa: E402
 from spacy.vocab import Vocab  # noqa: E402
 
@@ -203,21 +206,28 @@ def sentence_spans(doc: Any, stops: frozenset[int]) -> list[tuple[int, int]]:
     hashes of its punctuation characters): a sentence ends after a stop and the
     punctuation that follows it. Read from the token arrays: the sentencizer builds a
     Token object per token (a sixth of a generated SBC's scan)."""
-    if not len(doc):
+    n = len(doc)
+    if not n:
         return []
-    columns = doc.to_array([ORTH, IS_PUNCT, IDX, LENGTH]).T.tolist()
-    orth, punct, idx, length = columns
-    starts = [0]
-    seen_stop = False
-    for i, word in enumerate(orth):
-        stop = word in stops
-        if seen_stop and not stop and not punct[i]:
-            starts.append(i)
-            seen_stop = False
-        elif stop:
-            seen_stop = True
-    ends = [*starts[1:], len(orth)]
-    return [(idx[a], idx[b - 1] + length[b - 1]) for a, b in zip(starts, ends, strict=True)]
+    orth, punct = doc.to_array([ORTH, IS_PUNCT]).T
+    stop = np.zeros(n, dtype=bool)
+    for mark in _stop_array(stops):  # a handful: cheaper than np.isin's sort
+        stop |= orth == mark
+    # A word (no stop, no punctuation) opens a sentence when a stop stands between it and
+    # the word before it: the stops up to each token, compared at consecutive words.
+    words = np.flatnonzero(~stop & (punct == 0))
+    stops_before = np.cumsum(stop)[words]
+    opens = words[np.diff(stops_before, prepend=0) > 0]
+    starts = [0, *(int(i) for i in opens if i)]
+    ends = [*starts[1:], n]
+    # (a sentence's first and last tokens only: an array of every token's offset costs more)
+    return [(doc[a].idx, (last := doc[b - 1]).idx + len(last))
+            for a, b in zip(starts, ends, strict=True)]
+
+
+@functools.lru_cache(maxsize=4)
+def _stop_array(stops: frozenset[int]) -> Any:
+    return np.fromiter(stops, dtype=np.uint64, count=len(stops))
 
 
 def _chunks(text: str) -> list[tuple[int, str]]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 import string
 from bisect import bisect_left
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
+
+import ahocorasick
 
 
 def _entry(phrase: str) -> str:
@@ -37,8 +39,8 @@ def compile_words(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 def find_words(phrases: tuple[str, ...], text: str) -> re.Match[str] | None:
-    pattern = compile_words(phrases)
-    return pattern.search(text) if pattern else None
+    """The first of ``phrases`` in ``text`` (``compile_words(phrases).search(text)``)."""
+    return _word_starts(phrases).search(text) if phrases else None
 
 
 _RUN = re.compile(r"\w+")
@@ -89,13 +91,20 @@ class WordStarts:
             self._by_prefixes: dict[tuple[str, ...], re.Pattern[str]] = {}
             self._prefix_entries = prefixes
             self._alternatives = alternatives
-            # Where a word starts with one of the first words (lower case, no re.I).
-            self._first_words = re.compile(r"\b" + _trie([*by_key, *self._prefixes]))
+            # The first words in one automaton (lower case): one pass over a text finds
+            # every place one stands, where a regex tries its alternatives at each letter.
+            self._first_words = ahocorasick.Automaton()
+            for key in by_key:
+                self._first_words.add_word(key, (len(key), False))
+            for key in self._prefixes:
+                self._first_words.add_word(key, (len(key), True))
+            if by_key or self._prefixes:
+                self._first_words.make_automaton()
 
     @property
     def union(self) -> re.Pattern[str] | None:
         """The list as one regex: compiled only when a text needs it (a list of a hundred
-        phrases takes 30 ms to compile, and the trie search below rarely needs it)."""
+        phrases takes 30 ms to compile, and the automaton search below rarely needs it)."""
         return compile_words(self._phrases)
 
     def _for_word(self, word: str) -> re.Pattern[str] | None:
@@ -115,20 +124,69 @@ class WordStarts:
         return self._by_prefixes[which]
 
     def finditer(self, text: str) -> list[re.Match[str]]:
+        return list(self._matches(text))
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The first match, as ``union.search(text)`` finds it (the loop of ``_matches``,
+        written out: most searches are of a sentence, where a generator's cost shows)."""
         if not self._phrases:
-            return []
+            return None
+        low = self._lowered(text)
+        if low is None:
+            return next(self._matches(text), None)
+        for start in self._starts(low):
+            run = _RUN.match(low, start)
+            assert run is not None
+            pattern = self._for_word(run.group(0))
+            found = pattern.match(text, start) if pattern is not None else None
+            if found is not None:
+                return found
+        return None
+
+    def _starts(self, low: str) -> list[int]:
+        """Where in ``low`` a word starts that is one of the first words, or begins with
+        one that has a ``*`` (ascending). Word characters are those of a regex's word
+        class: letters, digits (``str.isalnum``) and the underscore."""
+        found: set[int] = set()
+        n = len(low)
+        if not self._key_entries and not self._prefixes:
+            return []  # (an automaton without words cannot be searched)
+        for last, (length, prefix) in self._first_words.iter(low):
+            start = last - length + 1
+            if start and (low[start - 1].isalnum() or low[start - 1] == "_"):
+                continue  # inside a word
+            after = last + 1
+            if prefix or after >= n or not (low[after].isalnum() or low[after] == "_"):
+                found.add(start)
+        return sorted(found)
+
+    def _lowered(self, text: str) -> str | None:
+        """``text`` lower-cased, when the automaton of first words can be searched in it: the
+        list's first words are words of ASCII letters and digits, and lower() keeps every
+        offset and folds as re.I does."""
         if not self._exact:
-            union = self.union
-            return list(union.finditer(text)) if union is not None else []
+            return None
         low = text.lower()
-        if _FOLDS_TO_ASCII.search(text) or len(low) != len(text):
-            return self._by_words(text)
+        if not text.isascii() and (_FOLDS_TO_ASCII.search(text) or len(low) != len(text)):
+            return None
+        return low
+
+    def _matches(self, text: str) -> Iterator[re.Match[str]]:
+        if not self._phrases:
+            return
+        low = self._lowered(text)
+        if low is None:
+            if not self._exact:
+                union = self.union
+                if union is not None:
+                    yield from union.finditer(text)
+            else:
+                yield from self._by_words(text)
+            return
         # Without those, lower() keeps every offset and finds the first words as re.I
-        # would (they are ASCII): one pass of a trie of them finds where they begin.
-        out: list[re.Match[str]] = []
+        # would (they are ASCII): one pass of the automaton finds where they begin.
         end = 0
-        for first in self._first_words.finditer(low):
-            start = first.start()
+        for start in self._starts(low):
             if start < end:
                 continue
             run = _RUN.match(low, start)
@@ -136,14 +194,12 @@ class WordStarts:
             pattern = self._for_word(run.group(0))
             found = pattern.match(text, start) if pattern is not None else None
             if found is not None:
-                out.append(found)
+                yield found
                 end = found.end()
-        return out
 
-    def _by_words(self, text: str) -> list[re.Match[str]]:
+    def _by_words(self, text: str) -> Iterator[re.Match[str]]:
         """The same, word by word (texts with the letters above)."""
         assert self.union is not None
-        out: list[re.Match[str]] = []
         end = 0
         for run in _RUN.finditer(text):
             start = run.start()
@@ -155,28 +211,13 @@ class WordStarts:
                 continue
             m = pattern.match(text, start)
             if m is not None:
-                out.append(m)
+                yield m
                 end = m.end()
-        return out
 
 
-def _trie(words: list[str]) -> str:
-    """A regex of literal words as a trie ("pa(?:rt|tient)"): Python's re tries an
-    alternation's branches one by one, so shared beginnings are tried once."""
-    if not words:
-        return "(?!)"
-    groups: dict[str, list[str]] = {}
-    for word in sorted(set(words)):
-        groups.setdefault(word[:1], []).append(word[1:])
-    branches = []
-    for first, rests in groups.items():
-        if first == "":
-            continue
-        tails = [r for r in rests if r]
-        tail = _trie(tails) if tails else ""
-        optional = "" in rests and bool(tails)
-        branches.append(re.escape(first) + (f"(?:{tail})?" if optional else tail))
-    return "(?:" + "|".join(branches) + ")"
+@lru_cache(maxsize=512)
+def _word_starts(phrases: tuple[str, ...]) -> WordStarts:
+    return WordStarts(phrases)
 
 
 class WordLists:
@@ -184,15 +225,16 @@ class WordLists:
 
     def __init__(self, vocabulary: Mapping[str, tuple[str, ...]]) -> None:
         self._vocabulary = vocabulary
-        self._compiled: dict[str, re.Pattern[str] | None] = {}
         self._shaped: dict[str, re.Pattern[str]] = {}
         self._spans: dict[str, tuple[str, list[int], list[tuple[int, int, str]]]] = {}
+        self._starts: dict[str, WordStarts] = {}
 
-    def _pattern(self, name: str) -> re.Pattern[str] | None:
+    def _starts_of(self, name: str) -> WordStarts:
         # Kept by name: hashing a long word list on every call costs more than the search.
-        if name not in self._compiled:
-            self._compiled[name] = compile_words(tuple(self._vocabulary.get(name, ())))
-        return self._compiled[name]
+        if name not in self._starts:
+            # (shared by equal lists: each scanner of a run has its own WordLists)
+            self._starts[name] = _word_starts(tuple(self._vocabulary.get(name, ())))
+        return self._starts[name]
 
     def shaped(self, shape: str) -> re.Pattern[str]:
         """``shape``, a regex with ``{name}`` where the alternatives of vocabulary list
@@ -206,8 +248,7 @@ class WordLists:
         return self._shaped[shape]
 
     def search(self, name: str, text: str) -> re.Match[str] | None:
-        pattern = self._pattern(name)
-        return pattern.search(text) if pattern else None
+        return self._starts_of(name).search(text)
 
     def within(self, name: str, text: str, start: int, end: int) -> list[str]:
         """The words of list ``name`` standing wholly in ``text[start:end]``, read from
@@ -215,9 +256,8 @@ class WordLists:
         page ask about overlapping stretches of it again and again."""
         cached = self._spans.get(name)
         if cached is None or cached[0] is not text:
-            pattern = self._pattern(name)
             found = [(m.start(), m.end(), m.group(0))
-                     for m in (pattern.finditer(text) if pattern else ())]
+                     for m in self._starts_of(name).finditer(text)]
             cached = (text, [s for s, _, _ in found], found)
             self._spans[name] = cached
         _, starts, found = cached
