@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ahocorasick
+
 from .extract import SourceDocument
 from .rules.kinds import KINDS_FILE, KindSignal, load_kind_signals
 
@@ -59,19 +61,46 @@ def builtin_signals() -> tuple[KindSignal, ...]:
     return load_kind_signals(builtin_patterns_dir() / KINDS_FILE)
 
 
+class _HintFinder:
+    """Which of the signals' literal words a text holds, in one pass of an Aho-Corasick
+    automaton."""
+
+    def __init__(self, hints: set[str]) -> None:
+        self._automaton: ahocorasick.Automaton | None = None
+        if hints:
+            self._automaton = ahocorasick.Automaton()
+            for hint in hints:
+                self._automaton.add_word(hint, hint)
+            self._automaton.make_automaton()
+
+    def present(self, text: str) -> frozenset[str]:
+        if self._automaton is None:
+            return frozenset()
+        return frozenset(hint for _, hint in self._automaton.iter(text))
+
+
+@lru_cache(maxsize=8)
+def _hint_finder(signals: tuple[KindSignal, ...]) -> _HintFinder:
+    return _HintFinder({h for s in signals for h in s.hints or ()})
+
+
 def classify_text(front: str, body: str, names: str,
                   signals: Sequence[KindSignal] | None = None) -> KindDecision:
     """Kind from the title/file name (``names``), the front pages and the rest."""
     front, body, names = front.lower(), body.lower(), names.lower()
+    signals = tuple(signals if signals is not None else builtin_signals())
+    # (a text without a signal's literal words is not searched: most signals are of other
+    # kinds than the document's, and each search reads the whole text; the words of all
+    # signals are looked for in one pass over each text)
+    hints = _hint_finder(signals)
+    in_names, in_front, in_body = hints.present(names), hints.present(front), hints.present(body)
     scores: dict[str, float] = {}
-    for signal in signals if signals is not None else builtin_signals():
+    for signal in signals:
         kind, weight, pattern = signal.kind, signal.weight, signal.pattern
-        # (a text without the signal's literal words is not searched: most signals are of
-        # other kinds than the document's, and each search reads the whole text)
-        score = 3 * weight * _hits(pattern, names, 1) if signal.may_match(names) else 0.0
-        if signal.may_match(front):
+        score = 3 * weight * _hits(pattern, names, 1) if signal.may_match(in_names) else 0.0
+        if signal.may_match(in_front):
             score += 3 * weight * _hits(pattern, front, 2)
-        if signal.may_match(body):
+        if signal.may_match(in_body):
             score += min(weight * _hits(pattern, body, math.ceil(_BODY_CAP / (weight * 0.25)))
                          * 0.25, _BODY_CAP)
         if score:

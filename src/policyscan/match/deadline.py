@@ -157,7 +157,8 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"quality improvement organization|fair hearing|"
                          r"insurance department|department of", re.I)),
     ("grievance", re.compile(r"grievance|complaint", re.I)),
-    ("internal_appeal", re.compile(r"appeal|reconsider|\bformal review|"
+    # (an objection: a German "Widerspruch", a compensation board's first review)
+    ("internal_appeal", re.compile(r"appeal|reconsider|\bobjection|\bformal review|"
                                    r"review of (the|our|this) (decision|"
                                    r"denial|determination)|redetermination|"
                                    r"requests? for (a )?review|ask us to review|"
@@ -265,6 +266,16 @@ def _member_files(ctx: HitContext, words: WordLists, sentence: str, before: str,
                      or words.search("deadline_act", ctx.lead())))
 
 
+# The member named with a relative clause before the limit's verb: "an enrollee who wants
+# the plan to reconsider must send the request within 65 days" (the plan is not the subject).
+_MEMBER_WHO = (r"\b(?:{deadline_member}|{deadline_subject})\s+who\s+(?:[\w'-]+\s+){{1,8}}?"
+               r"(?:{filing_modals}|is\s+required\s+to)\s")
+# A limit counted from the service that says it is for an appeal: "one year from the date
+# of service to file a grievance".
+_TO_APPEAL = (r"^[^.;]{{0,60}}?\bto\s+(?:file|submit|request|make|lodge)\s+"
+              r"(?:an?\s+|your\s+)?(?:{appeal})")
+
+
 # A filing verb told to the member at the start of a clause, cell or list item, just
 # before the limit: "| file within 90 days", "• Call or write to us within 60 days".
 _TOLD_NOW = (r"(?:^|[|:;•●▪-]|\bthen\b)\s*(?:please\s+)?(?:{deadline_imperative})\b"
@@ -288,16 +299,21 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
         return DeadlineReading(None, "a template placeholder, not a number")
     if _NOT_APPEAL.search(sentence):
         return DeadlineReading(None, "a claim, lawsuit or benefit limit, not an appeal limit")
-    if _SUPPORTING_INFO.search(before):
+    words = ctx.words
+    filing = words.shaped(_FILING_ARRIVES).search(before)
+    arrives = filing is not None
+    supporting = _SUPPORTING_INFO.search(before)
+    # the request named first is the subject ("the request for review, with supporting
+    # records attached, must be submitted within …"): the member's filing
+    if supporting and not (filing and filing.start() < supporting.start()):
         return DeadlineReading(None, "a limit to send supporting information, not to ask "
                                "for a review")
     if _PLAN_RECEIPT_ANCHOR.search(after):
         return DeadlineReading(None, "counted from when the plan receives the request: "
                                "the plan's own decision time")
-    words = ctx.words
-    arrives = words.shaped(_FILING_ARRIVES).search(before) is not None
     if _insurer_clock(before, after, words) and not re.search(
-            r"\byou (must|have|may|should|can)\b", before[-60:], re.I) and not arrives:
+            r"\byou (must|have|may|should|can)\b", before[-60:], re.I) and not arrives \
+            and not words.shaped(_MEMBER_WHO).search(before):
         return DeadlineReading(None, "the plan's or a reviewer's own decision time")
     if not (arrives or _member_files(ctx, words, sentence, before, after)):
         return DeadlineReading(None, "no member filing the request")
@@ -305,7 +321,7 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     if shape:
         return DeadlineReading(None, f"'{shape.group(0)}': not a limit to ask for a review")
     anchor = _anchor(after)
-    if words.search("anchor_service", after[:80]):
+    if words.search("anchor_service", after[:80]) and not words.shaped(_TO_APPEAL).search(after):
         return DeadlineReading(None, "counted from the service: a claim-filing limit")
     if _BEFORE_EVENT.match(after):
         return DeadlineReading(None, "counted back from a coming event: notice given in "

@@ -8,6 +8,7 @@ when it is loaded, never silently at scan time.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,8 +35,10 @@ class KindSignal:
     # from the pattern): a text with none of them is not searched.
     hints: tuple[str, ...] | None = None
 
-    def may_match(self, text: str) -> bool:
-        return self.hints is None or any(h in text for h in self.hints)
+    def may_match(self, present: Collection[str]) -> bool:
+        """Could the signal match a text? ``present`` is the text itself, or the set of
+        the signals' literal words the text holds (``in`` answers for either)."""
+        return self.hints is None or any(h in present for h in self.hints)
 
 
 _MIN_HINT = 3  # characters: shorter literals are in almost every text anyway
