@@ -235,3 +235,16 @@ def test_words_within_a_stretch_are_those_a_search_of_the_stretch_finds() -> Non
             assert words.within("w", text, start, end) == alone, (start, end)
     assert words.within("w", text, 16, 40) == []
     assert words.within("w", "another page with privacy", 0, 25) == ["privacy"]
+
+
+def test_literal_finder_holds_what_substring_search_finds() -> None:
+    """Kind signals are searched only in texts holding their literal words; one automaton
+    pass must find exactly the literals ``in`` finds, overlapping ones included."""
+    from policyscan.match.words import LiteralFinder
+
+    literals = {"form", "formulary", "plan brochure", "brochure", "notice of", "ice o", "é"}
+    finder = LiteralFinder(literals)
+    for text in ("", "a plan brochure and its formulary", "notice of denial",
+                 "reformed résumé", "FORM", "no match here"):
+        assert finder.present(text) == {lit for lit in literals if lit in text}, text
+    assert LiteralFinder(set()).present("anything") == frozenset()

@@ -15,9 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import ahocorasick
-
 from .extract import SourceDocument
+from .match.words import LiteralFinder
 from .rules.kinds import KINDS_FILE, KindSignal, load_kind_signals
 
 _FRONT_PAGES = 2  # pages whose text counts as "front matter"
@@ -61,27 +60,9 @@ def builtin_signals() -> tuple[KindSignal, ...]:
     return load_kind_signals(builtin_patterns_dir() / KINDS_FILE)
 
 
-class _HintFinder:
-    """Which of the signals' literal words a text holds, in one pass of an Aho-Corasick
-    automaton."""
-
-    def __init__(self, hints: set[str]) -> None:
-        self._automaton: ahocorasick.Automaton | None = None
-        if hints:
-            self._automaton = ahocorasick.Automaton()
-            for hint in hints:
-                self._automaton.add_word(hint, hint)
-            self._automaton.make_automaton()
-
-    def present(self, text: str) -> frozenset[str]:
-        if self._automaton is None:
-            return frozenset()
-        return frozenset(hint for _, hint in self._automaton.iter(text))
-
-
 @lru_cache(maxsize=8)
-def _hint_finder(signals: tuple[KindSignal, ...]) -> _HintFinder:
-    return _HintFinder({h for s in signals for h in s.hints or ()})
+def _hint_finder(signals: tuple[KindSignal, ...]) -> LiteralFinder:
+    return LiteralFinder({h for s in signals for h in s.hints or ()})
 
 
 def classify_text(front: str, body: str, names: str,

@@ -215,6 +215,24 @@ class WordStarts:
                 end = m.end()
 
 
+class LiteralFinder:
+    """Which of a set of literal strings a text holds (anywhere, as ``in`` finds them), in
+    one pass of an Aho-Corasick automaton."""
+
+    def __init__(self, literals: set[str]) -> None:
+        self._automaton: ahocorasick.Automaton | None = None
+        if literals:
+            self._automaton = ahocorasick.Automaton()
+            for literal in literals:
+                self._automaton.add_word(literal, literal)
+            self._automaton.make_automaton()
+
+    def present(self, text: str) -> frozenset[str]:
+        if self._automaton is None:
+            return frozenset()
+        return frozenset(literal for _, literal in self._automaton.iter(text))
+
+
 @lru_cache(maxsize=512)
 def _word_starts(phrases: tuple[str, ...]) -> WordStarts:
     return WordStarts(phrases)
