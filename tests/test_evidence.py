@@ -317,8 +317,9 @@ def test_a_changed_filter_keeps_its_old_version(rules: RuleSet) -> None:
         return HitContext("plan_document", 1, text, start, start + len(hit), (0, len(text)),
                           Section(role, None), None, WordLists(rules.vocabulary))
 
-    for name in ("bare_label", "covered_clinical_trial", "research_description"):
+    for name in ("covered_clinical_trial", "research_description"):
         assert FILTER_NAMES[name] == f"{name}@2"
+    assert FILTER_NAMES["bare_label"] == "bare_label@3"
     assert FILTER_NAMES["non_prefixed"] == "non_prefixed@3"
     # "no longer considered" turns a hit around from version 2 on
     turned = ctx("This drug is no longer considered experimental.", "experimental")
@@ -344,6 +345,12 @@ def test_a_changed_filter_keeps_its_old_version(rules: RuleSet) -> None:
     item = ctx("Cosmetic surgery", "Cosmetic surgery", role="exclusions")
     assert get_filter("bare_label@1")(item)
     assert get_filter("bare_label")(item) is None
+    # a page number and "continued" after a label are no words of it, from version 3 on
+    footed = ctx("Medical Necessity\nPage 12 of 40 Continued on next page", "Medical Necessity")
+    assert get_filter("bare_label@2")(footed) is None
+    assert get_filter("bare_label")(footed)
+    stated = ctx("Medical Necessity is required for all care. Page 3", "Medical Necessity")
+    assert get_filter("bare_label")(stated) is None
     # a cell that excludes the investigational item itself keeps it, from version 2 on
     row = "Clinical trials | Routine patient costs covered | Experimental device not covered"
     trial = ctx(row, "Experimental")

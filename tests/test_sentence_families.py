@@ -2094,6 +2094,17 @@ FOUND = [
     ('experimental_exclusion', 'Exclusions: (a) intentionally self-inflicted injury; (b) unproven or investigational therapies; (c) injury sustained while intoxicated.'),
     ('experimental_exclusion', 'Charges for services that are still in clinical trial phases I, II or III, or whose effectiveness has not been established by peer-reviewed medical literature, are not covered under this short-term plan.'),
     ('experimental_exclusion', 'The Company will not consider as a covered treatment any therapy that, in its judgment, is investigational in nature, even if prescribed by your Physician.'),
+    ('cosmetic_exclusion', '23. Cosmet ic Procedures. Any operation, drug or supp1y whose main purpose is to reshape or enhance norma1 body structures in order to look better is exc1uded from coverage\n- 31 -'),
+    ('reconstructive_exception', 'Cosmetic procedures are not covered un-\nless the procedure wi11 rel ieve a documented functiona1 impairment (for examp1e, eyelid surgery when drooping 1ids block the fie1d of vision).'),
+    ('medical_necessity', '"Medica11y Necessary" rneans health care services that a prudent physician wou1d provide to diagnose or treat an i11ness, injury or its syrnptoms, in accordance with genera1ly accepted standards of rnedical practice.'),
+    ('medical_necessity', 'Benefits for dura- ble medica1 equiprnent are provided on1y when the item is medica11y necessary and prescribed by a 1icensed practitioner — Page 27'),
+    ('prior_authorization', 'High-tech imaging (MRI, CT, PET) | requires prior approva1 frorn the Claims Adrninistrator; claims subrnitted without an approved request wil1 be denied as not covered.'),
+    ('appeal_rights', 'Your Grievance and Appea1s Rights: There are agencies that can he1p if you have a comp1aint against your p1an for a denia1 of a c1aim. This comp1aint is ca11ed a grievance or appea1.'),
+    ('appeal_rights', 'You can ask for an internal appea1 if you think we were wrong to deny\npayrnent. You rnay also present testirnony and new evidence in support of your appea1.'),
+    ('appeal_deadline', 'You rnust submit your appea1 within 180 ca1endar days frorn the date you receive the notice of denia1.'),
+    ('appeal_deadline', 'If you are not satisfied with the first-1evel decision, you rnay ask for a second-1evel appea1, but that request has to reach us no 1ater than 60 days after you get the first-\nlevel 1etter.'),
+    ('experimental_exclusion', 'No payrnent wil1 be made for any treatrnent that is considered investigationa1, that is, sti11 under c1inical study to determine its safety or efficacy, or for hospita1 stays related to it.'),
+    ('experimental_exclusion', 'Drugs used for a purpose the FDA has not approved and that rernain in the research phase are exc1uded as experi-\nmental, un1ess otherwise required by state 1aw. — 19 —'),
 ]
 
 TRAPS = [
@@ -3436,6 +3447,8 @@ DEADLINE_VALUES = [
     ('You may ask for a review of our decision no later than sixty (60) days from the date of the denial letter; requests received after that date will not be considered.', 60, 'days'),
     ('If you want an independent reviewer to look at our final decision on your short-term plan claim, you must submit the request within four months after you receive the final internal denial.', 4, 'months'),
     ('Complaints about claim handling under this accident policy, including the amount paid, may be submitted to the Company within one year after the claim decision was dated.', 12, 'months'),
+    ('You rnust submit your appea1 within 180 ca1endar days frorn the date you receive the notice of denia1.', 180, 'days'),
+    ('If you are not satisfied with the first-1evel decision, you rnay ask for a second-1evel appea1, but that request has to reach us no 1ater than 60 days after you get the first-\nlevel 1etter.', 60, 'days'),
 ]
 
 
@@ -3476,6 +3489,7 @@ NO_APPROVAL_NEEDED = [
     'Note: Septoplasty performed in a participating ambulatory surgery center does not require prior authorization for Commercial PPO members.',
     'No pre-approval needed for in-network office visits, urgent care or the ER.',
     'No precertification is needed for a maternity stay of 48 hours or less after a vaginal delivery, or 96 hours or less after a cesarean section.',
+
 
 
 

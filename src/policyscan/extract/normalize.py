@@ -2,7 +2,8 @@
 
 Matchers see one space wherever the page had any run of whitespace (so a phrase broken
 across lines is still one phrase, and spaCy tokenizes 2-10x faster), typographic quotes
-as ASCII, and words split by a line-end hyphen joined again. Every offset in the
+as ASCII, words split by a line-end hyphen joined again, and the digits OCR reads for
+"l" and "o" inside words as those letters. Every offset in the
 normalised text maps back to an offset in the page text, so quotes stay exact slices.
 """
 
@@ -36,6 +37,38 @@ _COMPOUND_HEADS = frozenset({
     "hundred", "e", "x", "t", "b",
 })
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)$")
+# OCR and broken font maps read "l" as "1" and "o" as "0" inside words ("P1an", "a11",
+# "f0r", "1ook"): those are matched as the letters, one for one (the map holds, and
+# quotes stay the page's own characters). Numbers, codes and units keep their digits:
+# "1st", "10mg", "ICD10", "B12", "30days" ("Tier1" does not: "appea1" is far commoner).
+# (found from the digits next to a letter: a scan for the digit is fast, one for words
+# tried at every letter cost a tenth of a generated SBC's normalisation)
+_DIGIT_BY_LETTER = re.compile(r"[01](?:(?<=[A-Za-z][01])|(?=[A-Za-z]))")
+_KEEPS_DIGITS = re.compile(r"[01]+[A-Za-z]{0,2}|[01]{2,}[A-Za-z]+|[A-Z]+[01]+|[01]+")
+_AS_LETTERS = str.maketrans("10", "lo")
+_RUN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01")
+
+
+def _digits_as_letters(text: str) -> str:
+    """``text`` with each word of letters, 0 and 1 read as letters where OCR put digits."""
+    out: list[str] = []
+    pos = 0  # copied up to here
+    read = 0  # words read up to here (each word once, kept or not)
+    for m in _DIGIT_BY_LETTER.finditer(text):
+        if m.start() < read:
+            continue  # in the word just read
+        start, end = m.start(), m.end()
+        while start > read and text[start - 1] in _RUN_CHARS:
+            start -= 1
+        while end < len(text) and text[end] in _RUN_CHARS:
+            end += 1
+        read = end
+        word = text[start:end]
+        beside = text[start - 1:start] + text[end:end + 1]
+        if not _KEEPS_DIGITS.fullmatch(word) and not any(c.isdigit() for c in beside):
+            out += [text[pos:start], word.translate(_AS_LETTERS)]
+            pos = end
+    return "".join(out) + text[pos:] if out else text
 _COPIED = 1 << 30  # a copied segment maps one for one, however long
 
 
@@ -123,6 +156,6 @@ def normalize(marked: str) -> NormalizedText:
         widths.append(_COPIED)
         pos = e
     out.append(marked[pos:])
-    text = "".join(out).translate(_SAME_LENGTH)
+    text = _digits_as_letters("".join(out).translate(_SAME_LENGTH))
     return NormalizedText(text, tuple(norm_starts), tuple(raw_starts), tuple(widths),
                           len(marked))

@@ -185,6 +185,25 @@ def bare_label(ctx: HitContext) -> str | None:
     return _bare(ctx, ctx.text[ctx.sentence[0]:ctx.sentence[1]].replace("|", " "))
 
 
+# A page number ("Page 12 of 40", "- 31 -") printed after a label is no word of it.
+_PAGE_NUMBER = re.compile(r"\bpage\s+\d+(?:\s+of\s+\d+)?\b|(?<![\w$])-?\s*\d+\s*-(?!\w)|"
+                          r"\b\d+\s+of\s+\d+\b", re.I)
+
+
+def bare_label_v3(ctx: HitContext) -> str | None:
+    """Version 3: page furniture after a label (a page number, "continued on next page",
+    the vocabulary's ``page_furniture``) adds no words to it either."""
+    if ctx.section.role in _LISTS_THAT_STATE:
+        return None
+    sentence = ctx.text[ctx.sentence[0]:ctx.sentence[1]].replace("|", " ")
+    sentence = _PAGE_NUMBER.sub(" ", sentence)
+    furniture = ctx.words.search("page_furniture", sentence)
+    while furniture:
+        sentence = sentence[:furniture.start()] + " " + sentence[furniture.end():]
+        furniture = ctx.words.search("page_furniture", sentence)
+    return _bare(ctx, sentence.replace("...", " "))
+
+
 def _bare(ctx: HitContext, sentence: str) -> str | None:
     if ctx.kind == "glossary" or ctx.section.role == "definitions":
         return None
@@ -200,6 +219,7 @@ FILTERS: dict[str, Filter] = {
     "non_prefixed@3": non_prefixed,
     "bare_label@1": lambda ctx: _bare(ctx, ctx.text[ctx.sentence[0]:ctx.sentence[1]]),
     "bare_label@2": bare_label,
+    "bare_label@3": bare_label_v3,
     "civil_rights_notice@1": civil_rights_notice,
     "covered_clinical_trial@1": _covered_clinical_trial_v1,
     "covered_clinical_trial@2": covered_clinical_trial,

@@ -147,10 +147,10 @@ class WordStarts:
         """Where in ``low`` a word starts that is one of the first words, or begins with
         one that has a ``*`` (ascending). Word characters are those of a regex's word
         class: letters, digits (``str.isalnum``) and the underscore."""
-        found: set[int] = set()
-        n = len(low)
         if not self._key_entries and not self._prefixes:
             return []  # (an automaton without words cannot be searched)
+        found: set[int] = set()
+        n = len(low)
         for last, (length, prefix) in self._first_words.iter(low):
             start = last - length + 1
             if start and (low[start - 1].isalnum() or low[start - 1] == "_"):
