@@ -141,12 +141,6 @@ def pieces(page: PageText, boxes: Sequence[Box | None], chars: Sequence[int]) ->
     return [p for _, _, p in out]
 
 
-def _box(boxes: Sequence[Box | None], i: int) -> Box:
-    box = boxes[i]
-    assert box is not None
-    return box
-
-
 def _cy(box: Box | None) -> float:
     assert box is not None
     return (box[1] + box[3]) / 2

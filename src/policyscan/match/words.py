@@ -127,21 +127,25 @@ class WordStarts:
         return list(self._matches(text))
 
     def search(self, text: str) -> re.Match[str] | None:
-        """The first match, as ``union.search(text)`` finds it (the loop of ``_matches``,
-        written out: most searches are of a sentence, where a generator's cost shows)."""
+        """The first match, as ``union.search(text)`` finds it (not through ``_matches``:
+        most searches are of a sentence, where a generator's cost shows)."""
         if not self._phrases:
             return None
         low = self._lowered(text)
         if low is None:
             return next(self._matches(text), None)
         for start in self._starts(low):
-            run = _RUN.match(low, start)
-            assert run is not None
-            pattern = self._for_word(run.group(0))
-            found = pattern.match(text, start) if pattern is not None else None
+            found = self._match_at(text, low, start)
             if found is not None:
                 return found
         return None
+
+    def _match_at(self, text: str, low: str, start: int) -> re.Match[str] | None:
+        """The list's match at ``start``, where ``_starts`` found a first word."""
+        run = _RUN.match(low, start)
+        assert run is not None
+        pattern = self._for_word(run.group(0))
+        return pattern.match(text, start) if pattern is not None else None
 
     def _starts(self, low: str) -> list[int]:
         """Where in ``low`` a word starts that is one of the first words, or begins with
@@ -189,10 +193,7 @@ class WordStarts:
         for start in self._starts(low):
             if start < end:
                 continue
-            run = _RUN.match(low, start)
-            assert run is not None
-            pattern = self._for_word(run.group(0))
-            found = pattern.match(text, start) if pattern is not None else None
+            found = self._match_at(text, low, start)
             if found is not None:
                 yield found
                 end = found.end()
