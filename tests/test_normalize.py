@@ -224,3 +224,20 @@ def test_a_word_with_ocr_digits_is_found_and_quoted_as_printed(scanner: Scanner)
     found = [f for f in scanner.scan_text(text).findings if f.category == "appeal_deadline"]
     assert found and found[0].deadline is not None and found[0].deadline.value == 180
     assert "appea1" in found[0].quote  # the page's own characters
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("precert_required=Y", "precert required=Y"), ("appeal_filing_limit", "appeal filing limit"),
+    # blanks to fill in and identifiers with digits keep their underscores
+    ("Date: ______", "Date: ______"), ("claim_2", "claim_2"), ("_private", "_private"),
+])
+def test_words_joined_by_underscores_are_matched_as_words(raw: str, expected: str) -> None:
+    assert norm(raw) == expected
+
+
+def test_a_grid_field_and_its_number_give_a_deadline(scanner: Scanner) -> None:
+    for text in ("appeal_filing_limit=90 days from the denial notice",
+                 "Appeal filing limit:90 days from the denial notice"):
+        found = [f for f in scanner.scan_text(text).findings if f.category == "appeal_deadline"]
+        assert found and found[0].deadline is not None and found[0].deadline.value == 90, text
+        assert "appeal_filing_limit" in found[0].quote or "limit:90" in found[0].quote

@@ -2,8 +2,9 @@
 
 Matchers see one space wherever the page had any run of whitespace (so a phrase broken
 across lines is still one phrase, and spaCy tokenizes 2-10x faster), typographic quotes
-as ASCII, words split by a line-end hyphen joined again, and the digits OCR reads for
-"l" and "o" inside words as those letters. Every offset in the
+as ASCII, words split by a line-end hyphen joined again, the digits OCR reads for
+"l" and "o" inside words as those letters, and words joined by underscores ("prior_auth")
+as words. Every offset in the
 normalised text maps back to an offset in the page text, so quotes stay exact slices.
 """
 
@@ -69,6 +70,18 @@ def _digits_as_letters(text: str) -> str:
             out += [text[pos:start], word.translate(_AS_LETTERS)]
             pos = end
     return "".join(out) + text[pos:] if out else text
+
+
+# Field names of data exports and claims-system grids ("precert_required=Y",
+# "appeal_filing_limit=180 days") are words joined by underscores: read as spaces, one for
+# one. Blanks to fill in ("Date: ______") keep theirs: only an underscore between letters.
+_JOINING_UNDERSCORE = re.compile(r"(?<=[A-Za-z])_(?=[A-Za-z])")
+
+
+def _underscores_as_spaces(text: str) -> str:
+    return _JOINING_UNDERSCORE.sub(" ", text) if "_" in text else text
+
+
 _COPIED = 1 << 30  # a copied segment maps one for one, however long
 
 
@@ -156,6 +169,6 @@ def normalize(marked: str) -> NormalizedText:
         widths.append(_COPIED)
         pos = e
     out.append(marked[pos:])
-    text = _digits_as_letters("".join(out).translate(_SAME_LENGTH))
+    text = _underscores_as_spaces(_digits_as_letters("".join(out).translate(_SAME_LENGTH)))
     return NormalizedText(text, tuple(norm_starts), tuple(raw_starts), tuple(widths),
                           len(marked))
