@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 # Characters replaced one for one (the map stays the identity on them).
@@ -84,27 +85,45 @@ def _underscores_as_spaces(text: str) -> str:
 
 _COPIED = 1 << 30  # a copied segment maps one for one, however long
 
+# A word repair: ``text[start:end]`` is read as the string (OCR's "rn" read as "m").
+Edit = tuple[int, int, str]
+# What finds the repairs in a normalised text; told whether the page already showed OCR
+# damage (digits read as letters), which some repairs wait for.
+Repairer = Callable[[str, bool], Sequence[Edit]]
+
 
 @dataclass(frozen=True)
 class NormalizedText:
-    """``text`` plus the map from its offsets to the page text's offsets."""
+    """``text`` plus the map from its offsets to the page text's offsets.
+
+    A text with word repairs (``Edit``s) maps to the text they were made in (``_inner``),
+    which maps to the page; a span ending inside a repaired word ends after it ("Cosrnetic"
+    read as "Cosmetic" is quoted whole).
+    """
 
     text: str
     _norm: tuple[int, ...]  # start of each segment in ``text``
     _raw: tuple[int, ...]  # where that segment starts in the page text
     _width: tuple[int, ...]  # raw characters a segment covers (a ligature: 1 for 2-3)
-    raw_length: int
+    raw_length: int  # of the text mapped to: the page's, or ``_inner``'s
+    _inner: NormalizedText | None = None
 
-    def to_raw(self, i: int) -> int:
-        """Page-text offset of normalised offset ``i`` (a start position)."""
+    def _own_to_raw(self, i: int) -> int:
         k = bisect_right(self._norm, i) - 1
         if k < 0:
             return 0
         step = min(i - self._norm[k], self._width[k] - 1)
         return min(self._raw[k] + step, self.raw_length)
 
+    def to_raw(self, i: int) -> int:
+        """Page-text offset of normalised offset ``i`` (a start position)."""
+        j = self._own_to_raw(i)
+        return j if self._inner is None else self._inner.to_raw(j)
+
     def to_norm(self, r: int) -> int:
         """Normalised offset of page-text offset ``r`` (removed characters map forward)."""
+        if self._inner is not None:
+            r = self._inner.to_norm(r)
         k = bisect_right(self._raw, r) - 1
         if k < 0:
             return 0
@@ -116,7 +135,40 @@ class NormalizedText:
         if end <= start:
             s = self.to_raw(start)
             return s, s
-        return self.to_raw(start), self.to_raw(end - 1) + 1
+        if self._inner is None:
+            return self.to_raw(start), self.to_raw(end - 1) + 1
+        k = bisect_right(self._norm, end - 1) - 1
+        if k >= 0 and self._width[k] != _COPIED:
+            last = min(self._raw[k] + self._width[k], self.raw_length)  # a repaired word
+        else:
+            last = self._own_to_raw(end - 1) + 1
+        return self._inner.span_to_raw(self._own_to_raw(start), last)
+
+    def edited(self, edits: Sequence[Edit]) -> NormalizedText:
+        """This text with ``edits`` (sorted, not overlapping) made, mapped back through it."""
+        if not edits:
+            return self
+        out: list[str] = []
+        norm_starts: list[int] = [0]
+        raw_starts: list[int] = [0]
+        widths: list[int] = [_COPIED]
+        length = pos = 0
+        for start, end, replacement in edits:
+            out.append(self.text[pos:start])
+            length += start - pos
+            if replacement:
+                norm_starts.append(length)
+                raw_starts.append(start)
+                widths.append(end - start)
+                out.append(replacement)
+                length += len(replacement)
+            norm_starts.append(length)
+            raw_starts.append(end)
+            widths.append(_COPIED)
+            pos = end
+        out.append(self.text[pos:])
+        return NormalizedText("".join(out), tuple(norm_starts), tuple(raw_starts),
+                              tuple(widths), len(self.text), self)
 
 
 def _soft_break(marked: str, at: int, end: int) -> bool:
@@ -130,8 +182,9 @@ def _soft_break(marked: str, at: int, end: int) -> bool:
     return head not in _COMPOUND_HEADS
 
 
-def normalize(marked: str) -> NormalizedText:
-    """Normalise a page's marked text (with U+FFFE where pdfium joined a hyphenated line)."""
+def normalize(marked: str, repair: Repairer | None = None) -> NormalizedText:
+    """Normalise a page's marked text (with U+FFFE where pdfium joined a hyphenated line),
+    with the word repairs ``repair`` finds made."""
     out: list[str] = []
     norm_starts: list[int] = [0]
     raw_starts: list[int] = [0]
@@ -169,6 +222,11 @@ def normalize(marked: str) -> NormalizedText:
         widths.append(_COPIED)
         pos = e
     out.append(marked[pos:])
-    text = _underscores_as_spaces(_digits_as_letters("".join(out).translate(_SAME_LENGTH)))
-    return NormalizedText(text, tuple(norm_starts), tuple(raw_starts), tuple(widths),
-                          len(marked))
+    joined = "".join(out).translate(_SAME_LENGTH)
+    lettered = _digits_as_letters(joined)
+    text = _underscores_as_spaces(lettered)
+    normalized = NormalizedText(text, tuple(norm_starts), tuple(raw_starts), tuple(widths),
+                                len(marked))
+    if repair is None:
+        return normalized
+    return normalized.edited(repair(text, lettered is not joined))

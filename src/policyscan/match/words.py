@@ -233,6 +233,19 @@ class LiteralFinder:
             return frozenset()
         return frozenset(literal for _, literal in self._automaton.iter(text))
 
+    def words(self, text: str) -> list[tuple[int, int]]:
+        """Where a literal stands in ``text`` as whole words (not inside a longer word)."""
+        if self._automaton is None:
+            return []
+        found: list[tuple[int, int]] = []
+        n = len(text)
+        for last, literal in self._automaton.iter(text):
+            start, end = last - len(literal) + 1, last + 1
+            if (start == 0 or not text[start - 1].isalnum()) and (
+                    end == n or not text[end].isalnum()):
+                found.append((start, end))
+        return found
+
 
 @lru_cache(maxsize=512)
 def _word_starts(phrases: tuple[str, ...]) -> WordStarts:

@@ -1,0 +1,175 @@
+"""Words OCR misread, read again for matching.
+
+Scanned pages come back with "rn" for "m" ("Cosrnetic", "rnedically"), "l" for a capital
+"I" ("lndependent"), a heading glued to the text after it ("EXCLUSIONSCosmetic"), words
+split by a stray space ("ser vice", "exper imental") and a line-end hyphen left before a
+space ("bene- fits"). Each repair is taken only when it
+turns a word the pattern data does not use into one it does, so "burn", "turn" and
+"return" stay as printed, and "with in" (two words the rules know) is not joined. The
+repairs are edits of the normalised text: its map back to the page holds, and a quote keeps
+the page's own characters.
+
+Joining split words needs a search for every split of every long rule word; it is made
+only on a page that already shows OCR damage (another repair, or digits read as letters).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from ..extract.normalize import Edit
+from ..rules.schema import Rule
+from .words import LiteralFinder
+
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+# A capital "I" read as "l" starts a word with a consonant no English word starts "l" with.
+_L_FOR_I = re.compile(r"l(?<![A-Za-z]l)(?=[bcdfgkmnpqstvwxz])")
+# A heading in capitals glued to the sentence after it ("COVEREDServices") is found in the
+# text's letter classes (a regex tried at every letter cost a page more than the rest of
+# the repairs): "U" a capital, "l" a small letter, one byte per character.
+_CLASSES = bytes(ord("U") if chr(b).isupper() else ord("l") if chr(b).islower() else ord(".")
+                 for b in range(128)) + b"." * 128
+_MIN_JOINED = 6  # shorter words split by a space are rare, and their halves often words
+_MAX_RN = 3  # "rn"s tried in one word (each may be an "m" or not)
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def _rule_text(rule: Rule) -> Iterator[object]:
+    context = rule.context
+    yield from (rule.phrases, rule.patterns, rule.fuzzy, rule.negated_by, context.near,
+                context.not_near, context.before, context.not_before, context.not_after)
+
+
+class OcrRepair:
+    """The repairs for one set of pattern data (its words, and its ``*`` word starts)."""
+
+    def __init__(self, words: Iterable[str], starts: Iterable[str] = ()) -> None:
+        self._words = frozenset(w.lower() for w in words)
+        self._starts = tuple(sorted({s.lower() for s in starts if len(s) >= 5}))
+        self._splits: LiteralFinder | None = None  # built on the first damaged page
+
+    @classmethod
+    def from_rules(cls, rules: Iterable[Rule],
+                   vocabulary: Mapping[str, tuple[str, ...]]) -> OcrRepair:
+        words: set[str] = set()
+        starts: set[str] = set()
+        texts: list[Any] = [list(vocabulary.values())]
+        texts.extend(part for rule in rules for part in _rule_text(rule))
+        for text in _strings(texts):
+            for m in re.finditer(r"([A-Za-z]+)(\*?)", text):
+                (starts if m.group(2) else words).add(m.group(1))
+        return cls(words, starts)
+
+    def known(self, word: str) -> bool:
+        """Is ``word`` one the pattern data uses (as it stands, in the singular, or as the
+        start of a ``*`` word)?"""
+        w = word.lower()
+        return (w in self._words or (w.endswith("s") and w[:-1] in self._words)
+                or (len(w) >= 5 and w.startswith(self._starts)))
+
+    def __call__(self, text: str, damaged: bool) -> list[Edit]:
+        edits = [*self._rn_for_m(text), *self._l_for_i(text), *self._glued(text),
+                 *self._hyphen_splits(text)]
+        if edits or damaged:
+            edits.extend(self._split_words(text))
+        edits.sort()
+        kept: list[Edit] = []
+        for edit in edits:
+            if not kept or edit[0] >= kept[-1][1]:
+                kept.append(edit)
+        return kept
+
+    def _word_at(self, text: str, start: int, end: int) -> tuple[int, int]:
+        while start > 0 and text[start - 1] in _LETTERS:
+            start -= 1
+        while end < len(text) and text[end] in _LETTERS:
+            end += 1
+        return start, end
+
+    def _rn_for_m(self, text: str) -> Iterator[Edit]:
+        read = 0
+        at = text.find("rn")
+        while at >= 0:
+            if at >= read:
+                start, end = self._word_at(text, at, at + 2)
+                read = end
+                word = text[start:end]
+                if not self.known(word):
+                    yield from self._rn_choice(word, start)
+            at = text.find("rn", at + 1)
+
+    def _rn_choice(self, word: str, start: int) -> Iterator[Edit]:
+        places = [m.start() for m in re.finditer("rn", word)][:_MAX_RN]
+        # every choice of the "rn"s read as "m", fewest changes first
+        choices = sorted(range(1, 1 << len(places)), key=lambda c: bin(c).count("1"))
+        for choice in choices:
+            chosen = [p for i, p in enumerate(places) if choice >> i & 1]
+            if any(b - a < 2 for a, b in zip(chosen, chosen[1:], strict=False)):
+                continue  # "rnrn": overlapping reads
+            read = word
+            for p in reversed(chosen):
+                read = read[:p] + "m" + read[p + 2:]
+            if self.known(read):
+                yield from ((start + p, start + p + 2, "m") for p in chosen)
+                return
+
+    def _l_for_i(self, text: str) -> Iterator[Edit]:
+        for m in _L_FOR_I.finditer(text):
+            start, end = self._word_at(text, m.start(), m.end())
+            word = text[start:end]
+            if not self.known(word) and self.known("i" + word[1:]):
+                yield (start, start + 1, "I")
+
+    def _glued(self, text: str) -> Iterator[Edit]:
+        classes = text.encode("ascii", "replace").translate(_CLASSES)  # offsets kept
+        at = classes.find(b"UUUll")
+        while at >= 0:
+            cut = at + 2  # the last capital begins the sentence's first word
+            start, end = self._word_at(text, cut, cut + 1)
+            head, tail = text[start:cut], text[cut:end]
+            if self.known(head) and self.known(tail):
+                yield (cut - 1, cut, text[cut - 1] + " ")
+            at = classes.find(b"UUUll", at + 1)
+
+    def _hyphen_splits(self, text: str) -> Iterator[Edit]:
+        """A line-end hyphen whose line break became a space ("bene- fits")."""
+        at = text.find("- ")
+        while at >= 0:
+            if at and text[at - 1].islower() and text[at + 2:at + 3].islower():
+                start, _ = self._word_at(text, at - 1, at)
+                _, end = self._word_at(text, at + 2, at + 3)
+                head, tail = text[start:at], text[at + 2:end]
+                if not self.known(head) and self.known(head + tail):
+                    yield (at, at + 2, "")
+            at = text.find("- ", at + 2)
+
+    def _split_words(self, text: str) -> Iterator[Edit]:
+        if self._splits is None:
+            self._splits = LiteralFinder(set(self._split_forms()))
+        low = text.lower()
+        if len(low) != len(text):
+            return  # (a letter whose lower case is longer: offsets would not hold)
+        for start, end in self._splits.words(low):
+            gap = low.index(" ", start, end)
+            yield (gap, gap + 1, "")
+
+    def _split_forms(self) -> Iterator[str]:
+        for word in sorted(self._words):
+            if len(word) < _MIN_JOINED or not word.isalpha():
+                continue
+            for i in range(2, len(word) - 1):
+                head, tail = word[:i], word[i:]
+                if not (self.known(head) and self.known(tail)):
+                    yield f"{head} {tail}"

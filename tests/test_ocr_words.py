@@ -1,0 +1,93 @@
+"""Words OCR misread, read again for matching, and quoted as the page prints them.
+
+A repair is made only when it turns a word the pattern data does not use into one it does;
+real words ("return", "burn", "stern") and words the rules know stay as they are.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policyscan.extract import open_document
+from policyscan.extract.normalize import normalize
+from policyscan.scanner import Scanner
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_policies"
+
+
+def read(scanner: Scanner, raw: str) -> str:
+    text: str = normalize(raw, scanner.ocr_repair).text
+    return text
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # "rn" read for "m"
+    ("Cosrnetic surgery", "Cosmetic surgery"),
+    ("services that are not rnedically necessary", "services that are not medically necessary"),
+    ("the rnernber may appeal", "the member may appeal"),
+    # a capital I read as "l"
+    ("an lndependent review", "an Independent review"),
+    # a heading glued to its first sentence
+    ("EXCLUSIONSCosmetic surgery", "EXCLUSIONS Cosmetic surgery"),
+    # a line-end hyphen left before a space
+    ("No bene- fits are paid", "No benefits are paid"),
+])
+def test_misread_words_are_read_as_the_words_meant(scanner: Scanner, raw: str,
+                                                   expected: str) -> None:
+    assert read(scanner, raw) == expected
+
+
+@pytest.mark.parametrize("raw", [
+    # real words with "rn", "l" + consonant, capitals before small letters, hyphens
+    "Return the form; a burn or a stern warning in the internal and external review.",
+    "Turn to the Governor's modern journal of concerns.",
+    "Weigh 10 lbs; call the HMOs, PPOs and the SBCs.",
+    "pre- and post-operative care; in- and out-of-network",
+    "Write to us with in 30 days",  # two words the rules know are never joined
+    "every ser vice",  # a split word on a page without other OCR damage stays split
+])
+def test_real_words_are_left_as_printed(scanner: Scanner, raw: str) -> None:
+    assert read(scanner, raw) == raw
+
+
+def test_split_words_are_joined_on_a_page_with_ocr_damage(scanner: Scanner) -> None:
+    assert read(scanner, "every ser vice must be rnedically necess ary") == \
+        "every service must be medically necessary"
+    assert read(scanner, "this device is exper imental f0r a11 uses") == \
+        "this device is experimental for all uses"
+
+
+def test_a_repaired_word_is_found_and_quoted_as_printed(scanner: Scanner) -> None:
+    text = "EXCLUSIONSCosrnetic surgery and other ser vices to irnprove appearance."
+    found = [f for f in scanner.scan_text(text).findings if f.category == "cosmetic_exclusion"]
+    assert found
+    assert "Cosrnetic" in found[0].quote and "irnprove" in found[0].quote
+    assert found[0].quote in text
+
+
+def test_offsets_of_a_repaired_text_map_back_to_the_page(scanner: Scanner) -> None:
+    raw = "The rnember rnay ask for an lndependent review of ser vices."
+    n = normalize(raw, scanner.ocr_repair)
+    assert n.text == "The member may ask for an Independent review of services."
+    start = n.text.index("member")
+    assert raw[slice(*n.span_to_raw(start, start + len("member")))] == "rnember"
+    start = n.text.index("services")
+    assert raw[slice(*n.span_to_raw(start, start + len("services")))] == "ser vices"
+    for i, ch in enumerate(raw):
+        if ch.isalpha() and raw[i:i + 2] != "rn" and raw[i - 1:i + 1] != "rn":
+            assert n.text[n.to_norm(i)].lower() == ch.lower() or ch == "l", (i, ch)
+
+
+def test_no_sample_policy_page_is_repaired(scanner: Scanner) -> None:
+    """The bundled documents are born digital: every repair on them would be a false one."""
+    changed = []
+    paths = sorted(SAMPLES.rglob("*.pdf"))
+    assert paths
+    for path in paths:
+        with open_document(path) as doc:
+            for page in doc.pages:
+                if normalize(page.marked, scanner.ocr_repair).text != normalize(page.marked).text:
+                    changed.append(f"{path.name} p{page.number}")
+    assert not changed
