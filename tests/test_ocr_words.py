@@ -33,6 +33,10 @@ def read(scanner: Scanner, raw: str) -> str:
     ("EXCLUSIONSCosmetic surgery", "EXCLUSIONS Cosmetic surgery"),
     # a line-end hyphen left before a space
     ("No bene- fits are paid", "No benefits are paid"),
+    # a final "1" read for "l", and footnote markers after a word
+    ("You may appea1 the denia1", "You may appeal the denial"),
+    ("Cosmetic surgery | Not covered1", "Cosmetic surgery | Not covered "),
+    ("Exception2: an injury", "Exception : an injury"),
 ])
 def test_misread_words_are_read_as_the_words_meant(scanner: Scanner, raw: str,
                                                    expected: str) -> None:

@@ -3,8 +3,8 @@
 Matchers see one space wherever the page had any run of whitespace (so a phrase broken
 across lines is still one phrase, and spaCy tokenizes 2-10x faster), typographic quotes
 as ASCII, words split by a line-end hyphen joined again, the digits OCR reads for
-"l" and "o" inside words as those letters, and words joined by underscores ("prior_auth")
-as words. Every offset in the
+"l" and "o" inside words as those letters, and field names of data exports as words
+("prior_auth=Y"). Every offset in the
 normalised text maps back to an offset in the page text, so quotes stay exact slices.
 """
 
@@ -47,6 +47,9 @@ _WORD_BEFORE = re.compile(r"([A-Za-z]+)$")
 # tried at every letter cost a tenth of a generated SBC's normalisation)
 _DIGIT_BY_LETTER = re.compile(r"[01](?:(?<=[A-Za-z][01])|(?=[A-Za-z]))")
 _KEEPS_DIGITS = re.compile(r"[01]+[A-Za-z]{0,2}|[01]{2,}[A-Za-z]+|[A-Z]+[01]+|[01]+")
+# A word whose only digits end it ("appea1", but also "covered1", a footnote marker) is
+# left to the word repairs, which know which of the two makes a word (ocr_words.py).
+_TRAILING_ONLY = re.compile(r"[A-Za-z]*[a-z]{3}[01]{1,2}")
 _AS_LETTERS = str.maketrans("10", "lo")
 _RUN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01")
 
@@ -67,20 +70,22 @@ def _digits_as_letters(text: str) -> str:
         read = end
         word = text[start:end]
         beside = text[start - 1:start] + text[end:end + 1]
-        if not _KEEPS_DIGITS.fullmatch(word) and not any(c.isdigit() for c in beside):
+        if (not _KEEPS_DIGITS.fullmatch(word) and not _TRAILING_ONLY.fullmatch(word)
+                and not any(c.isdigit() for c in beside)):
             out += [text[pos:start], word.translate(_AS_LETTERS)]
             pos = end
     return "".join(out) + text[pos:] if out else text
 
 
 # Field names of data exports and claims-system grids ("precert_required=Y",
-# "appeal_filing_limit=180 days") are words joined by underscores: read as spaces, one for
-# one. Blanks to fill in ("Date: ______") keep theirs: only an underscore between letters.
-_JOINING_UNDERSCORE = re.compile(r"(?<=[A-Za-z])_(?=[A-Za-z])")
+# "appeal_filing_limit=180 days") are words joined by underscores, and a field's "=" joins
+# it to its value: both read as spaces, one for one, so "limit=180" is a word and a number.
+# Blanks to fill in ("Date: ______") keep theirs: only an underscore between letters.
+_JOINING = re.compile(r"(?<=[A-Za-z])_(?=[A-Za-z])|(?<=[A-Za-z])=(?=\w)")
 
 
-def _underscores_as_spaces(text: str) -> str:
-    return _JOINING_UNDERSCORE.sub(" ", text) if "_" in text else text
+def _fields_as_words(text: str) -> str:
+    return _JOINING.sub(" ", text) if "_" in text or "=" in text else text
 
 
 _COPIED = 1 << 30  # a copied segment maps one for one, however long
@@ -224,7 +229,7 @@ def normalize(marked: str, repair: Repairer | None = None) -> NormalizedText:
     out.append(marked[pos:])
     joined = "".join(out).translate(_SAME_LENGTH)
     lettered = _digits_as_letters(joined)
-    text = _underscores_as_spaces(lettered)
+    text = _fields_as_words(lettered)
     normalized = NormalizedText(text, tuple(norm_starts), tuple(raw_starts), tuple(widths),
                                 len(marked))
     if repair is None:

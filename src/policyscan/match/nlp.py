@@ -160,10 +160,6 @@ def _blank() -> Any:
         nlp = spacy.blank("en")
     # Set before any text is read: a lexeme's NORM is computed once, when first seen.
     nlp.vocab.lex_attr_getters[NORM] = token_norm
-    # A field and its number written together in grids and exports ("limit=180 days",
-    # "Limit:60 days") are two tokens, so the number is one.
-    infixes = [*nlp.Defaults.infixes, r"(?<=[A-Za-z])[=:](?=[0-9])"]
-    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
     return nlp
 
 

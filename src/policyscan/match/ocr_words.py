@@ -1,13 +1,14 @@
 """Words OCR misread, read again for matching.
 
 Scanned pages come back with "rn" for "m" ("Cosrnetic", "rnedically"), "l" for a capital
-"I" ("lndependent"), a heading glued to the text after it ("EXCLUSIONSCosmetic"), words
-split by a stray space ("ser vice", "exper imental") and a line-end hyphen left before a
-space ("bene- fits"). Each repair is taken only when it
-turns a word the pattern data does not use into one it does, so "burn", "turn" and
-"return" stay as printed, and "with in" (two words the rules know) is not joined. The
-repairs are edits of the normalised text: its map back to the page holds, and a quote keeps
-the page's own characters.
+"I" ("lndependent"), "1" for a final "l" ("appea1", told from a footnote marker such as
+"covered1" by which one leaves a word), a heading glued to the text after it
+("EXCLUSIONSCosmetic"), words split by a stray space ("ser vice", "exper imental") and a
+line-end hyphen left before a space ("bene- fits"). Each repair is taken only when it turns
+a word the pattern data does not use into one it does, so "burn", "turn" and "return" stay
+as printed, and "with in" (two words the rules know) is not joined. The repairs are edits
+of the normalised text: its map back to the page holds, and a quote keeps the page's own
+characters.
 
 Joining split words needs a search for every split of every long rule word; it is made
 only on a page that already shows OCR damage (another repair, or digits read as letters).
@@ -16,7 +17,8 @@ only on a page that already shows OCR damage (another repair, or digits read as 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import cached_property, partial
 from typing import Any
 
 from ..extract.normalize import Edit
@@ -29,8 +31,9 @@ _L_FOR_I = re.compile(r"l(?<![A-Za-z]l)(?=[bcdfgkmnpqstvwxz])")
 # A heading in capitals glued to the sentence after it ("COVEREDServices") is found in the
 # text's letter classes (a regex tried at every letter cost a page more than the rest of
 # the repairs): "U" a capital, "l" a small letter, one byte per character.
-_CLASSES = bytes(ord("U") if chr(b).isupper() else ord("l") if chr(b).islower() else ord(".")
-                 for b in range(128)) + b"." * 128
+_CLASSES = bytes(ord("U") if chr(b).isupper() else ord("l") if chr(b).islower()
+                 else ord("d") if chr(b).isdigit() else ord(".") for b in range(128)) + b"." * 128
+_AS_LETTERS = str.maketrans("10", "lo")
 _MIN_JOINED = 6  # shorter words split by a space are rare, and their halves often words
 _MAX_RN = 3  # "rn"s tried in one word (each may be an "m" or not)
 
@@ -52,36 +55,53 @@ def _rule_text(rule: Rule) -> Iterator[object]:
                 context.not_near, context.before, context.not_before, context.not_after)
 
 
+def _pattern_words(rules: Iterable[Rule], vocabulary: Mapping[str, tuple[str, ...]]
+                   ) -> tuple[list[str], list[str]]:
+    """The words of the pattern data, and the starts of its ``*`` words."""
+    texts: list[Any] = [list(vocabulary.values())]
+    texts.extend(part for rule in rules for part in _rule_text(rule))
+    found = set(re.findall(r"[A-Za-z]+\*?", "\n".join(_strings(texts))))
+    return [w for w in found if w[-1] != "*"], [w[:-1] for w in found if w[-1] == "*"]
+
+
 class OcrRepair:
     """The repairs for one set of pattern data (its words, and its ``*`` word starts)."""
 
-    def __init__(self, words: Iterable[str], starts: Iterable[str] = ()) -> None:
-        self._words = frozenset(w.lower() for w in words)
-        self._starts = tuple(sorted({s.lower() for s in starts if len(s) >= 5}))
+    def __init__(self, read_words: Callable[[], tuple[Iterable[str], Iterable[str]]]) -> None:
+        # Read when a page first has a word to check: most short texts never do.
+        self._read_words = read_words
         self._splits: LiteralFinder | None = None  # built on the first damaged page
+
+    @classmethod
+    def from_words(cls, words: Iterable[str], starts: Iterable[str] = ()) -> OcrRepair:
+        words, starts = list(words), list(starts)
+        return cls(lambda: (words, starts))
 
     @classmethod
     def from_rules(cls, rules: Iterable[Rule],
                    vocabulary: Mapping[str, tuple[str, ...]]) -> OcrRepair:
-        words: set[str] = set()
-        starts: set[str] = set()
-        texts: list[Any] = [list(vocabulary.values())]
-        texts.extend(part for rule in rules for part in _rule_text(rule))
-        for text in _strings(texts):
-            for m in re.finditer(r"([A-Za-z]+)(\*?)", text):
-                (starts if m.group(2) else words).add(m.group(1))
-        return cls(words, starts)
+        return cls(partial(_pattern_words, tuple(rules), vocabulary))
+
+    @cached_property
+    def _lexicon(self) -> tuple[frozenset[str], tuple[str, ...]]:
+        words, starts = self._read_words()
+        return (frozenset(w.lower() for w in words),
+                tuple(sorted({s.lower() for s in starts if len(s) >= 5})))
 
     def known(self, word: str) -> bool:
         """Is ``word`` one the pattern data uses (as it stands, in the singular, or as the
         start of a ``*`` word)?"""
         w = word.lower()
-        return (w in self._words or (w.endswith("s") and w[:-1] in self._words)
-                or (len(w) >= 5 and w.startswith(self._starts)))
+        return self._listed(w) or (len(w) >= 5 and w.startswith(self._lexicon[1]))
+
+    def _listed(self, w: str) -> bool:
+        words = self._lexicon[0]
+        return w in words or (w.endswith("s") and w[:-1] in words)
 
     def __call__(self, text: str, damaged: bool) -> list[Edit]:
-        edits = [*self._rn_for_m(text), *self._l_for_i(text), *self._glued(text),
-                 *self._hyphen_splits(text)]
+        classes = text.encode("ascii", "replace").translate(_CLASSES)  # offsets kept
+        edits = [*self._rn_for_m(text), *self._l_for_i(text), *self._glued(text, classes),
+                 *self._hyphen_splits(text), *self._trailing_digits(text, classes)]
         if edits or damaged:
             edits.extend(self._split_words(text))
         edits.sort()
@@ -132,8 +152,7 @@ class OcrRepair:
             if not self.known(word) and self.known("i" + word[1:]):
                 yield (start, start + 1, "I")
 
-    def _glued(self, text: str) -> Iterator[Edit]:
-        classes = text.encode("ascii", "replace").translate(_CLASSES)  # offsets kept
+    def _glued(self, text: str, classes: bytes) -> Iterator[Edit]:
         at = classes.find(b"UUUll")
         while at >= 0:
             cut = at + 2  # the last capital begins the sentence's first word
@@ -142,6 +161,35 @@ class OcrRepair:
             if self.known(head) and self.known(tail):
                 yield (cut - 1, cut, text[cut - 1] + " ")
             at = classes.find(b"UUUll", at + 1)
+
+    def _trailing_digits(self, text: str, classes: bytes) -> Iterator[Edit]:
+        """Digits ending a word: OCR's "1" for "l" ("appea1", "denia1") or a footnote marker
+        ("covered1", "Exception2"), whichever leaves a word the rules use."""
+        at = classes.find(b"llld")
+        while at >= 0:
+            digits = at + 3
+            end = digits
+            while end < len(text) and text[end].isdigit():
+                end += 1
+            start, _ = self._word_at(text, at, at + 1)
+            after = text[end:end + 2]
+            # the word ends there (not "day1.com", "plan1_id")
+            ends = not after or not (after[0].isalnum() or (after[0] in "._@/" and
+                                                            after[1:].isalnum()))
+            if end - digits <= 2 and ends:
+                letters, marks = text[start:digits], text[digits:end]
+                read = marks.translate(_AS_LETTERS)
+                # a word the rules list by name first: "approva1" is "approval", though
+                # "approva" starts the rules' "approv*"
+                if read.isalpha() and self._listed((letters + read).lower()):
+                    yield (digits, end, read)
+                elif len(marks) == 1 and self.known(letters):
+                    # one digit marks a footnote ("Surgery1"); "information24 hours" is a
+                    # number run on
+                    yield (digits, end, " ")
+                elif read.isalpha() and self.known(letters + read):
+                    yield (digits, end, read)
+            at = classes.find(b"llld", end)
 
     def _hyphen_splits(self, text: str) -> Iterator[Edit]:
         """A line-end hyphen whose line break became a space ("bene- fits")."""
@@ -166,7 +214,7 @@ class OcrRepair:
             yield (gap, gap + 1, "")
 
     def _split_forms(self) -> Iterator[str]:
-        for word in sorted(self._words):
+        for word in sorted(self._lexicon[0]):
             if len(word) < _MIN_JOINED or not word.isalpha():
                 continue
             for i in range(2, len(word) - 1):
