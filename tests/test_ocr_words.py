@@ -95,3 +95,14 @@ def test_no_sample_policy_page_is_repaired(scanner: Scanner) -> None:
                 if normalize(page.marked, scanner.ocr_repair).text != normalize(page.marked).text:
                     changed.append(f"{path.name} p{page.number}")
     assert not changed
+
+
+def test_the_context_beside_a_quote_shows_the_page_letters(scanner: Scanner) -> None:
+    """Words are read again only for matching: the context a reader sees is the page's."""
+    text = ("Plan rules: appeal_filing_limit=90 days. EXCLUSIONSCosrnetic surgery is not "
+            "covered1. You may appea1 within 60 days of the denia1.")
+    findings = scanner.scan_text(text).findings
+    contexts = " ".join(f.context for f in findings)
+    assert findings and "Cosrnetic" in contexts and "appea1" in contexts
+    assert "limit=90" in contexts and "covered1" in contexts
+    assert "Cosmetic" not in contexts and "appeal " not in contexts

@@ -14,6 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 
+from .extract.normalize import NormalizedText
 from .match import RawHit
 
 MAX_QUOTE = 320  # characters; longer sentences are cut to the clause around the hit
@@ -109,9 +110,11 @@ def quote_span(text: str, sentence: tuple[int, int], hit: RawHit, mode: str,
     return s, max(e, s)
 
 
-def context_of(text: str, start: int, end: int, sentences: Sequence[tuple[int, int]],
-             starts: list[int]) -> str:
-    """The quote with the sentence before it and a little of the one after."""
+def context_of(norm: NormalizedText, start: int, end: int,
+               sentences: Sequence[tuple[int, int]], starts: list[int]) -> str:
+    """The quote with the sentence before it and a little of the one after, with the
+    page's own letters (not the words read for matching)."""
+    text = norm.text
     k = bisect_right(starts, start) - 1
     before = sentences[k - 1][0] if k >= 1 else 0
     j = bisect_right(starts, max(end - 1, start))
@@ -129,7 +132,7 @@ def context_of(text: str, start: int, end: int, sentences: Sequence[tuple[int, i
         hi = cut if cut > 0 else hi
     # More text after the cut? (A search from ``hi``, not a strip of the whole page per
     # finding.)
-    text_lo, text_hi = text[lo:hi].strip(), _VISIBLE.search(text, hi) is not None
+    text_lo, text_hi = norm.shown(lo, hi).strip(), _VISIBLE.search(text, hi) is not None
     return ("… " if lo > 0 else "") + text_lo + (" …" if text_hi else "")
 
 

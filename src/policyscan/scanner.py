@@ -302,7 +302,7 @@ class Scanner:
             starts = [s for s, _ in analysis.sentences]
             merged = sorted(merge(candidates), key=lambda c: c.start)
             for cand in merged[:MAX_FINDINGS_PER_PAGE]:
-                context = context_of(norm.text, cand.start, cand.end, analysis.sentences, starts)
+                context = context_of(norm, cand.start, cand.end, analysis.sentences, starts)
                 findings.append(self._finding(doc, page, norm, cand, context))
             room = max(0, MAX_FINDINGS_PER_PAGE - len(merged))
             codes, more_codes = self._codes(doc, page, norm, analysis.sentences, starts, room)
@@ -484,7 +484,7 @@ class Scanner:
             out.append(Finding(
                 category="code", rule=f"code.{hit.system.lower()}", page=page.number,
                 quote=page.text[hit.start:hit.end],
-                context=context_of(norm.text, ns, ne, sentences, starts), section=None,
+                context=context_of(norm, ns, ne, sentences, starts), section=None,
                 start=hit.start, end=hit.end, bbox=_union(boxes), score=1.0 if hit.context_ok
                 else 0.8, method="code", negated=False, explanation=why,
                 trigger_start=hit.start, trigger_end=hit.end, boxes=tuple(boxes),

@@ -112,6 +112,9 @@ class NormalizedText:
     _width: tuple[int, ...]  # raw characters a segment covers (a ligature: 1 for 2-3)
     raw_length: int  # of the text mapped to: the page's, or ``_inner``'s
     _inner: NormalizedText | None = None
+    # The text as shown to a reader, where letters were read for matching ("appea1" read
+    # as "appeal", "limit=180" as "limit 180"): the same length as ``text``.
+    _shown: str | None = None
 
     def _own_to_raw(self, i: int) -> int:
         k = bisect_right(self._norm, i) - 1
@@ -142,12 +145,25 @@ class NormalizedText:
             return s, s
         if self._inner is None:
             return self.to_raw(start), self.to_raw(end - 1) + 1
+        return self._inner.span_to_raw(*self._inner_span(start, end))
+
+    def _inner_span(self, start: int, end: int) -> tuple[int, int]:
         k = bisect_right(self._norm, end - 1) - 1
         if k >= 0 and self._width[k] != _COPIED:
             last = min(self._raw[k] + self._width[k], self.raw_length)  # a repaired word
         else:
             last = self._own_to_raw(end - 1) + 1
-        return self._inner.span_to_raw(self._own_to_raw(start), last)
+        return self._own_to_raw(start), last
+
+    def shown(self, start: int, end: int) -> str:
+        """Normalised ``[start, end)`` as the page prints its letters (whitespace still
+        collapsed and split words joined, but no word read as another): for a context
+        shown beside the quote."""
+        if end <= start:
+            return ""
+        if self._inner is not None:
+            return self._inner.shown(*self._inner_span(start, end))
+        return (self.text if self._shown is None else self._shown)[start:end]
 
     def edited(self, edits: Sequence[Edit]) -> NormalizedText:
         """This text with ``edits`` (sorted, not overlapping) made, mapped back through it."""
@@ -231,7 +247,7 @@ def normalize(marked: str, repair: Repairer | None = None) -> NormalizedText:
     lettered = _digits_as_letters(joined)
     text = _fields_as_words(lettered)
     normalized = NormalizedText(text, tuple(norm_starts), tuple(raw_starts), tuple(widths),
-                                len(marked))
+                                len(marked), None, None if text is joined else joined)
     if repair is None:
         return normalized
     return normalized.edited(repair(text, lettered is not joined))
