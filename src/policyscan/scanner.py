@@ -29,7 +29,7 @@ from .match.context import HitContext, weigh_context
 from .match.deadline import read_deadline
 from .match.filters import get_filter
 from .match.fuzzy import FuzzyMatcher, FuzzyPhrase
-from .match.ocr_words import OcrRepair
+from .match.word_repairs import WordRepairs
 from .match.words import WordLists, find_words
 from .models import Box, DocumentReport, Finding, PlanInfo, ScanError
 from .options import ScanOptions
@@ -143,7 +143,7 @@ class Scanner:
         self._words = WordLists(rules.vocabulary)
         self._item_rules = [r for r in rules.rules if r.list_items]
         self._spacy: object | None = None
-        self._ocr: OcrRepair | None = None
+        self._repairs: WordRepairs | None = None
         # When a list, every rejected hit is recorded here as (page, rule, text, reason):
         # the answer to "why was this not found?".
         self.trace: list[tuple[int, str, str, str]] | None = None
@@ -164,11 +164,11 @@ class Scanner:
         return self._spacy
 
     @property
-    def ocr_repair(self) -> OcrRepair:
+    def word_repairs(self) -> WordRepairs:
         """OCR's misread words, read against the words of this scanner's pattern data."""
-        if self._ocr is None:
-            self._ocr = OcrRepair.from_rules(self.rules.rules, self.rules.vocabulary)
-        return self._ocr
+        if self._repairs is None:
+            self._repairs = WordRepairs.from_rules(self.rules.rules, self.rules.vocabulary)
+        return self._repairs
 
     # -- entry points -------------------------------------------------------------------
 
@@ -286,7 +286,7 @@ class Scanner:
     def _find(self, doc: SourceDocument, pages: list[PageText], sections: SectionMap,
               kind: str, cell_breaks: dict[int, list[int]],
               warnings: list[str]) -> list[Finding]:
-        norms = [normalize(p.marked, self.ocr_repair) for p in pages]
+        norms = [normalize(p.marked, self.word_repairs) for p in pages]
         analyses: list[TextAnalysis] = self.matchers.analyse(n.text for n in norms)
         findings: list[Finding] = []
         for page, norm, analysis in zip(pages, norms, analyses, strict=True):

@@ -48,7 +48,7 @@ _WORD_BEFORE = re.compile(r"([A-Za-z]+)$")
 _DIGIT_BY_LETTER = re.compile(r"[01](?:(?<=[A-Za-z][01])|(?=[A-Za-z]))")
 _KEEPS_DIGITS = re.compile(r"[01]+[A-Za-z]{0,2}|[01]{2,}[A-Za-z]+|[A-Z]+[01]+|[01]+")
 # A word whose only digits end it ("appea1", but also "covered1", a footnote marker) is
-# left to the word repairs, which know which of the two makes a word (ocr_words.py).
+# left to the word repairs, which know which of the two makes a word (word_repairs.py).
 _TRAILING_ONLY = re.compile(r"[A-Za-z]*[a-z]{3}[01]{1,2}")
 _AS_LETTERS = str.maketrans("10", "lo")
 _RUN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01")

@@ -1,4 +1,5 @@
-"""Words OCR misread, read again for matching, and quoted as the page prints them.
+"""Words read again for matching (OCR's misreadings, hyphenated compounds), and quoted as
+the page prints them.
 
 A repair is made only when it turns a word the pattern data does not use into one it does;
 real words ("return", "burn", "stern") and words the rules know stay as they are.
@@ -18,7 +19,7 @@ SAMPLES = Path(__file__).resolve().parent.parent / "sample_policies"
 
 
 def read(scanner: Scanner, raw: str) -> str:
-    text: str = normalize(raw, scanner.ocr_repair).text
+    text: str = normalize(raw, scanner.word_repairs).text
     return text
 
 
@@ -37,6 +38,9 @@ def read(scanner: Scanner, raw: str) -> str:
     ("You may appea1 the denia1", "You may appeal the denial"),
     ("Cosmetic surgery | Not covered1", "Cosmetic surgery | Not covered "),
     ("Exception2: an injury", "Exception : an injury"),
+    # a rule's two-word phrase written as a compound modifier
+    ("a medical-necessity review", "a medical necessity review"),
+    ("prior-authorization rules", "prior authorization rules"),
 ])
 def test_misread_words_are_read_as_the_words_meant(scanner: Scanner, raw: str,
                                                    expected: str) -> None:
@@ -48,7 +52,7 @@ def test_misread_words_are_read_as_the_words_meant(scanner: Scanner, raw: str,
     "Return the form; a burn or a stern warning in the internal and external review.",
     "Turn to the Governor's modern journal of concerns.",
     "Weigh 10 lbs; call the HMOs, PPOs and the SBCs.",
-    "pre- and post-operative care; in- and out-of-network",
+    "pre- and post-operative care; in- and out-of-network, follow-up, non-preferred",
     "Write to us with in 30 days",  # two words the rules know are never joined
     "every ser vice",  # a split word on a page without other OCR damage stays split
 ])
@@ -73,7 +77,7 @@ def test_a_repaired_word_is_found_and_quoted_as_printed(scanner: Scanner) -> Non
 
 def test_offsets_of_a_repaired_text_map_back_to_the_page(scanner: Scanner) -> None:
     raw = "The rnember rnay ask for an lndependent review of ser vices."
-    n = normalize(raw, scanner.ocr_repair)
+    n = normalize(raw, scanner.word_repairs)
     assert n.text == "The member may ask for an Independent review of services."
     start = n.text.index("member")
     assert raw[slice(*n.span_to_raw(start, start + len("member")))] == "rnember"
@@ -92,7 +96,7 @@ def test_no_sample_policy_page_is_repaired(scanner: Scanner) -> None:
     for path in paths:
         with open_document(path) as doc:
             for page in doc.pages:
-                if normalize(page.marked, scanner.ocr_repair).text != normalize(page.marked).text:
+                if normalize(page.marked, scanner.word_repairs).text != normalize(page.marked).text:
                     changed.append(f"{path.name} p{page.number}")
     assert not changed
 

@@ -1,4 +1,4 @@
-"""Words OCR misread, read again for matching.
+"""Words read again for matching: what OCR misread, and compounds written with a hyphen.
 
 Scanned pages come back with "rn" for "m" ("Cosrnetic", "rnedically"), "l" for a capital
 "I" ("lndependent"), "1" for a final "l" ("appea1", told from a footnote marker such as
@@ -6,9 +6,10 @@ Scanned pages come back with "rn" for "m" ("Cosrnetic", "rnedically"), "l" for a
 ("EXCLUSIONSCosmetic"), words split by a stray space ("ser vice", "exper imental") and a
 line-end hyphen left before a space ("bene- fits"). Each repair is taken only when it turns
 a word the pattern data does not use into one it does, so "burn", "turn" and "return" stay
-as printed, and "with in" (two words the rules know) is not joined. The repairs are edits
-of the normalised text: its map back to the page holds, and a quote keeps the page's own
-characters.
+as printed, and "with in" (two words the rules know) is not joined. A rule's two-word
+phrase written as a compound modifier ("a medical-necessity review", "prior-authorization
+rules") is read with a space. The repairs are edits of the normalised text: its map back
+to the page holds, and a quote keeps the page's own characters.
 
 Joining split words needs a search for every split of every long rule word; it is made
 only on a page that already shows OCR damage (another repair, or digits read as letters).
@@ -32,7 +33,8 @@ _L_FOR_I = re.compile(r"l(?<![A-Za-z]l)(?=[bcdfgkmnpqstvwxz])")
 # text's letter classes (a regex tried at every letter cost a page more than the rest of
 # the repairs): "U" a capital, "l" a small letter, one byte per character.
 _CLASSES = bytes(ord("U") if chr(b).isupper() else ord("l") if chr(b).islower()
-                 else ord("d") if chr(b).isdigit() else ord(".") for b in range(128)) + b"." * 128
+                 else ord("d") if chr(b).isdigit() else ord("h") if chr(b) == "-"
+                 else ord(".") for b in range(128)) + b"." * 128
 _AS_LETTERS = str.maketrans("10", "lo")
 _MIN_JOINED = 6  # shorter words split by a space are rare, and their halves often words
 _MAX_RN = 3  # "rn"s tried in one word (each may be an "m" or not)
@@ -55,38 +57,48 @@ def _rule_text(rule: Rule) -> Iterator[object]:
                 context.not_near, context.before, context.not_before, context.not_after)
 
 
+_Lexicon = tuple[list[str], list[str], list[str]]
+
+
 def _pattern_words(rules: Iterable[Rule], vocabulary: Mapping[str, tuple[str, ...]]
-                   ) -> tuple[list[str], list[str]]:
-    """The words of the pattern data, and the starts of its ``*`` words."""
+                   ) -> _Lexicon:
+    """The words of the pattern data, the starts of its ``*`` words, and the rules'
+    phrases of two words."""
+    rules = tuple(rules)
     texts: list[Any] = [list(vocabulary.values())]
     texts.extend(part for rule in rules for part in _rule_text(rule))
     found = set(re.findall(r"[A-Za-z]+\*?", "\n".join(_strings(texts))))
-    return [w for w in found if w[-1] != "*"], [w[:-1] for w in found if w[-1] == "*"]
+    pairs = {p.lower() for rule in rules for p in rule.phrases
+             if len(p.split()) == 2 and p.replace(" ", "").isalpha()}
+    return ([w for w in found if w[-1] != "*"], [w[:-1] for w in found if w[-1] == "*"],
+            sorted(pairs))
 
 
-class OcrRepair:
+class WordRepairs:
     """The repairs for one set of pattern data (its words, and its ``*`` word starts)."""
 
-    def __init__(self, read_words: Callable[[], tuple[Iterable[str], Iterable[str]]]) -> None:
+    def __init__(self, read_words: Callable[[], _Lexicon]) -> None:
         # Read when a page first has a word to check: most short texts never do.
         self._read_words = read_words
         self._splits: LiteralFinder | None = None  # built on the first damaged page
 
     @classmethod
-    def from_words(cls, words: Iterable[str], starts: Iterable[str] = ()) -> OcrRepair:
-        words, starts = list(words), list(starts)
-        return cls(lambda: (words, starts))
+    def from_words(cls, words: Iterable[str], starts: Iterable[str] = (),
+                   pairs: Iterable[str] = ()) -> WordRepairs:
+        lexicon = (list(words), list(starts), list(pairs))
+        return cls(lambda: lexicon)
 
     @classmethod
     def from_rules(cls, rules: Iterable[Rule],
-                   vocabulary: Mapping[str, tuple[str, ...]]) -> OcrRepair:
+                   vocabulary: Mapping[str, tuple[str, ...]]) -> WordRepairs:
         return cls(partial(_pattern_words, tuple(rules), vocabulary))
 
     @cached_property
-    def _lexicon(self) -> tuple[frozenset[str], tuple[str, ...]]:
-        words, starts = self._read_words()
+    def _lexicon(self) -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
+        words, starts, pairs = self._read_words()
         return (frozenset(w.lower() for w in words),
-                tuple(sorted({s.lower() for s in starts if len(s) >= 5})))
+                tuple(sorted({s.lower() for s in starts if len(s) >= 5})),
+                frozenset(p.lower() for p in pairs))
 
     def known(self, word: str) -> bool:
         """Is ``word`` one the pattern data uses (as it stands, in the singular, or as the
@@ -102,7 +114,9 @@ class OcrRepair:
         classes = text.encode("ascii", "replace").translate(_CLASSES)  # offsets kept
         edits = [*self._rn_for_m(text), *self._l_for_i(text), *self._glued(text, classes),
                  *self._hyphen_splits(text), *self._trailing_digits(text, classes)]
-        if edits or damaged:
+        damaged = damaged or bool(edits)
+        edits.extend(self._compounds(text, classes))
+        if damaged:
             edits.extend(self._split_words(text))
         edits.sort()
         kept: list[Edit] = []
@@ -190,6 +204,18 @@ class OcrRepair:
                 elif read.isalpha() and self.known(letters + read):
                     yield (digits, end, read)
             at = classes.find(b"llld", end)
+
+    def _compounds(self, text: str, classes: bytes) -> Iterator[Edit]:
+        """A rule's two-word phrase hyphenated as a modifier: "medical-necessity review"."""
+        at = classes.find(b"lhl")
+        while at >= 0:
+            start, _ = self._word_at(text, at, at + 1)
+            _, end = self._word_at(text, at + 2, at + 3)
+            # (a prefix keeps its hyphen: "pre-authorization" is matched as spelled)
+            pair = text[start:end].lower().replace("-", " ")
+            if at + 1 - start >= 4 and pair in self._lexicon[2]:
+                yield (at + 1, at + 2, " ")
+            at = classes.find(b"lhl", at + 2)
 
     def _hyphen_splits(self, text: str) -> Iterator[Edit]:
         """A line-end hyphen whose line break became a space ("bene- fits")."""
