@@ -417,8 +417,7 @@ class Scanner:
             if at_best < threshold:
                 # Nothing below can raise a score: a hit its context already leaves short
                 # is not put through the filters and the deadline reading (most hits).
-                self._reject(ctx, rule, f"score {at_best:.2f} below {threshold:.2f}: "
-                             + "; ".join(evidence.reasons))
+                self._reject_score(ctx, rule, at_best, threshold, evidence.reasons)
                 continue
             dropped = next((r for r in (get_filter(name)(ctx) for name in rule.unless) if r),
                            None)
@@ -441,8 +440,7 @@ class Scanner:
                 reasons.append(f"negated by '{negation.group(0)}'")
             score = score_hit(rule, hit, evidence.adjust + penalty)
             if score < threshold:
-                self._reject(ctx, rule, f"score {score:.2f} below {threshold:.2f}: "
-                             + "; ".join(reasons))
+                self._reject_score(ctx, rule, score, threshold, reasons)
                 continue
             qs, qe = quote_span(norm.text, sentence, hit, rule.quote,
                                   analysis.sentences[k + 1:k + 1 + MAX_LIST_ITEMS])
@@ -460,6 +458,13 @@ class Scanner:
     def _reject(self, ctx: HitContext, rule: Rule, reason: str) -> None:
         if self.trace is not None:
             self.trace.append((ctx.page, rule.id, ctx.window("sentence")[:200], reason))
+
+    def _reject_score(self, ctx: HitContext, rule: Rule, score: float, threshold: float,
+                      reasons: list[str]) -> None:
+        # (formatted only when traced: most hits are rejected)
+        if self.trace is not None:
+            self._reject(ctx, rule, f"score {score:.2f} below {threshold:.2f}: "
+                         + "; ".join(reasons))
 
     @staticmethod
     def _codes(doc: SourceDocument, page: PageText, norm: NormalizedText,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Characters replaced one for one (the map stays the identity on them).
 _SAME_LENGTH = str.maketrans({
@@ -99,39 +99,27 @@ Repairer = Callable[[str, bool], Sequence[Edit]]
 
 @dataclass(frozen=True)
 class NormalizedText:
-    """``text`` plus the map from its offsets to the page text's offsets.
-
-    A text with word repairs (``Edit``s) maps to the text they were made in (``_inner``),
-    which maps to the page; a span ending inside a repaired word ends after it ("Cosrnetic"
-    read as "Cosmetic" is quoted whole).
-    """
+    """``text`` plus the map from its offsets to the page text's offsets."""
 
     text: str
     _norm: tuple[int, ...]  # start of each segment in ``text``
     _raw: tuple[int, ...]  # where that segment starts in the page text
     _width: tuple[int, ...]  # raw characters a segment covers (a ligature: 1 for 2-3)
-    raw_length: int  # of the text mapped to: the page's, or ``_inner``'s
-    _inner: NormalizedText | None = None
+    raw_length: int  # of the text mapped to
     # The text as shown to a reader, where letters were read for matching ("appea1" read
     # as "appeal", "limit=180" as "limit 180"): the same length as ``text``.
     _shown: str | None = None
 
-    def _own_to_raw(self, i: int) -> int:
+    def to_raw(self, i: int) -> int:
+        """Page-text offset of normalised offset ``i`` (a start position)."""
         k = bisect_right(self._norm, i) - 1
         if k < 0:
             return 0
         step = min(i - self._norm[k], self._width[k] - 1)
         return min(self._raw[k] + step, self.raw_length)
 
-    def to_raw(self, i: int) -> int:
-        """Page-text offset of normalised offset ``i`` (a start position)."""
-        j = self._own_to_raw(i)
-        return j if self._inner is None else self._inner.to_raw(j)
-
     def to_norm(self, r: int) -> int:
         """Normalised offset of page-text offset ``r`` (removed characters map forward)."""
-        if self._inner is not None:
-            r = self._inner.to_norm(r)
         k = bisect_right(self._raw, r) - 1
         if k < 0:
             return 0
@@ -143,27 +131,13 @@ class NormalizedText:
         if end <= start:
             s = self.to_raw(start)
             return s, s
-        if self._inner is None:
-            return self.to_raw(start), self.to_raw(end - 1) + 1
-        return self._inner.span_to_raw(*self._inner_span(start, end))
-
-    def _inner_span(self, start: int, end: int) -> tuple[int, int]:
-        k = bisect_right(self._norm, end - 1) - 1
-        if k >= 0 and self._width[k] != _COPIED:
-            last = min(self._raw[k] + self._width[k], self.raw_length)  # a repaired word
-        else:
-            last = self._own_to_raw(end - 1) + 1
-        return self._own_to_raw(start), last
+        return self.to_raw(start), self.to_raw(end - 1) + 1
 
     def shown(self, start: int, end: int) -> str:
         """Normalised ``[start, end)`` as the page prints its letters (whitespace still
         collapsed and split words joined, but no word read as another): for a context
         shown beside the quote."""
-        if end <= start:
-            return ""
-        if self._inner is not None:
-            return self._inner.shown(*self._inner_span(start, end))
-        return (self.text if self._shown is None else self._shown)[start:end]
+        return (self.text if self._shown is None else self._shown)[start:max(start, end)]
 
     def edited(self, edits: Sequence[Edit]) -> NormalizedText:
         """This text with ``edits`` (sorted, not overlapping) made, mapped back through it."""
@@ -188,8 +162,43 @@ class NormalizedText:
             widths.append(_COPIED)
             pos = end
         out.append(self.text[pos:])
-        return NormalizedText("".join(out), tuple(norm_starts), tuple(raw_starts),
-                              tuple(widths), len(self.text), self)
+        return EditedText("".join(out), tuple(norm_starts), tuple(raw_starts),
+                          tuple(widths), len(self.text), inner=self)
+
+
+@dataclass(frozen=True)
+class EditedText(NormalizedText):
+    """A normalised text with word repairs made: its map goes to the text they were made in
+    (``inner``), which maps to the page. A span ending inside a repaired word ends after
+    it ("Cosrnetic" read as "Cosmetic" is quoted whole)."""
+
+    inner: NormalizedText = field(kw_only=True)
+
+    def to_raw(self, i: int) -> int:
+        return self.inner.to_raw(super().to_raw(i))
+
+    def to_norm(self, r: int) -> int:
+        return super().to_norm(self.inner.to_norm(r))
+
+    def span_to_raw(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            s = self.to_raw(start)
+            return s, s
+        return self.inner.span_to_raw(*self._inner_span(start, end))
+
+    def shown(self, start: int, end: int) -> str:
+        return self.inner.shown(*self._inner_span(start, max(start, end)))
+
+    def _inner_span(self, start: int, end: int) -> tuple[int, int]:
+        here = super().to_raw
+        if end <= start:
+            return here(start), here(start)
+        k = bisect_right(self._norm, end - 1) - 1
+        if k >= 0 and self._width[k] != _COPIED:
+            last = min(self._raw[k] + self._width[k], self.raw_length)  # a repaired word
+        else:
+            last = here(end - 1) + 1
+        return here(start), last
 
 
 def _soft_break(marked: str, at: int, end: int) -> bool:
@@ -247,7 +256,7 @@ def normalize(marked: str, repair: Repairer | None = None) -> NormalizedText:
     lettered = _digits_as_letters(joined)
     text = _fields_as_words(lettered)
     normalized = NormalizedText(text, tuple(norm_starts), tuple(raw_starts), tuple(widths),
-                                len(marked), None, None if text is joined else joined)
+                                len(marked), None if text is joined else joined)
     if repair is None:
         return normalized
     return normalized.edited(repair(text, lettered is not joined))

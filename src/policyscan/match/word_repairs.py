@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cached_property, partial
 from typing import Any
 
@@ -60,6 +61,16 @@ def _rule_text(rule: Rule) -> Iterator[object]:
 _Lexicon = tuple[list[str], list[str], list[str]]
 
 
+@dataclass(frozen=True)
+class _Known:
+    """The pattern data's words, looked up."""
+
+    words: frozenset[str]
+    starts: tuple[str, ...]  # of its "*" words (five letters or more)
+    pairs: frozenset[str]  # its phrases of two words
+    pair_heads: frozenset[str]  # their first words
+
+
 def _pattern_words(rules: Iterable[Rule], vocabulary: Mapping[str, tuple[str, ...]]
                    ) -> _Lexicon:
     """The words of the pattern data, the starts of its ``*`` words, and the rules'
@@ -81,6 +92,7 @@ class WordRepairs:
         # Read when a page first has a word to check: most short texts never do.
         self._read_words = read_words
         self._splits: LiteralFinder | None = None  # built on the first damaged page
+        self._rn_cache: dict[str, tuple[int, ...]] = {}
 
     @classmethod
     def from_words(cls, words: Iterable[str], starts: Iterable[str] = (),
@@ -94,20 +106,21 @@ class WordRepairs:
         return cls(partial(_pattern_words, tuple(rules), vocabulary))
 
     @cached_property
-    def _lexicon(self) -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
+    def _lexicon(self) -> _Known:
         words, starts, pairs = self._read_words()
-        return (frozenset(w.lower() for w in words),
-                tuple(sorted({s.lower() for s in starts if len(s) >= 5})),
-                frozenset(p.lower() for p in pairs))
+        lowered = frozenset(p.lower() for p in pairs)
+        return _Known(frozenset(w.lower() for w in words),
+                      tuple(sorted({s.lower() for s in starts if len(s) >= 5})),
+                      lowered, frozenset(p.split()[0] for p in lowered))
 
     def known(self, word: str) -> bool:
         """Is ``word`` one the pattern data uses (as it stands, in the singular, or as the
         start of a ``*`` word)?"""
         w = word.lower()
-        return self._listed(w) or (len(w) >= 5 and w.startswith(self._lexicon[1]))
+        return self._listed(w) or (len(w) >= 5 and w.startswith(self._lexicon.starts))
 
     def _listed(self, w: str) -> bool:
-        words = self._lexicon[0]
+        words = self._lexicon.words
         return w in words or (w.endswith("s") and w[:-1] in words)
 
     def __call__(self, text: str, damaged: bool) -> list[Edit]:
@@ -139,12 +152,17 @@ class WordRepairs:
             if at >= read:
                 start, end = self._word_at(text, at, at + 2)
                 read = end
-                word = text[start:end]
-                if not self.known(word):
-                    yield from self._rn_choice(word, start)
+                yield from ((start + p, start + p + 2, "m") for p in self._rn_read(text[start:end]))
             at = text.find("rn", at + 1)
 
-    def _rn_choice(self, word: str, start: int) -> Iterator[Edit]:
+    def _rn_read(self, word: str) -> tuple[int, ...]:
+        """Where in ``word`` an "rn" is an "m" (none if it is a word as it stands); a
+        document repeats its words, so each is decided once."""
+        if word not in self._rn_cache:
+            self._rn_cache[word] = () if self.known(word) else self._rn_choice(word)
+        return self._rn_cache[word]
+
+    def _rn_choice(self, word: str) -> tuple[int, ...]:
         places = [m.start() for m in re.finditer("rn", word)][:_MAX_RN]
         # every choice of the "rn"s read as "m", fewest changes first
         choices = sorted(range(1, 1 << len(places)), key=lambda c: bin(c).count("1"))
@@ -156,8 +174,8 @@ class WordRepairs:
             for p in reversed(chosen):
                 read = read[:p] + "m" + read[p + 2:]
             if self.known(read):
-                yield from ((start + p, start + p + 2, "m") for p in chosen)
-                return
+                return tuple(chosen)
+        return ()
 
     def _l_for_i(self, text: str) -> Iterator[Edit]:
         for m in _L_FOR_I.finditer(text):
@@ -207,14 +225,15 @@ class WordRepairs:
 
     def _compounds(self, text: str, classes: bytes) -> Iterator[Edit]:
         """A rule's two-word phrase hyphenated as a modifier: "medical-necessity review"."""
+        known = self._lexicon
         at = classes.find(b"lhl")
         while at >= 0:
             start, _ = self._word_at(text, at, at + 1)
-            _, end = self._word_at(text, at + 2, at + 3)
             # (a prefix keeps its hyphen: "pre-authorization" is matched as spelled)
-            pair = text[start:end].lower().replace("-", " ")
-            if at + 1 - start >= 4 and pair in self._lexicon[2]:
-                yield (at + 1, at + 2, " ")
+            if at + 1 - start >= 4 and text[start:at + 1].lower() in known.pair_heads:
+                _, end = self._word_at(text, at + 2, at + 3)
+                if text[start:end].lower().replace("-", " ") in known.pairs:
+                    yield (at + 1, at + 2, " ")
             at = classes.find(b"lhl", at + 2)
 
     def _hyphen_splits(self, text: str) -> Iterator[Edit]:
@@ -240,7 +259,7 @@ class WordRepairs:
             yield (gap, gap + 1, "")
 
     def _split_forms(self) -> Iterator[str]:
-        for word in sorted(self._lexicon[0]):
+        for word in sorted(self._lexicon.words):
             if len(word) < _MIN_JOINED or not word.isalpha():
                 continue
             for i in range(2, len(word) - 1):
