@@ -39,6 +39,7 @@ _CLASSES = bytes(ord("U") if chr(b).isupper() else ord("l") if chr(b).islower()
 _AS_LETTERS = str.maketrans("10", "lo")
 _MIN_JOINED = 6  # shorter words split by a space are rare, and their halves often words
 _MAX_RN = 3  # "rn"s tried in one word (each may be an "m" or not)
+_MAX_CACHED = 50_000  # words whose "rn" reading is kept
 
 
 def _strings(value: object) -> Iterator[str]:
@@ -159,6 +160,8 @@ class WordRepairs:
         """Where in ``word`` an "rn" is an "m" (none if it is a word as it stands); a
         document repeats its words, so each is decided once."""
         if word not in self._rn_cache:
+            if len(self._rn_cache) >= _MAX_CACHED:
+                self._rn_cache.clear()  # a run over thousands of plans stays bounded
             self._rn_cache[word] = () if self.known(word) else self._rn_choice(word)
         return self._rn_cache[word]
 
