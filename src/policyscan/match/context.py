@@ -101,12 +101,18 @@ _REFERS_BACK = (r"(?:{exclusion})\s+(?:for\s+)?(?:{refers_back})\b|"
                 r"^\W*(?:{refers_back})\b[^.;]{{0,30}}?(?:{exclusion})")
 
 
-def _excepted(ctx: HitContext, window: str, window_start: int, against_end: int) -> bool:
-    """Does an exception word stand between a contrary word (ending at ``against_end`` in
-    ``window``) and the hit after it?"""
-    hit = ctx.start - window_start
-    return against_end <= hit and bool(
-        ctx.words.search("exception_turns", window[against_end:hit]))
+def _excepted(ctx: HitContext, window: str, window_start: int, against: re.Match[str]) -> bool:
+    """Does an exception word stand between a contrary word (``against`` in ``window``) and
+    the hit, either way round ("excluded, except to repair …"; "repair of a cleft palate,
+    notwithstanding the exclusion of …")?"""
+    hit, hit_end = ctx.start - window_start, ctx.end - window_start
+    if against.end() <= hit:
+        between = window[against.end():hit]
+    elif against.start() >= hit_end:
+        between = window[hit_end:against.start()]
+    else:
+        return False
+    return bool(ctx.words.search("exception_turns", between))
 
 
 @dataclass
@@ -137,7 +143,7 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
         ev.adjust += SECTION_OUTWEIGHED if said else AGAINST
     if context.not_near:
         m = find_words(context.not_near, window)
-        if m and _excepted(ctx, window, ctx.window_start(context.window), m.end()):
+        if m and _excepted(ctx, window, ctx.window_start(context.window), m):
             # "Cosmetic work is excluded, except to repair an injury": the hit is what the
             # exception keeps, not what the exclusion takes away.
             ev.support.append(f"'{m.group(0)}' turned by an exception before it")
