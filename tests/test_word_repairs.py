@@ -110,3 +110,12 @@ def test_the_context_beside_a_quote_shows_the_page_letters(scanner: Scanner) -> 
     assert findings and "Cosrnetic" in contexts and "appea1" in contexts
     assert "limit=90" in contexts and "covered1" in contexts
     assert "Cosmetic" not in contexts and "appeal " not in contexts
+
+
+def test_footnote_marks_and_glued_headings_are_no_ocr_damage(scanner: Scanner) -> None:
+    """Born-digital pages have footnote marks and glued headings too: split words are
+    joined only where a letter was misread."""
+    assert read(scanner, "Surgery1 for every ser vice") == "Surgery  for every ser vice"
+    assert read(scanner, "EXCLUSIONSCosmetic ser vice") == "EXCLUSIONS Cosmetic ser vice"
+    # a digit read as a letter is: "wi1l"
+    assert read(scanner, "Surgery1 for every ser vice wi1l") == "Surgery  for every service will"

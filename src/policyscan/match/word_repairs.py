@@ -126,10 +126,13 @@ class WordRepairs:
 
     def __call__(self, text: str, damaged: bool) -> list[Edit]:
         classes = text.encode("ascii", "replace").translate(_CLASSES)  # offsets kept
-        edits = [*self._rn_for_m(text), *self._l_for_i(text), *self._glued(text, classes),
-                 *self._hyphen_splits(text), *self._trailing_digits(text, classes)]
-        damaged = damaged or bool(edits)
-        edits.extend(self._compounds(text, classes))
+        misread = [*self._rn_for_m(text), *self._l_for_i(text)]
+        trailing = list(self._trailing_digits(text, classes))
+        # OCR's damage: a letter misread (a footnote mark, a glued heading or a hyphen
+        # left by a line break come out of born-digital pages too)
+        damaged = damaged or bool(misread) or any(r.isalpha() for _, _, r in trailing)
+        edits = [*misread, *trailing, *self._glued(text, classes), *self._hyphen_splits(text),
+                 *self._compounds(text, classes)]
         if damaged:
             edits.extend(self._split_words(text))
         edits.sort()
