@@ -289,7 +289,10 @@ class Scanner:
         norms = [normalize(p.marked, self.word_repairs) for p in pages]
         analyses: list[TextAnalysis] = self.matchers.analyse(n.text for n in norms)
         findings: list[Finding] = []
-        for page, norm, analysis in zip(pages, norms, analyses, strict=True):
+        said: list[tuple[int, str]] = []
+        # Last page first: a long document's reader keeps its last pages open, and each
+        # finding's boxes need its page (reopening one costs more than matching it).
+        for page, norm, analysis in reversed(list(zip(pages, norms, analyses, strict=True))):
             cuts = sorted({norm.to_norm(o) for o in (*sections.breaks(page.number),
                                                        *cell_breaks.get(page.number, ()))})
             analysis = _split_sentences(analysis, cuts)
@@ -312,13 +315,14 @@ class Scanner:
             # Counts said are counts made: when weighing stopped early, the findings are
             # "at least" so many, and the raw matches are the real number.
             if found > MAX_FINDINGS_PER_PAGE:
-                warnings.append(f"page {page.number}: {'at least ' if capped else ''}"
-                                f"{found:,} matches; only the first "
-                                f"{MAX_FINDINGS_PER_PAGE:,} are reported")
+                said.append((page.number, f"page {page.number}: {'at least ' if capped else ''}"
+                                          f"{found:,} matches; only the first "
+                                          f"{MAX_FINDINGS_PER_PAGE:,} are reported"))
             elif capped:
-                warnings.append(f"page {page.number}: {len(hits):,} raw matches; only the "
-                                f"first {len(candidates):,} were weighed, giving {found:,} "
-                                f"finding{'' if found == 1 else 's'}")
+                said.append((page.number, f"page {page.number}: {len(hits):,} raw matches; "
+                                          f"only the first {len(candidates):,} were weighed, "
+                                          f"giving {found:,} finding{'' if found == 1 else 's'}"))
+        warnings.extend(w for _, w in sorted(said))
         findings.sort(key=lambda f: (f.page, f.start, f.category))
         return findings
 
