@@ -165,7 +165,8 @@ class Scanner:
 
     @property
     def word_repairs(self) -> WordRepairs:
-        """OCR's misread words, read against the words of this scanner's pattern data."""
+        """Words read again for matching (OCR's misreadings, hyphenated compounds), against
+        the words of this scanner's pattern data."""
         if self._repairs is None:
             self._repairs = WordRepairs.from_rules(self.rules.rules, self.rules.vocabulary)
         return self._repairs

@@ -146,7 +146,8 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
         if m and _excepted(ctx, window, ctx.window_start(context.window), m):
             # "Cosmetic work is excluded, except to repair an injury": the hit is what the
             # exception keeps, not what the exclusion takes away.
-            ev.support.append(f"'{m.group(0)}' turned by an exception before it")
+            where = "before" if m.end() <= ctx.start - ctx.window_start(context.window) else "after"
+            ev.support.append(f"'{m.group(0)}' {where} it, turned by an exception")
         elif m:
             ev.against.append(f"'{m.group(0)}' nearby")
             ev.adjust += AGAINST
