@@ -143,27 +143,8 @@ class NormalizedText:
         """This text with ``edits`` (sorted, not overlapping) made, mapped back through it."""
         if not edits:
             return self
-        out: list[str] = []
-        norm_starts: list[int] = [0]
-        raw_starts: list[int] = [0]
-        widths: list[int] = [_COPIED]
-        length = pos = 0
-        for start, end, replacement in edits:
-            out.append(self.text[pos:start])
-            length += start - pos
-            if replacement:
-                norm_starts.append(length)
-                raw_starts.append(start)
-                widths.append(end - start)
-                out.append(replacement)
-                length += len(replacement)
-            norm_starts.append(length)
-            raw_starts.append(end)
-            widths.append(_COPIED)
-            pos = end
-        out.append(self.text[pos:])
-        return EditedText("".join(out), tuple(norm_starts), tuple(raw_starts),
-                          tuple(widths), len(self.text), inner=self)
+        text, norm_starts, raw_starts, widths = _rebuilt(self.text, edits)
+        return EditedText(text, norm_starts, raw_starts, widths, len(self.text), inner=self)
 
 
 @dataclass(frozen=True)
@@ -201,6 +182,34 @@ class EditedText(NormalizedText):
         return here(start), last
 
 
+def _rebuilt(source: str, edits: Sequence[Edit]
+             ) -> tuple[str, tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    """``source`` with ``edits`` (sorted, not overlapping) made, and the map back: the start
+    of each segment, where it starts in ``source`` and how much of it it covers. Each
+    replacement starts a segment mapped to the start of what it replaced; the text after
+    it maps to where the replaced stretch ended."""
+    out: list[str] = []
+    norm_starts: list[int] = [0]
+    raw_starts: list[int] = [0]
+    widths: list[int] = [_COPIED]
+    length = pos = 0
+    for start, end, replacement in edits:
+        out.append(source[pos:start])
+        length += start - pos
+        if replacement:
+            norm_starts.append(length)
+            raw_starts.append(start)
+            widths.append(end - start)
+            out.append(replacement)
+            length += len(replacement)
+        norm_starts.append(length)
+        raw_starts.append(end)
+        widths.append(_COPIED)
+        pos = end
+    out.append(source[pos:])
+    return "".join(out), tuple(norm_starts), tuple(raw_starts), tuple(widths)
+
+
 def _soft_break(marked: str, at: int, end: int) -> bool:
     """Is the hyphen at ``marked[at:end]`` a word split by a line end (to be removed)?"""
     before = marked[at - 1] if at > 0 else ""
@@ -215,16 +224,9 @@ def _soft_break(marked: str, at: int, end: int) -> bool:
 def normalize(marked: str, repair: Repairer | None = None) -> NormalizedText:
     """Normalise a page's marked text (with U+FFFE where pdfium joined a hyphenated line),
     with the word repairs ``repair`` finds made."""
-    out: list[str] = []
-    norm_starts: list[int] = [0]
-    raw_starts: list[int] = [0]
-    widths: list[int] = [_COPIED]
-    length = 0
-    pos = 0
+    edits: list[Edit] = []
     for m in _BREAK.finditer(marked):
         s, e = m.start(), m.end()
-        out.append(marked[pos:s])
-        length += s - pos
         token = m.group(0)
         if m.group("mark") is not None or token[0] == "-":
             if _soft_break(marked, s, e):
@@ -239,24 +241,13 @@ def normalize(marked: str, repair: Repairer | None = None) -> NormalizedText:
             replacement = _LIGATURES[token]
         else:  # a whitespace run (a single space is not matched: it is copied)
             replacement = " "
-        # Each replacement starts a segment mapped to the start of what it replaced;
-        # the text after it maps to where the match ended.
-        if replacement:
-            norm_starts.append(length)
-            raw_starts.append(s)
-            widths.append(e - s)
-            out.append(replacement)
-            length += len(replacement)
-        norm_starts.append(length)
-        raw_starts.append(e)
-        widths.append(_COPIED)
-        pos = e
-    out.append(marked[pos:])
-    joined = "".join(out).translate(_SAME_LENGTH)
+        edits.append((s, e, replacement))
+    built, norm_starts, raw_starts, widths = _rebuilt(marked, edits)
+    joined = built.translate(_SAME_LENGTH)
     lettered = _digits_as_letters(joined)
     text = _fields_as_words(lettered)
-    normalized = NormalizedText(text, tuple(norm_starts), tuple(raw_starts), tuple(widths),
-                                len(marked), None if text is joined else joined)
+    normalized = NormalizedText(text, norm_starts, raw_starts, widths, len(marked),
+                                None if text is joined else joined)
     if repair is None:
         return normalized
     return normalized.edited(repair(text, lettered is not joined))
