@@ -13,6 +13,7 @@ import pytest
 
 from policyscan.extract import open_document
 from policyscan.extract.normalize import normalize
+from policyscan.rules.loader import RuleSet
 from policyscan.scanner import Scanner
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_policies"
@@ -119,3 +120,13 @@ def test_footnote_marks_and_glued_headings_are_no_ocr_damage(scanner: Scanner) -
     assert read(scanner, "EXCLUSIONSCosmetic ser vice") == "EXCLUSIONS Cosmetic ser vice"
     # a digit read as a letter is: "wi1l"
     assert read(scanner, "Surgery1 for every ser vice wi1l") == "Surgery  for every service will"
+
+
+def test_a_text_with_nothing_to_repair_does_not_read_the_lexicon(rules: RuleSet) -> None:
+    """Reading the pattern words costs a start-up ~5 ms: a short text that has no word to
+    check (no "rn", no hyphen between words, no glued heading) never pays it."""
+    repairs = Scanner(rules).word_repairs
+    assert repairs("A plan may require approval before a scan. Ask for a review.", False) == []
+    assert "_lexicon" not in vars(repairs)
+    repairs("a medical-necessity review", False)
+    assert "_lexicon" in vars(repairs)

@@ -231,14 +231,13 @@ class WordRepairs:
 
     def _compounds(self, text: str, classes: bytes) -> Iterator[Edit]:
         """A rule's two-word phrase hyphenated as a modifier: "medical-necessity review"."""
-        known = self._lexicon
         at = classes.find(b"lhl")
         while at >= 0:
             start, _ = self._word_at(text, at, at + 1)
             # (a prefix keeps its hyphen: "pre-authorization" is matched as spelled)
-            if at + 1 - start >= 4 and text[start:at + 1].lower() in known.pair_heads:
+            if at + 1 - start >= 4 and text[start:at + 1].lower() in self._lexicon.pair_heads:
                 _, end = self._word_at(text, at + 2, at + 3)
-                if text[start:end].lower().replace("-", " ") in known.pairs:
+                if text[start:end].lower().replace("-", " ") in self._lexicon.pairs:
                     yield (at + 1, at + 2, " ")
             at = classes.find(b"lhl", at + 2)
 
