@@ -50,7 +50,7 @@ _KEEPS_DIGITS = re.compile(r"[01]+[A-Za-z]{0,2}|[01]{2,}[A-Za-z]+|[A-Z]+[01]+|[0
 # A word whose only digits end it ("appea1", but also "covered1", a footnote marker) is
 # left to the word repairs, which know which of the two makes a word (word_repairs.py).
 _TRAILING_ONLY = re.compile(r"[A-Za-z]*[a-z]{3}[01]{1,2}")
-_AS_LETTERS = str.maketrans("10", "lo")
+DIGITS_AS_LETTERS = str.maketrans("10", "lo")  # OCR's "1" for "l", "0" for "o"
 _RUN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01")
 
 
@@ -72,7 +72,7 @@ def _digits_as_letters(text: str) -> str:
         beside = text[start - 1:start] + text[end:end + 1]
         if (not _KEEPS_DIGITS.fullmatch(word) and not _TRAILING_ONLY.fullmatch(word)
                 and not any(c.isdigit() for c in beside)):
-            out += [text[pos:start], word.translate(_AS_LETTERS)]
+            out += [text[pos:start], word.translate(DIGITS_AS_LETTERS)]
             pos = end
     return "".join(out) + text[pos:] if out else text
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cached_property, partial
 from typing import Any
 
-from ..extract.normalize import Edit
+from ..extract.normalize import DIGITS_AS_LETTERS, Edit
 from ..rules.schema import Rule
 from .words import LiteralFinder
 
@@ -36,7 +36,6 @@ _L_FOR_I = re.compile(r"l(?<![A-Za-z]l)(?=[bcdfgkmnpqstvwxz])")
 _CLASSES = bytes(ord("U") if chr(b).isupper() else ord("l") if chr(b).islower()
                  else ord("d") if chr(b).isdigit() else ord("h") if chr(b) == "-"
                  else ord(".") for b in range(128)) + b"." * 128
-_AS_LETTERS = str.maketrans("10", "lo")
 _MIN_JOINED = 6  # shorter words split by a space are rare, and their halves often words
 _MAX_RN = 3  # "rn"s tried in one word (each may be an "m" or not)
 _MAX_CACHED = 50_000  # words whose "rn" reading is kept
@@ -94,12 +93,6 @@ class WordRepairs:
         self._read_words = read_words
         self._splits: LiteralFinder | None = None  # built on the first damaged page
         self._rn_cache: dict[str, tuple[int, ...]] = {}
-
-    @classmethod
-    def from_words(cls, words: Iterable[str], starts: Iterable[str] = (),
-                   pairs: Iterable[str] = ()) -> WordRepairs:
-        lexicon = (list(words), list(starts), list(pairs))
-        return cls(lambda: lexicon)
 
     @classmethod
     def from_rules(cls, rules: Iterable[Rule],
@@ -216,7 +209,7 @@ class WordRepairs:
                                                             after[1:].isalnum()))
             if end - digits <= 2 and ends:
                 letters, marks = text[start:digits], text[digits:end]
-                read = marks.translate(_AS_LETTERS)
+                read = marks.translate(DIGITS_AS_LETTERS)
                 # a word the rules list by name first: "approva1" is "approval", though
                 # "approva" starts the rules' "approv*"
                 if read.isalpha() and self._listed((letters + read).lower()):
