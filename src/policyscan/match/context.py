@@ -112,7 +112,21 @@ def _excepted(ctx: HitContext, window: str, window_start: int, against: re.Match
         between = window[hit_end:against.start()]
     else:
         return False
-    return bool(ctx.words.search("exception_turns", between))
+    return bool(ctx.words.search("exception_turns", between)) or _conceded(ctx, window,
+                                                                          against.start())
+
+
+# Where a contrary word's clause starts: after the last comma, semicolon, colon or line.
+_CLAUSE_BREAK = re.compile(r"[,;:\n](?=[^,;:\n]*$)")
+
+
+def _conceded(ctx: HitContext, text: str, at: int) -> bool:
+    """Is the contrary word at ``text[at]`` conceded in its own clause ("although such
+    surgery is otherwise excluded", "carves out of its appearance exclusion"), so that it
+    names the rule the hit is an exception to?"""
+    clause = text[max(0, at - 120):at]
+    cut = _CLAUSE_BREAK.search(clause)
+    return bool(ctx.words.search("concessions", clause[cut.end():] if cut else clause))
 
 
 @dataclass
@@ -155,7 +169,7 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
         before = ctx.before()
         m = find_words(context.not_before, before)
         if m and (ctx.words.search("exception_turns", before[m.end():])
-                  or ";" in before[m.end():]):
+                  or ";" in before[m.end():] or _conceded(ctx, before, m.start())):
             # "excluded, except …", or another clause: "excluded; benefits are payable …"
             ev.support.append(f"'{m.group(0)}' turned by an exception before it")
         elif m:

@@ -29,7 +29,9 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
 _NUMBER_WORD = "|".join([*_ONES, *_TENS, "hundred", "and"])
 _DURATION = re.compile(
     r"(?:(?P<words>(?:(?:" + _NUMBER_WORD + r")[\s-]+)*(?:" + _NUMBER_WORD + r"))\s*)?"
-    r"(?:\(\s*(?P<paren>\d{1,4})\s*\)|(?P<num>\d{1,4}))?\s*-?\s*"
+    # "six (6) months", and the other way round: "6 (six) months"
+    r"(?:\(\s*(?P<paren>\d{1,4})\s*\)|(?P<num>\d{1,4})(?:\s*\(\s*(?:(?:" + _NUMBER_WORD
+    + r")[\s-]*)+\))?)?\s*-?\s*"
     r"(?P<qual>calendar|business|working)?\s*(?P<unit>day|month|hour|week|year)s?\b",
     re.I,
 )
@@ -110,7 +112,10 @@ _PASSIVE_CLOCK = re.compile(
     r"\b(decision|determination|answer|response)\s+(will|shall|must|should)\s+be\s+"
     r"(made|sent|mailed|given|provided)\b[^.;]{0,80}$|"
     r"\b(you|members?|claimants?)\s+(will|should)\s+(receive|get|be\s+sent|hear)\b[^.;]{0,60}"
-    r"\b(decision|answer|response|notice|notification|letter|determination)\b[^.;]{0,60}$",
+    r"\b(decision|answer|response|notice|notification|letter|determination)\b[^.;]{0,60}$|"
+    # a decision promised: "your letter promised a decision on my appeal within 30 days"
+    r"\b(promis\w*|guarantee\w*|owes?|owed)\s+(me\s+|us\s+|you\s+|them\s+)?(a|an|its|their|"
+    r"your|our)\s+(decision|answer|response|reply|ruling|determination)\b[^.;]{0,60}$",
     re.I,
 )
 # Anchored on the plan receiving the member's request: the plan's clock. Either the plan
@@ -161,7 +166,7 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("internal_appeal", re.compile(r"appeal|reconsider|\bobjection|\bformal review|"
                                    r"review of (the|our|this) (decision|"
                                    r"denial|determination)|redetermination|"
-                                   r"requests? for (a )?review|ask us to review|"
+                                   r"requests? (for )?(an? )?review|ask us to review|"
                                    r"disagree with (our|the|this|a) decision", re.I)),
 )
 _ANCHOR_END = re.compile(r"[.;:,()\[\]]|\s(and|or|but|unless|if|to)\s", re.I)
@@ -276,6 +281,12 @@ _TO_APPEAL = (r"^[^.;]{{0,60}}?\bto\s+(?:file|submit|request|make|lodge)\s+"
               r"(?:an?\s+|your\s+)?(?:{appeal})")
 
 
+# The insurer as the one who files: "The Company may request a hearing on this order
+# within 20 days", "the Insurer may no longer raise objection to … after two years".
+_PLAN_FILES = (r"\b(?:the\s+)?(?P<subj>{plan_actors})\s+(?:{filing_modals}|may|can|will)\s+"
+               r"(?:no\s+longer\s+|not\s+)?(?:{deadline_act})\b[^.;]{{0,200}}$")
+
+
 # A filing verb told to the member at the start of a clause, cell or list item, just
 # before the limit: "| file within 90 days", "• Call or write to us within 60 days".
 _TOLD_NOW = (r"(?:^|[|:;•●▪-]|\bthen\b)\s*(?:please\s+)?(?:{deadline_imperative})\b"
@@ -317,11 +328,18 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
         return DeadlineReading(None, "the plan's or a reviewer's own decision time")
     if not (arrives or _member_files(ctx, words, sentence, before, after)):
         return DeadlineReading(None, "no member filing the request")
+    insurer = words.shaped(_PLAN_FILES).search(before) \
+        if words.search("plan_actors", before) else None
+    if insurer and not _LATER_MEMBER.search(before, insurer.end("subj")):
+        return DeadlineReading(None, f"'{insurer.group(0).strip()}': the insurer's own "
+                               "filing, not the member's")
     shape = words.search("deadline_not_member", sentence)
     if shape:
         return DeadlineReading(None, f"'{shape.group(0)}': not a limit to ask for a review")
     anchor = _anchor(after)
-    if words.search("anchor_service", after[:80]) and not words.shaped(_TO_APPEAL).search(after):
+    # (a grievance "must be lodged within 1 year after the date of service" is one)
+    if words.search("anchor_service", after[:80]) and not arrives \
+            and not words.shaped(_TO_APPEAL).search(after):
         return DeadlineReading(None, "counted from the service: a claim-filing limit")
     if _BEFORE_EVENT.match(after):
         return DeadlineReading(None, "counted back from a coming event: notice given in "
