@@ -231,8 +231,9 @@ def test_a_word_with_ocr_digits_is_found_and_quoted_as_printed(scanner: Scanner)
 @pytest.mark.parametrize(("raw", "expected"), [
     ("precert_required=Y", "precert required Y"), ("appeal_filing_limit", "appeal filing limit"),
     ("limit=180 days", "limit 180 days"),
-    # blanks to fill in and identifiers with digits keep their underscores
-    ("Date: ______", "Date: ______"), ("claim_2", "claim_2"), ("_private", "_private"),
+    # a numbered field's parts are words too; blanks to fill in keep their underscores
+    ("exception_1=birth defect", "exception 1=birth defect"), ("claim_2", "claim 2"),
+    ("Date: ______", "Date: ______"), ("_private", "_private"), ("2__3", "2__3"),
 ])
 def test_words_joined_by_underscores_are_matched_as_words(raw: str, expected: str) -> None:
     assert norm(raw) == expected

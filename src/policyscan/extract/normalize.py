@@ -80,8 +80,10 @@ def _digits_as_letters(text: str) -> str:
 # Field names of data exports and claims-system grids ("precert_required=Y",
 # "appeal_filing_limit=180 days") are words joined by underscores, and a field's "=" joins
 # it to its value: both read as spaces, one for one, so "limit=180" is a word and a number.
-# Blanks to fill in ("Date: ______") keep theirs: only an underscore between letters.
-_JOINING = re.compile(r"(?<=[A-Za-z])_(?=[A-Za-z])|(?<=[A-Za-z])=(?=\w)")
+# Blanks to fill in ("Date: ______") keep theirs: only an underscore between a letter and a
+# letter or a digit ("exception_1=birth defect").
+_JOINING = re.compile(r"(?<=[A-Za-z])_(?=[A-Za-z0-9])|(?<=[0-9])_(?=[A-Za-z])|"
+                      r"(?<=[A-Za-z])=(?=\w)")
 
 
 def _fields_as_words(text: str) -> str:

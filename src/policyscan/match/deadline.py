@@ -17,7 +17,9 @@ from ..models import Deadline
 from .context import HitContext
 from .words import NO_WORDS, WordLists
 
-_UNITS = {"day": "days", "month": "months", "hour": "hours", "week": "weeks", "year": "years"}
+_UNITS = {"day": "days", "month": "months", "hour": "hours", "week": "weeks", "year": "years",
+          # notes and grids: "4 mo", "6 mos", "2 wks", "1 yr", "72 hrs"
+          "mo": "months", "mth": "months", "wk": "weeks", "yr": "years", "hr": "hours"}
 _ONES = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -32,7 +34,7 @@ _DURATION = re.compile(
     # "six (6) months", and the other way round: "6 (six) months"
     r"(?:\(\s*(?P<paren>\d{1,4})\s*\)|(?P<num>\d{1,4})(?:\s*\(\s*(?:(?:" + _NUMBER_WORD
     + r")[\s-]*)+\))?)?\s*-?\s*"
-    r"(?P<qual>calendar|business|working)?\s*(?P<unit>day|month|hour|week|year)s?\b",
+    r"(?P<qual>calendar|business|working)?\s*(?P<unit>day|month|hour|week|year|mo|mth|wk|yr|hr)s?\b",
     re.I,
 )
 _PLACEHOLDER = re.compile(r"\[[^\]]{0,80}$|^[^\[]{0,80}\]|\binsert\b|_{3,}|\bxx+\b", re.I)
@@ -89,6 +91,9 @@ def _insurer_clock(before: str, after: str, words: WordLists) -> bool:
         if m and plan_acts(m.group("subj")) \
                 and not _LATER_MEMBER.search(before, m.end("subj")):
             return True
+    m = words.shaped(_PRESENT_CLOCK).search(before)
+    if m and not _LATER_MEMBER.search(before, m.end("subj")):
+        return True
     if _OPENING.search(before):
         m = _AFTER_CLOCK.search(after)
         if m and plan_acts(m.group("subj")):
@@ -100,6 +105,13 @@ def _insurer_clock(before: str, after: str, words: WordLists) -> bool:
     return bool(_PASSIVE_CLOCK.search(before))
 
 
+# The same in the simple present, its subject one that decides: "The plan responds to your
+# grievance within 15 days", "our appeals unit normally answers within 30 days" (no verb
+# that is also a noun after "plan": "Plan rules: appeal_filing_limit=90 days").
+_PRESENT_CLOCK = (r"\b(?P<subj>{plan_deciders})\s+(?:usually\s+|normally\s+|generally\s+|"
+                  r"typically\s+|always\s+|then\s+)?(?:decides?|responds?|answers?|repl(?:y|ies)|"
+                  r"notif(?:y|ies)|resolves?|sends?|mails?|completes?|renders?|"
+                  r"acknowledges?)\b[^.;]{{0,200}}$")
 _PROMISE_AFTER = re.compile(r"^\s*:\s*(we|our|the plan|the company)\s+" + _MODAL + r"?\s*\w+",
                             re.I)
 
@@ -124,7 +136,7 @@ _PASSIVE_CLOCK = re.compile(
 _PLAN_RECEIPT_ANCHOR = re.compile(
     r"^[^.;]{0,25}\b(after|following|from|of|upon)\s+(the\s+date\s+(of\s+)?)?"
     r"(?:(we|us|the\s+plan|the\s+claims\s+administrator|it)\s+(receives?|received|gets?)\b|"
-    r"(our\s+|the\s+|[\w.]+.s\s+)?(receipt|receiving)\s+(of\s+)?(your|the|an?)\s+"
+    r"(our\s+|the\s+|[\w.]+.s\s+)?(receipt|receiving|getting)\s+(of\s+)?(your|the|an?)\s+"
     r"(written\s+)?(appeal|request|grievance|complaint)\b"
     # "receipt of the grievance determination" is the member receiving the plan's answer
     r"(?!\s+(determination|decision|resolution|outcome|response|notice|letter|denial))|"
@@ -164,8 +176,8 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("grievance", re.compile(r"grievance|complaint", re.I)),
     # (an objection: a German "Widerspruch", a compensation board's first review)
     ("internal_appeal", re.compile(r"appeal|reconsider|\bobjection|\bformal review|"
-                                   r"review of (the|our|this) (decision|"
-                                   r"denial|determination)|redetermination|"
+                                   r"review of (the|our|this|an?) (decision|denied|adverse|"
+                                   r"denial|determination)|seek(ing)? review|redetermination|"
                                    r"requests? (for )?(an? )?review|ask us to review|"
                                    r"disagree with (our|the|this|a) decision", re.I)),
 )
