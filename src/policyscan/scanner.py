@@ -382,6 +382,9 @@ class Scanner:
         """Hits that pass their rule's context, filters and deadline reading, in page
         order, at most ``limit`` of them."""
         starts = [s for s, _ in analysis.sentences]
+        # A sentence's lead-in and follower, by sentence and section: a sentence often
+        # holds several hits.
+        around: dict[tuple[int, int], tuple[int | None, int | None]] = {}
 
         def context(hit: RawHit) -> HitContext | None:
             raw_start = norm.to_raw(hit.start)
@@ -390,9 +393,13 @@ class Scanner:
             k = bisect_right(starts, hit.start) - 1
             sentence = analysis.sentences[k] if k >= 0 else (0, 0)
             section = sections.at(page.number, raw_start)
-            lead = _lead_start(analysis.sentences, k, sections, page.number, norm,
-                               section) if k > 0 else None
-            follow = _follow_end(analysis.sentences, k, sections, page.number, norm, section)
+            key = (k, id(section))
+            if key not in around:
+                around[key] = (
+                    _lead_start(analysis.sentences, k, sections, page.number, norm, section)
+                    if k > 0 else None,
+                    _follow_end(analysis.sentences, k, sections, page.number, norm, section))
+            lead, follow = around[key]
             return HitContext(kind, page.number, norm.text, hit.start, hit.end, sentence,
                               section, lead, self._words, follow)
 

@@ -97,8 +97,25 @@ class HitContext:
 
 # The next sentence's verdict is about the hit when it names it by a pronoun: "doesn't cover
 # it", "won't pay for them", "It isn't covered".
-_REFERS_BACK = (r"(?:{exclusion})\s+(?:for\s+)?(?:{refers_back})\b|"
-                r"^\W*(?:{refers_back})\b[^.;]{{0,30}}?(?:{exclusion})")
+# (The exclusion words are found by the word list, not in these regexes: a regex of all of
+# them takes 40 ms to compile.)
+_PRONOUN_AFTER = r"\s+(?:for\s+)?(?:{refers_back})\b"
+_PRONOUN_FIRST = r"\W*(?:{refers_back})\b"
+_PRONOUN_REACH = 30  # how far after the opening pronoun its verdict may start
+
+
+def _refers_back(words: WordLists, follow: str) -> bool:
+    """Is ``follow`` a verdict on something named by a pronoun ("doesn't cover it", "won't
+    pay for them", "It isn't covered")?"""
+    after = words.shaped(_PRONOUN_AFTER)
+    if any(after.match(follow, m.end()) for m in words.finditer("exclusion", follow)):
+        return True
+    first = words.shaped(_PRONOUN_FIRST).match(follow)
+    if first is None:
+        return False
+    rest = re.split(r"[.;]", follow[first.end():], maxsplit=1)[0]
+    verdict = words.search("exclusion", rest)
+    return verdict is not None and verdict.start() <= _PRONOUN_REACH
 
 
 def _excepted(ctx: HitContext, window: str, window_start: int, against: re.Match[str]) -> bool:
@@ -215,7 +232,7 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
         if m:
             ev.support.append(f"after '{m.group(0)}' in the sentence before")
             ev.adjust += LEAD_SUPPORT
-        elif later and ctx.words.shaped(_REFERS_BACK).search(follow):
+        elif later and _refers_back(ctx.words, follow):
             # "Teeth whitening? That's a cosmetic service. Your plan doesn't cover it."
             ev.support.append(f"'{later.group(0)}' of it in the sentence after")
             ev.adjust += LEAD_SUPPORT

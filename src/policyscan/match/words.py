@@ -44,6 +44,8 @@ def find_words(phrases: tuple[str, ...], text: str) -> re.Match[str] | None:
 
 
 _RUN = re.compile(r"\w+")
+# How many texts' answers a list keeps (a page's hits come sentence by sentence).
+_RECENT = 64
 # The only letters outside ASCII that re.I equates with ASCII ones (dotted and dotless i,
 # long s, the Kelvin sign), the dotted I also the only one lower() makes two characters.
 _FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
@@ -65,6 +67,7 @@ class WordStarts:
 
     def __init__(self, phrases: tuple[str, ...]) -> None:
         self._phrases = phrases
+        self._recent: dict[str, re.Match[str] | None] = {}
         alternatives = _alternatives(phrases)
         by_key: dict[str, list[str]] = {}
         prefixes: list[tuple[str, str]] = []
@@ -128,9 +131,24 @@ class WordStarts:
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first match, as ``union.search(text)`` finds it (not through ``_matches``:
-        most searches are of a sentence, where a generator's cost shows)."""
+        most searches are of a sentence, where a generator's cost shows).
+
+        The hits of one sentence ask about the same stretch of it, list by list (four in
+        five searches of an SBC repeat one just made): the last few texts' answers are
+        kept."""
         if not self._phrases:
             return None
+        try:
+            return self._recent[text]
+        except KeyError:
+            pass
+        found = self._search(text)
+        if len(self._recent) >= _RECENT:
+            self._recent.clear()
+        self._recent[text] = found
+        return found
+
+    def _search(self, text: str) -> re.Match[str] | None:
         low = self._lowered(text)
         if low is None:
             return next(self._matches(text), None)
@@ -281,6 +299,9 @@ class WordLists:
 
     def search(self, name: str, text: str) -> re.Match[str] | None:
         return self._starts_of(name).search(text)
+
+    def finditer(self, name: str, text: str) -> list[re.Match[str]]:
+        return self._starts_of(name).finditer(text)
 
     def within(self, name: str, text: str, start: int, end: int) -> list[str]:
         """The words of list ``name`` standing wholly in ``text[start:end]``, read from
