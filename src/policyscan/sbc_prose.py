@@ -319,20 +319,9 @@ def _as_printed(text: str) -> str:
 def _cells(para: _Paragraph) -> dict[int, list[tuple[int, list[int]]]] | None:
     """The paragraph cut into service, costs in and out of network, and limitations; None
     when it is no service paragraph (no label, or no cost after it)."""
-    chars: list[str] = []
-    where: list[tuple[int, int] | None] = []
-    for piece in para.parts:
-        if chars:
-            chars.append(" ")
-            where.append(None)
-        glyphs = piece.text.replace(" ", "")
-        for k, i in enumerate(piece.idx):
-            if k and i > piece.idx[k - 1] + 1:
-                chars.append(" ")
-                where.append(None)
-            chars.append(glyphs[k])
-            where.append((piece.page, i))
-    text = "".join(chars)
+    # A piece's text has a space where its offsets jump, so the paragraph's text is its
+    # pieces' joined (most paragraphs are no service: their characters are not mapped).
+    text = " ".join(piece.text for piece in para.parts)
     colon = _LABEL.match(text)
     if colon is None:
         return None
@@ -341,6 +330,14 @@ def _cells(para: _Paragraph) -> dict[int, list[tuple[int, list[int]]]] | None:
     costs_end = end.start() if end else len(text)
     if not _COST.search(text, rest_start, costs_end):
         return None
+    where: list[tuple[int, int] | None] = []
+    for piece in para.parts:
+        if where:
+            where.append(None)
+        for k, i in enumerate(piece.idx):
+            if k and i > piece.idx[k - 1] + 1:
+                where.append(None)
+            where.append((piece.page, i))
     spans = {1: (0, colon.end() - 1)}
     costs = text[rest_start:costs_end]
     out_label = _OUT_LABEL.search(costs)
