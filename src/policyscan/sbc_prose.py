@@ -320,7 +320,7 @@ def _cells(para: _Paragraph) -> dict[int, list[tuple[int, list[int]]]] | None:
     """The paragraph cut into service, costs in and out of network, and limitations; None
     when it is no service paragraph (no label, or no cost after it)."""
     # A piece's text has a space where its offsets jump, so the paragraph's text is its
-    # pieces' joined (most paragraphs are no service: their characters are not mapped).
+    # pieces' joined; its characters are mapped only once it is a service paragraph.
     text = " ".join(piece.text for piece in para.parts)
     colon = _LABEL.match(text)
     if colon is None:

@@ -294,7 +294,7 @@ _TO_APPEAL = (r"^[^.;]{{0,60}}?\bto\s+(?:file|submit|request|make|lodge)\s+"
 
 
 # The insurer as the one who files: "The Company may request a hearing on this order
-# within 20 days", "the Insurer may no longer raise objection to … after two years".
+# within 20 days" (a regulator's order), "the carrier will file its objection within …".
 _PLAN_FILES = (r"\b(?:the\s+)?(?P<subj>{plan_actors})\s+(?:{filing_modals}|may|can|will)\s+"
                r"(?:no\s+longer\s+|not\s+)?(?:{deadline_act})\b[^.;]{{0,200}}$")
 
