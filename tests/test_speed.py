@@ -230,6 +230,19 @@ def test_an_anchored_pattern_finds_what_the_matcher_or_its_phrases_find(
         assert longest(a.hits) == longest(s.hits)
 
 
+def test_every_bundled_pattern_is_anchored() -> None:
+    """A token pattern that cannot be checked where its anchor word stands (a flag other
+    than LIKE_NUM, IS_DIGIT, IS_PUNCT or IS_ALPHA; a quantifier) goes to spaCy's Matcher,
+    which builds two Token objects per token of every page: one such pattern cost the
+    batch of SBCs a tenth of its time."""
+    import policyscan.match.nlp as nlp
+    from policyscan.rules.loader import load_rules
+
+    matchers = nlp.SpacyMatchers(load_rules().rules)
+    assert matchers.anchored
+    assert len(matchers.tokens) == 0
+
+
 def test_sentences_read_from_token_arrays_are_the_sentencizers() -> None:
     """``sentence_spans`` replaces spaCy's sentencizer (which builds a Token per token):
     the same sentences on list items, stacked punctuation, bullets and empty text."""
