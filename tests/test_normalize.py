@@ -245,3 +245,25 @@ def test_a_grid_field_and_its_number_give_a_deadline(scanner: Scanner) -> None:
         found = [f for f in scanner.scan_text(text).findings if f.category == "appeal_deadline"]
         assert found and found[0].deadline is not None and found[0].deadline.value == 90, text
         assert "appeal_filing_limit=90" in found[0].quote or "limit: 90" in found[0].quote
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("4&nbsp;months", "4 months"), ("unproven &amp; untested", "unproven & untested"),
+    ("<h3>Excluded services</h3>\n<li>Face lifts</li>", " Excluded services Face lifts "),
+    ("**Not covered:** tattoo removal", " Not covered: tattoo removal"),
+    ("## Appeals\nWrite to us.", " Appeals Write to us."), ("one \\(1\\) year", "one (1 ) year"),
+    # what only looks like markup stays
+    ("AT&T", "AT&T"), ("<18 years", "<18 years"), ("Policy #12", "Policy #12"),
+])
+def test_markup_left_by_a_conversion_is_read_as_what_it_stands_for(raw: str,
+                                                                   expected: str) -> None:
+    assert norm(raw) == expected
+
+
+def test_a_limit_written_with_markup_is_read_and_quoted_as_the_page_prints_it(
+        scanner: Scanner) -> None:
+    text = "<p>You may appeal within 4&nbsp;months of the denial&nbsp;letter.</p>"
+    found = [f for f in scanner.scan_text(text).findings if f.category == "appeal_deadline"]
+    assert found and found[0].deadline is not None
+    assert (found[0].deadline.value, found[0].deadline.unit) == (4, "months")
+    assert "4&nbsp;months" in found[0].quote

@@ -90,6 +90,28 @@ def _fields_as_words(text: str) -> str:
     return _JOINING.sub(" ", text) if "_" in text or "=" in text else text
 
 
+# Markup left by a conversion from HTML, Markdown or a word processor ("4&nbsp;months",
+# "<li>", "**Not covered:**", "## Appeals", "one \\(1\\) year"): read as what it stands for,
+# padded with spaces to its length (one for one, before whitespace is collapsed).
+_MARKUP = re.compile(r"&(?:nbsp|amp|lt|gt|quot|apos|#\d{1,5}|#x[0-9a-fA-F]{1,4});|"
+                     r"</?[A-Za-z][A-Za-z0-9]{0,10}(?:\s[^<>\n]{0,200})?/?>|"
+                     r"\\(?=[()*_\[\]#.|-])|\*\*|^#{1,6}(?=[ \t])", re.M)
+_MARKUP_HINT = re.compile(r"[&<\\]|\*\*|^#", re.M)
+_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'"}
+
+
+def _markup_as_spaces(text: str) -> str:
+    if _MARKUP_HINT.search(text) is None:
+        return text
+
+    def read(m: re.Match[str]) -> str:
+        token = m.group(0)
+        char = _ENTITIES.get(token, " ")
+        return char + " " * (len(token) - 1)
+
+    return _MARKUP.sub(read, text)
+
+
 _COPIED = 1 << 30  # a copied segment maps one for one, however long
 
 # A word repair: ``text[start:end]`` is read as the string (OCR's "rn" read as "m").
@@ -226,6 +248,7 @@ def _soft_break(marked: str, at: int, end: int) -> bool:
 def normalize(marked: str, repair: Repairer | None = None) -> NormalizedText:
     """Normalise a page's marked text (with U+FFFE where pdfium joined a hyphenated line),
     with the word repairs ``repair`` finds made."""
+    marked = _markup_as_spaces(marked)
     edits: list[Edit] = []
     for m in _BREAK.finditer(marked):
         s, e = m.start(), m.end()
