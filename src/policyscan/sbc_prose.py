@@ -20,7 +20,8 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, chain
+from typing import cast
 
 import numpy as np
 
@@ -96,7 +97,10 @@ def pieces(page: PageText, boxes: Sequence[Box | None], chars: Sequence[int]) ->
     if not placed:
         return []
     offsets = np.array(placed)
-    box = np.array([boxes[i] for i in placed], dtype=float)
+    # (from one flat run of numbers: an array of tuples is built a tuple at a time)
+    placed_boxes = cast(list[Box], [boxes[i] for i in placed])
+    box = np.fromiter(chain.from_iterable(placed_boxes), dtype=np.float64,
+                      count=4 * len(placed_boxes)).reshape(-1, 4)
     starts = np.array([ln.start for ln in page.lines], dtype=int)
     # each glyph's text line's size (NaN: none known)
     line_sizes = np.array([np.nan] + [np.nan if ln.size is None else ln.size

@@ -96,12 +96,18 @@ def _fields_as_words(text: str) -> str:
 _MARKUP = re.compile(r"&(?:nbsp|amp|lt|gt|quot|apos|#\d{1,5}|#x[0-9a-fA-F]{1,4});|"
                      r"</?[A-Za-z][A-Za-z0-9]{0,10}(?:\s[^<>\n]{0,200})?/?>|"
                      r"\\(?=[()*_\[\]#.|-])|\*\*|^#{1,6}(?=[ \t])", re.M)
-_MARKUP_HINT = re.compile(r"[&<\\]|\*\*|^#", re.M)
+_ENTITY_OR_TAG = re.compile(r"&(?:nbsp|amp|lt|gt|quot|apos|#)|</?[A-Za-z]")
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'"}
 
 
+def _has_markup(text: str) -> bool:
+    # (a page's "&" and "<" are mostly words' and numbers': "Q&A", "<18")
+    return bool((("&" in text or "<" in text) and _ENTITY_OR_TAG.search(text))
+                or "\\" in text or "**" in text or text.startswith("#") or "\n#" in text)
+
+
 def _markup_as_spaces(text: str) -> str:
-    if _MARKUP_HINT.search(text) is None:
+    if not _has_markup(text):
         return text
 
     def read(m: re.Match[str]) -> str:
