@@ -3,8 +3,9 @@
 Matchers see one space wherever the page had any run of whitespace (so a phrase broken
 across lines is still one phrase, and spaCy tokenizes 2-10x faster), typographic quotes
 as ASCII, words split by a line-end hyphen joined again, the digits OCR reads for
-"l" and "o" inside words as those letters, and field names of data exports as words
-("prior_auth=Y"). Every offset in the
+"l" and "o" inside words as those letters, field names of data exports as words
+("prior_auth=Y"), and markup left by a conversion from HTML or Markdown as what it stands
+for ("4&nbsp;months"). Every offset in the
 normalised text maps back to an offset in the page text, so quotes stay exact slices.
 """
 
