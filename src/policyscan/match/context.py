@@ -127,6 +127,11 @@ def _excepted(ctx: HitContext, window: str, window_start: int, against: re.Match
         between = window[against.end():hit]
     elif against.start() >= hit_end:
         between = window[hit_end:against.start()]
+        # a hit inside the exception its sentence opens with: "Except where performed to
+        # restore form after trauma, procedures … will be treated as excluded"
+        opening = ctx.words.search("exception_turns", ctx.before())
+        if opening is not None and not ctx.before()[:opening.start()].strip(" \t\n-•*("):
+            return True
     else:
         return False
     return bool(ctx.words.search("exception_turns", between)) or _conceded(ctx, window,
