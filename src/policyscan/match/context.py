@@ -119,9 +119,11 @@ def _refers_back(words: WordLists, follow: str) -> bool:
 
 
 def _excepted(ctx: HitContext, window: str, window_start: int, against: re.Match[str]) -> bool:
-    """Does an exception word stand between a contrary word (``against`` in ``window``) and
-    the hit, either way round ("excluded, except to repair …"; "repair of a cleft palate,
-    notwithstanding the exclusion of …")?"""
+    """Is the contrary word (``against`` in ``window``) turned, so that the hit is what an
+    exclusion leaves out: an exception word between them, either way round ("excluded,
+    except to repair …"; "repair of a cleft palate, notwithstanding the exclusion of …"),
+    the hit inside the exception its sentence opens with ("Except where it repairs an
+    injury, … is excluded"), or the contrary word conceded in its own clause?"""
     hit, hit_end = ctx.start - window_start, ctx.end - window_start
     if against.end() <= hit:
         between = window[against.end():hit]
