@@ -107,7 +107,7 @@ def _has_markup(text: str) -> bool:
                 or "\\" in text or "**" in text or text.startswith("#") or "\n#" in text)
 
 
-def _markup_as_spaces(text: str) -> str:
+def _read_markup(text: str) -> str:
     if not _has_markup(text):
         return text
 
@@ -255,7 +255,7 @@ def _soft_break(marked: str, at: int, end: int) -> bool:
 def normalize(marked: str, repair: Repairer | None = None) -> NormalizedText:
     """Normalise a page's marked text (with U+FFFE where pdfium joined a hyphenated line),
     with the word repairs ``repair`` finds made."""
-    marked = _markup_as_spaces(marked)
+    marked = _read_markup(marked)
     edits: list[Edit] = []
     for m in _BREAK.finditer(marked):
         s, e = m.start(), m.end()
