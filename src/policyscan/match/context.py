@@ -131,8 +131,9 @@ def _excepted(ctx: HitContext, window: str, window_start: int, against: re.Match
         between = window[hit_end:against.start()]
         # a hit inside the exception its sentence opens with: "Except where performed to
         # restore form after trauma, procedures … will be treated as excluded"
-        opening = ctx.words.search("exception_turns", ctx.before())
-        if opening is not None and not ctx.before()[:opening.start()].strip(" \t\n-•*("):
+        before = ctx.before()
+        opening = ctx.words.search("exception_turns", before)
+        if opening is not None and not before[:opening.start()].strip(" \t\n-•*("):
             return True
     else:
         return False
@@ -181,10 +182,11 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
         ev.adjust += SECTION_OUTWEIGHED if said else AGAINST
     if context.not_near:
         m = find_words(context.not_near, window)
-        if m and _excepted(ctx, window, ctx.window_start(context.window), m):
+        window_start = ctx.window_start(context.window)
+        if m and _excepted(ctx, window, window_start, m):
             # "Cosmetic work is excluded, except to repair an injury": the hit is what the
             # exception keeps, not what the exclusion takes away.
-            where = "before" if m.end() <= ctx.start - ctx.window_start(context.window) else "after"
+            where = "before" if m.end() <= ctx.start - window_start else "after"
             ev.support.append(f"'{m.group(0)}' {where} it, turned by an exception")
         elif m:
             ev.against.append(f"'{m.group(0)}' nearby")
