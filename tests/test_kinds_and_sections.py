@@ -233,6 +233,16 @@ def test_separate_passages_are_separate_findings(scanner: Scanner) -> None:
     assert len(of(report, "prior_authorization")) == 2
 
 
+@pytest.mark.parametrize("heading", ["Exclusions (continued)", "What We Do Not Cover - continued",
+                                     "Limitations and Exclusions (Continued)"])
+def test_a_continued_heading_keeps_its_role(scanner: Scanner, heading: str) -> None:
+    # a section carried over a page break says so in its heading; the marker does not
+    # make it prose
+    report = scanner.scan_text(f"{heading}\n22. Any device still under clinical investigation.")
+    assert [(f.category, f.section) for f in report.findings] == [
+        ("experimental_exclusion", heading)]
+
+
 def test_negated_requirement_is_reported_but_sets_no_fact(scanner: Scanner) -> None:
     report = scanner.scan_text("No prior authorization is required for emergency services.")
     findings = of(report, "prior_authorization")

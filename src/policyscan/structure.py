@@ -41,6 +41,8 @@ class RoleWords:
     # Lines that label a table's columns or code systems ("CPT", "ICD-10 Diagnosis"): set
     # in bold like headings, but the list above them goes on (vocabulary ``table_labels``).
     labels: re.Pattern[str] | None = None
+    # A page's running furniture ("(continued)"): no word of the heading it follows.
+    furniture: re.Pattern[str] | None = None
 
     @classmethod
     def from_vocabulary(cls, vocabulary: Mapping[str, tuple[str, ...]]) -> RoleWords:
@@ -53,10 +55,16 @@ class RoleWords:
             return tuple(out)
 
         return cls(compiled("heading_", HEADING_ROLES), compiled("lead_in_", LEAD_IN_ROLES),
-                   compile_words(tuple(vocabulary.get("table_labels", ()))))
+                   compile_words(tuple(vocabulary.get("table_labels", ()))),
+                   compile_words(tuple(vocabulary.get("page_furniture", ()))))
 
     def is_label(self, text: str) -> bool:
         return self.labels is not None and self.labels.fullmatch(text) is not None
+
+    def without_furniture(self, text: str) -> str:
+        """``text`` without its running furniture: "Exclusions (continued)" is titled as
+        "Exclusions" is."""
+        return self.furniture.sub(" ", text) if self.furniture is not None else text
 
     def heading_role(self, text: str) -> str:
         return next((role for role, pattern in self.headings if pattern.search(text)), "none")
@@ -222,7 +230,8 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
     # text files, and PDFs that set headings in the body font. Lines that continue or
     # end a sentence are prose that happens to contain such words.
     named = (role != "none" and not by_font and len(text.split()) <= 8
-             and not ends_sentence and text[:1].isupper() and _title_like(text))
+             and not ends_sentence and text[:1].isupper()
+             and _title_like(words.without_furniture(text)))
     if not (by_font or named):
         return None
     if not by_font:
