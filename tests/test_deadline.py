@@ -403,6 +403,32 @@ def test_issue_11_not_a_limit_to_ask_for_review(scanner: Scanner, sentence: str)
     assert _deadlines(scanner.scan_text(sentence)) == []
 
 
+def test_the_plans_clock_in_a_later_clause_is_not_the_members(scanner: Scanner) -> None:
+    # the stage comes from the limit's own clause, and "requests are decided within" is the
+    # plan's time to answer, in the present tense as in the future
+    report = scanner.scan_text(
+        "Mail us your appeal, with any supporting papers from your doctor, within 120 days "
+        "of this notice; urgent appeals are decided within 72 hours.")
+    assert [(d.value, d.unit, d.stage) for d in _deadlines(report)] == [
+        (120, "days", "first_internal_appeal")]
+
+
+def test_a_possessive_in_a_later_clause_does_not_make_the_plans_clock_the_members(
+        scanner: Scanner) -> None:
+    report = scanner.scan_text(
+        "If your appeal is about a pre-approval request, we will decide it within 15 days of "
+        "getting it. Notice of the decision will be sent to you and, where it applies, your "
+        "dentist within 3 business days after we decide.")
+    assert _deadlines(report) == []
+
+
+def test_a_limit_after_a_decision_is_resolved_is_still_the_members(scanner: Scanner) -> None:
+    report = scanner.scan_text(
+        "Once the second-level review is resolved, the enrollee has up to 90 days to ask for "
+        "a state fair hearing.")
+    assert [(d.value, d.stage) for d in _deadlines(report)] == [(90, "fair_hearing")]
+
+
 def test_issue_11_hours_of_emergency_care_are_no_appeal_limit(scanner: Scanner) -> None:
     report = scanner.scan_text(
         "Send us your appeal within 180 calendar days of the day you learn of the denial. "

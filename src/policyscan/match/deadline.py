@@ -74,8 +74,9 @@ _AFTER_CLOCK = re.compile(
 )
 # A later clause with the member as subject: the duration is the member's ("if we cannot
 # finish in 4 weeks, you may go to the ombudsman, as long as you act within 6 months").
-_LATER_MEMBER = re.compile(r",\s*(?:provided\s+(?:that\s+)?|as long as\s+|if\s+|and\s+|but\s+|"
-                           r"then\s+)?(?:you|the member|members|claimants?)\b", re.I)
+# (a subject, not a possessive: ", where appropriate, Your Provider within 2 days")
+_LATER_MEMBER = (r",\s*(?:provided\s+(?:that\s+)?|as long as\s+|if\s+|and\s+|but\s+|"
+                 r"then\s+)?(?:the\s+|a\s+|an\s+|each\s+)?(?!your\b)(?:{deadline_member})\b")
 _OPENING = re.compile(r"^\W*(within|no later than|not later than|in|after|for)\b[\w\s()-]{0,30}$",
                       re.I)
 
@@ -89,10 +90,10 @@ def _insurer_clock(before: str, after: str, words: WordLists) -> bool:
     for pattern in (_ACTIVE_CLOCK, _DO_NOT_CLOCK):
         m = pattern.search(before)
         if m and plan_acts(m.group("subj")) \
-                and not _LATER_MEMBER.search(before, m.end("subj")):
+                and not words.shaped(_LATER_MEMBER).search(before, m.end("subj")):
             return True
     m = words.shaped(_PRESENT_CLOCK).search(before)
-    if m and not _LATER_MEMBER.search(before, m.end("subj")):
+    if m and not words.shaped(_LATER_MEMBER).search(before, m.end("subj")):
         return True
     if _OPENING.search(before):
         m = _AFTER_CLOCK.search(after)
@@ -102,7 +103,9 @@ def _insurer_clock(before: str, after: str, words: WordLists) -> bool:
         # or list lead-in whose next sentence is the plan's promise.
         if _PROMISE_AFTER.search(after):
             return True
-    return bool(_PASSIVE_CLOCK.search(before))
+    m = _PASSIVE_CLOCK.search(before)
+    # "After the appeal is resolved, the member has 120 days": the member's clock
+    return m is not None and not words.shaped(_LATER_MEMBER).search(before, m.start())
 
 
 # The same in the simple present, its subject one that decides: "The plan responds to your
@@ -121,6 +124,9 @@ _PASSIVE_CLOCK = re.compile(
     r"\b(will|shall|must|should)\s+be\s+(notified|decided|resolved|reviewed|completed|"
     r"processed|issued|answered|acknowledged|informed|conducted|rendered|held|forwarded|"
     r"scheduled)\b[^.;]{0,80}$|"
+    # in the present: "urgent requests are decided within 72 hours"
+    r"\b(is|are)\s+(usually\s+|normally\s+|generally\s+)?(decided|resolved|answered|"
+    r"acknowledged|completed)\b[^.;]{0,80}$|"
     r"\b(decision|determination|answer|response)\s+(will|shall|must|should)\s+be\s+"
     r"(made|sent|mailed|given|provided)\b[^.;]{0,80}$|"
     r"\b(you|members?|claimants?)\s+(will|should)\s+(receive|get|be\s+sent|hear)\b[^.;]{0,60}"
@@ -165,6 +171,10 @@ _NOT_APPEAL = re.compile(
 )
 _SUPPORTING_INFO = re.compile(r"\b(additional|supporting|further|more)\s+(information|"
                               r"documentation|documents|evidence|records)\b", re.I)
+# Supporting papers sent along with the request ("your request, together with any
+# supporting records, within …"): the limit is still the request's.
+_ALONG_WITH = re.compile(
+    r"\b(?:together\s+with|along\s+with|with|plus)\s+(?:any|all|your|the)?\s*$", re.I)
 _ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("external_review", re.compile(r"external|independent (medical )?review|\biro\b|\bimr\b|"
                                    r"independent review (organization|entity)|"
@@ -328,7 +338,8 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     supporting = _SUPPORTING_INFO.search(before)
     # the request named first is the subject ("the request for review, with supporting
     # records attached, must be submitted within …"): the member's filing
-    if supporting and not (filing and filing.start() < supporting.start()):
+    if supporting and not (filing and filing.start() < supporting.start()) \
+            and not _ALONG_WITH.search(before, 0, supporting.start()):
         return DeadlineReading(None, "a limit to send supporting information, not to ask "
                                "for a review")
     if _PLAN_RECEIPT_ANCHOR.search(after):
@@ -342,7 +353,7 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
         return DeadlineReading(None, "no member filing the request")
     insurer = words.shaped(_PLAN_FILES).search(before) \
         if words.search("plan_actors", before) else None
-    if insurer and not _LATER_MEMBER.search(before, insurer.end("subj")):
+    if insurer and not words.shaped(_LATER_MEMBER).search(before, insurer.end("subj")):
         return DeadlineReading(None, f"'{insurer.group(0).strip()}': the insurer's own "
                                "filing, not the member's")
     shape = words.search("deadline_not_member", sentence)
@@ -364,7 +375,11 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
         # A sentence cut by a line read as a heading ("Refer the matter to the Ombud
         # within six months of … | or within six months of our failure …") belongs to it.
         sentence = lead_in + " " + sentence
-    action = _action(sentence, lead_in, ctx.section.title or "")
+    # the hit's own clause first: "appeal within 180 days; urgent requests are decided
+    # within 72 hours" gives the 180 days to an appeal, not to an urgent one
+    clause = re.split(r";", ctx.before())[-1] + ctx.text[ctx.start:ctx.end] + \
+        re.split(r";", ctx.after(), maxsplit=1)[0]
+    action = _action(clause, sentence, lead_in, ctx.section.title or "")
     stage = _stage(action, sentence, anchor, words)
     benefit = _benefit(words, sentence, ctx.lead(), ctx.section.title or "")
     return DeadlineReading(Deadline(value, unit, action, anchor, stage, benefit),
