@@ -118,6 +118,16 @@ def _refers_back(words: WordLists, follow: str) -> bool:
     return verdict is not None and verdict.start() <= _PRONOUN_REACH
 
 
+def _pronoun_says(words: WordLists, follow: str, said: re.Match[str]) -> bool:
+    """Does ``follow`` open with a pronoun for what was named before it and say ``said``
+    in that clause ("… is an independent reviewer. Its doctors … decide whether …")?"""
+    first = words.shaped(_PRONOUN_FIRST).match(follow)
+    if first is None:
+        return False
+    clause = re.split(r"[.;]", follow[first.end():], maxsplit=1)[0]
+    return said.start() < first.end() + len(clause)
+
+
 def _excepted(ctx: HitContext, window: str, window_start: int, against: re.Match[str]) -> bool:
     """Is the contrary word (``against`` in ``window``) turned, so that the hit is what an
     exclusion leaves out: an exception word between them, either way round ("excluded,
@@ -241,7 +251,8 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
         if m:
             ev.support.append(f"after '{m.group(0)}' in the sentence before")
             ev.adjust += LEAD_SUPPORT
-        elif later and _refers_back(ctx.words, follow):
+        elif later and (_refers_back(ctx.words, follow)
+                        or _pronoun_says(ctx.words, follow, later)):
             # "Teeth whitening? That's a cosmetic service. Your plan doesn't cover it."
             ev.support.append(f"'{later.group(0)}' of it in the sentence after")
             ev.adjust += LEAD_SUPPORT
