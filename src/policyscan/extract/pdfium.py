@@ -34,7 +34,6 @@ _BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
 # Pages kept open for box lookups (about 0.1-0.5 MB each): a short document stays open
 # whole; a long one reopens the pages it needs.
 _OPEN_PAGES = 48
-_SPACES = re.compile(r"\s+")
 _WORD_RUN = re.compile(r"\S+")
 # Paths thinner than this (points) are ruling lines, not shapes.
 _RULE_THICKNESS = 3.0
@@ -90,7 +89,7 @@ def _lines(textpage: pdfium.PdfTextPage, text: str) -> tuple[Line, ...]:
 
 
 def _visible(text: str) -> int:
-    return len(text) - sum(len(m) for m in _SPACES.findall(text))
+    return sum(map(len, text.split()))
 
 
 def _has_images(page: pdfium.PdfPage) -> bool:
@@ -176,27 +175,36 @@ class _PdfiumBoxes:
         ref = ctypes.byref(rect)
         get = pdfium_c.FPDFText_GetLooseCharBox
         raw = tp.raw
+        if frame.rotation == 0:  # most pages: _Frame.box's upright case, inlined
+            x0, y0, height = frame.x0, frame.y0, frame.height
 
-        def box(i: int) -> Box | None:
-            get(raw, i, ref)
-            if rect.right <= rect.left:
-                return None
-            return frame.box(rect.left, rect.bottom, rect.right, rect.top)
+            def box(i: int) -> Box | None:
+                get(raw, i, ref)
+                left, right = rect.left, rect.right
+                if right <= left:
+                    return None
+                return (left - x0, height - (rect.top - y0), right - x0,
+                        height - (rect.bottom - y0))
+        else:
+            def box(i: int) -> Box | None:
+                get(raw, i, ref)
+                if rect.right <= rect.left:
+                    return None
+                return frame.box(rect.left, rect.bottom, rect.right, rect.top)
 
         text = tp.get_text_range()
         out: list[Box | None] = [None] * len(text)
         for m in _WORD_RUN.finditer(text):
-            s, e = m.start(), m.end()
+            s, e = m.span()
             first, last = box(s), box(e - 1)
             if first is None or last is None or e - s < 3 or abs(first[1] - last[1]) > 1 \
                     or last[0] < first[0]:
                 for i in range(s, e):  # short, broken or wrapped: glyph by glyph
                     out[i] = box(i)
                 continue
-            step = (last[2] - first[0]) / (e - s)
-            for k in range(e - s):
-                x0 = first[0] + step * k
-                out[s + k] = (x0, first[1], x0 + step, first[3])
+            x, top, bottom = first[0], first[1], first[3]
+            step = (last[2] - x) / (e - s)
+            out[s:e] = [(xk := x + step * k, top, xk + step, bottom) for k in range(e - s)]
         return out
 
     def rulings(self, page: int) -> Rulings:

@@ -30,20 +30,19 @@ _VOWEL = re.compile(r"[AEIOUYaeiouy]")
 
 # Control codes (but line breaks and tabs), U+FFFD and the private-use area.
 _BAD = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd\ue000-\uf8ff]")
-_SPACES = re.compile(r"\s+")
 
 
 def judge_page(text: str, known_problem: str | None = None) -> str | None:
     """None when the page's text is usable, else "no_text" or "garbled"."""
     if known_problem is not None:
         return known_problem
-    visible = len(text) - sum(len(m) for m in _SPACES.findall(text))
+    tokens = text.split()
+    visible = sum(map(len, tokens))
     if visible < MIN_VISIBLE_CHARS:
         return "no_text"
     bad = len(_BAD.findall(text)) + 6 * text.count("(cid:")
     if bad > visible * MAX_BAD_SHARE:
         return "garbled"
-    tokens = text.split()
     if len(tokens) >= 40:
         # "F o r m o re in fo rm a tio n": glyphs read one by one (rotated or spaced-out
         # text); words are broken, so nothing would match.
