@@ -201,13 +201,7 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
                   running: set[str], words: RoleWords) -> _Heading | None:
     raw = page.text[ln.start:ln.end]
     text = _clean(raw)
-    if not (3 <= len(text) <= MAX_HEADING_CHARS) or len(_LETTERS.findall(text)) < 3:
-        return None
-    if _DIGITS.sub("#", raw.strip().lower()) in running:
-        return None
-    if _TABLE_ROW.search(text) or words.is_label(text):
-        return None  # a benefit-table row ("… Not covered Not covered", "$30 copay") or label
-    if _DANGLING.search(text):
+    if not (3 <= len(text) <= MAX_HEADING_CHARS):
         return None
     ends_sentence = raw.rstrip().rstrip("\"'”’)").endswith((".", ";", ","))
     by_font = False
@@ -217,8 +211,15 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
             by_font, level = True, ln.size
         elif ln.bold and ln.size >= body - 0.5:
             by_font, level = True, ln.size - 0.5
+    # (first, as most lines are: the tests below read the line again)
     if not by_font and (ends_sentence or len(text.split()) > 8 or not text[:1].isupper()):
         return None  # body text: neither set as a heading nor shaped like one
+    if len(_LETTERS.findall(text)) < 3 or _DIGITS.sub("#", raw.strip().lower()) in running:
+        return None
+    if _TABLE_ROW.search(text) or words.is_label(text):
+        return None  # a benefit-table row ("… Not covered Not covered", "$30 copay") or label
+    if _DANGLING.search(text):
+        return None
     role = words.heading_role(text)
     if by_font and (text[:1].islower() or (ends_sentence and (len(text.split()) > 6
                                                             or ln.size == level + 0.5))):
