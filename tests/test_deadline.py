@@ -422,6 +422,23 @@ def test_a_possessive_in_a_later_clause_does_not_make_the_plans_clock_the_member
     assert _deadlines(report) == []
 
 
+def test_a_section_abbreviation_neither_ends_the_sentence_nor_is_its_subject(
+        scanner: Scanner) -> None:
+    # "Art. 12.2": the period of an abbreviation ends no sentence, and "2 must reach" is no
+    # plan acting on its own clock
+    report = scanner.scan_text(
+        "Art. 12.3. An objection under Art. 12.2 must reach the Fund no later than 45 days "
+        "after the member is told of the decision.")
+    assert [(d.value, d.unit) for d in _deadlines(report)] == [(45, "days")]
+    assert any(f.quote.startswith("An objection under Art. 12.2") for f in report.findings)
+
+
+def test_a_limit_the_member_may_use_is_the_members(scanner: Scanner) -> None:
+    report = scanner.scan_text(
+        "Complaints about a bill can be lodged up to 6 months from the date of service.")
+    assert [(d.value, d.unit, d.stage) for d in _deadlines(report)] == [(6, "months", "grievance")]
+
+
 def test_a_limit_after_a_decision_is_resolved_is_still_the_members(scanner: Scanner) -> None:
     report = scanner.scan_text(
         "Once the second-level review is resolved, the enrollee has up to 90 days to ask for "

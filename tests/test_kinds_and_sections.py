@@ -243,6 +243,13 @@ def test_a_continued_heading_keeps_its_role(scanner: Scanner, heading: str) -> N
         ("experimental_exclusion", heading)]
 
 
+def test_an_approval_missing_is_no_approval_not_needed(scanner: Scanner) -> None:
+    # "no prior approval was on file, so …" tells of a requirement unmet, not waived
+    report = scanner.scan_text(
+        "No prior approval was on file for the planned knee surgery, so the plan paid half.")
+    assert [f.negated for f in of(report, "prior_authorization")] == [False]
+
+
 def test_negated_requirement_is_reported_but_sets_no_fact(scanner: Scanner) -> None:
     report = scanner.scan_text("No prior authorization is required for emergency services.")
     findings = of(report, "prior_authorization")

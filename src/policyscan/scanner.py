@@ -159,7 +159,8 @@ class Scanner:
         if self._spacy is None:
             from .match.nlp import SpacyMatchers
 
-            self._spacy = SpacyMatchers(self.rules.rules)
+            self._spacy = SpacyMatchers(self.rules.rules,
+                                        self.rules.vocabulary.get("abbreviations", ()))
             startup.resume()  # start-up is over: what it built stays
         return self._spacy
 

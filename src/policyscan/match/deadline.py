@@ -55,13 +55,13 @@ _MODAL = (r"(will|must|shall|should|may|can|could|would|is required to|are requi
           r"intends? to|promises? to|commits? to)")
 _ACTIVE_CLOCK = re.compile(
     # "we'll get back to you": the contraction is the subject and its modal
-    r"\b(?P<subj>[\w]+)(?:['\u2019]ll|\s+" + _MODAL + r")\s+(?:not\s+)?(?:[\w,]+\s+){0,3}?"
+    r"\b(?P<subj>[^\W\d_]\w*)(?:['\u2019]ll|\s+" + _MODAL + r")\s+(?:not\s+)?(?:[\w,]+\s+){0,3}?"
     + _DECISION_VERB
     + r"\b[^.;]{0,200}$",
     re.I,
 )
 _DO_NOT_CLOCK = re.compile(
-    r"\b(?P<subj>[\w']+)\s+(?:do|does|did|has|have|had)\s+not\s+" + _DECISION_VERB
+    r"\b(?P<subj>[^\W\d_][\w']*)\s+(?:do|does|did|has|have|had)\s+not\s+" + _DECISION_VERB
     + r"\b[^.;]{0,140}$",
     re.I,
 )
@@ -267,8 +267,9 @@ def _anchor(after: str) -> str:
 
 # The member's filing as the subject: "Requests for review of a denied claim must reach us
 # within 120 days", "Appeals should be postmarked within …".
-_FILING_ARRIVES = (r"\b(?:{filing_nouns})\b[^.;]{{0,60}}?\b(?:{filing_modals})\s+(?:be\s+)?"
-                   r"(?:{filing_arrives})\b")
+# (a period before a number is no sentence's end: "An appeal under Sec. 17.3 must reach …")
+_FILING_ARRIVES = (r"\b(?:{filing_nouns})\b(?:[^.;]|\.(?=\s?\d)){{0,60}}?"
+                   r"\b(?:{filing_modals})\s+(?:be\s+)?(?:{filing_arrives})\b")
 # The member told what to do, the member named in the sentence before: "If you disagree,
 # write to us. Please do so within 3 months …".
 _TOLD_TO_ACT = re.compile(r"^\W*(please\b|do so\b|write\b|send\b|file\b|submit\b|ask\b|"

@@ -360,8 +360,12 @@ def compile_token_patterns(rules: Sequence[Rule]) -> None:
 class SpacyMatchers:
     """Phrase and token-pattern matching for a set of rules."""
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
+    def __init__(self, rules: Sequence[Rule], abbreviations: Sequence[str] = ()) -> None:
         self.nlp = _blank()
+        # "Sec. 17.3", "Art. 5": one token, so its period ends no sentence
+        for abbreviation in abbreviations:
+            for form in {abbreviation, abbreviation.lower(), abbreviation.capitalize()}:
+                self.nlp.tokenizer.add_special_case(form, [{ORTH: form}])
         self._stops = frozenset(self.nlp.vocab.strings.add(c) for c in _PUNCT_CHARS)
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="NORM")
         self.tokens = Matcher(self.nlp.vocab, validate=True)
