@@ -439,6 +439,16 @@ def test_a_limit_the_member_may_use_is_the_members(scanner: Scanner) -> None:
     assert [(d.value, d.unit, d.stage) for d in _deadlines(report)] == [(6, "months", "grievance")]
 
 
+@pytest.mark.parametrize("sentence", [
+    "We will look into your grievance and send you our answer within 21 days.",
+    "Appeal outcome: overturned.\nWe got your appeal on 4 March and finished our review "
+    "within 10 days.",
+])
+def test_the_plans_promise_or_report_of_its_own_time_is_no_member_limit(
+        scanner: Scanner, sentence: str) -> None:
+    assert _deadlines(scanner.scan_text(sentence)) == []
+
+
 def test_a_limit_after_a_decision_is_resolved_is_still_the_members(scanner: Scanner) -> None:
     report = scanner.scan_text(
         "Once the second-level review is resolved, the enrollee has up to 90 days to ask for "

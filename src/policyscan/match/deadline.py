@@ -56,6 +56,8 @@ _MODAL = (r"(will|must|shall|should|may|can|could|would|is required to|are requi
 _ACTIVE_CLOCK = re.compile(
     # "we'll get back to you": the contraction is the subject and its modal
     r"\b(?P<subj>[^\W\d_]\w*)(?:['\u2019]ll|\s+" + _MODAL + r")\s+(?:not\s+)?(?:[\w,]+\s+){0,3}?"
+    # a second verb of the promise: "we will handle your complaint and give you a reply"
+    + r"(?:(?:[\w,]+\s+){0,3}?and\s+)?"
     + _DECISION_VERB
     + r"\b[^.;]{0,200}$",
     re.I,
@@ -92,7 +94,7 @@ def _insurer_clock(before: str, after: str, words: WordLists) -> bool:
         if m and plan_acts(m.group("subj")) \
                 and not words.shaped(_LATER_MEMBER).search(before, m.end("subj")):
             return True
-    m = words.shaped(_PRESENT_CLOCK).search(before)
+    m = words.shaped(_PRESENT_CLOCK).search(before) or words.shaped(_PAST_CLOCK).search(before)
     if m and not words.shaped(_LATER_MEMBER).search(before, m.end("subj")):
         return True
     if _OPENING.search(before):
@@ -115,6 +117,10 @@ _PRESENT_CLOCK = (r"\b(?P<subj>{plan_deciders})\s+(?:usually\s+|normally\s+|gene
                   r"typically\s+|always\s+|then\s+)?(?:decides?|responds?|answers?|repl(?:y|ies)|"
                   r"notif(?:y|ies)|resolves?|sends?|mails?|completes?|renders?|"
                   r"acknowledges?)\b[^.;]{{0,200}}$")
+# What the plan did, told afterwards: "We received your appeal on 02/03 and completed our
+# review within 14 days".
+_PAST_CLOCK = (r"\b(?P<subj>{plan_deciders})\s+(?:[\w/,]+\s+){{0,8}}?(?:completed|finished|"
+               r"decided|resolved|answered|reached|issued|made)\b[^.;]{{0,60}}$")
 _PROMISE_AFTER = re.compile(r"^\s*:\s*(we|our|the plan|the company)\s+" + _MODAL + r"?\s*\w+",
                             re.I)
 
