@@ -4088,6 +4088,7 @@ FOUND = [
     ('experimental_exclusion', 'Off-label use of an anticancer drug is excluded as unproven unless that use is supported by a recognized drug compendium or by peer-reviewed medical literature.'),
     ('experimental_exclusion', 'The plan does not pay for chemosensitivity and chemoresistance assays, which remain unproven as a means of selecting chemotherapy agents.'),
     ('experimental_exclusion', 'Exclusions\n12. Cellular or gene therapies for cancer that are not FDA-approved for the condition being treated, or that are available only within a Phase I or Phase II study.'),
+    ('cosmetic_exclusion', "Remark CX12: The billed procedure was performed chiefly to alter the patient's appearance. Services of this kind are not a benefit of the member's plan."),
 ]
 
 TRAPS = [
@@ -6205,6 +6206,8 @@ TRAPS = [
     ('reconstructive_exception', 'The cancer center boutique accepts donated wigs and offers them at no charge to patients who lose their hair during chemotherapy.\nFittings take about an hour.'),
     ('appeal_rights', 'If your claim for short-term disability benefits during cancer treatment is denied, you may appeal to the disability carrier named in your benefits guide.'),
     ('external_review', 'Manuscripts submitted to the oncology journal undergo external peer review by two independent referees before a decision is made.'),
+    ('appeal_deadline', 'We will handle your complaint and give you a written reply within 14 days of receiving it.'),
+    ('appeal_deadline', 'Appeal decision: Upheld.\nWe received your appeal on 02/03 and completed our review within 14 days.'),
 ]
 
 
