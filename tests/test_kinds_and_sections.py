@@ -243,6 +243,14 @@ def test_a_continued_heading_keeps_its_role(scanner: Scanner, heading: str) -> N
         ("experimental_exclusion", heading)]
 
 
+def test_back_of_book_index_entries_state_nothing(scanner: Scanner) -> None:
+    # an index prints a term, a comma and its pages, without dot leaders
+    report = scanner.scan_text(
+        "Index\nCosmetic procedures, 51\nExternal review, 88-89, 93\n"
+        "Preauthorization, 20-22\n  dental implants, 23\n")
+    assert not report.findings
+
+
 def test_an_approval_missing_is_no_approval_not_needed(scanner: Scanner) -> None:
     # "no prior approval was on file, so …" tells of a requirement unmet, not waived
     report = scanner.scan_text(

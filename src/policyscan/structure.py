@@ -128,7 +128,9 @@ _SBC_EVENTS = re.compile(
 _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
 # An index line may point at several pages: "Breast reconstruction ....... 64-65, 80".
 _PAGES = r"\d{1,4}(?:\s*[-\u2013,]\s*\d{1,4})*"
-_TOC_LINE = re.compile(rf"(?:\.\s?){{4,}}\s*{_PAGES}\s*$|\u2026{{2,}}\s*{_PAGES}\s*$")
+# A back-of-book index entry has no leaders: "Precertification, 22-24", "  breast, 46".
+_TOC_LINE = re.compile(rf"(?:\.\s?){{4,}}\s*{_PAGES}\s*$|\u2026{{2,}}\s*{_PAGES}\s*$|"
+                       rf"^[ \t]*[^\W\d_][^\d.;:!?$%\n]{{0,80}},\s*{_PAGES}\s*$", re.M)
 
 # Cost cells: a line with them is a row of a benefit table, never a heading.
 _TABLE_ROW = re.compile(r"\$\s?\d|\d\s?%|\bnot covered\b.*\bnot covered\b|\bno charge\b|"

@@ -274,7 +274,7 @@ def _anchor(after: str) -> str:
 # The member's filing as the subject: "Requests for review of a denied claim must reach us
 # within 120 days", "Appeals should be postmarked within …".
 # (a period before a number is no sentence's end: "An appeal under Sec. 17.3 must reach …")
-_FILING_ARRIVES = (r"\b(?:{filing_nouns})\b(?:[^.;]|\.(?=\s?\d)){{0,60}}?"
+_FILING_ARRIVES = (r"\b(?:{filing_nouns})\b(?:[^.;]|\.(?=\s?\d)){{0,100}}?"
                    r"\b(?:{filing_modals})\s+(?:be\s+)?(?:{filing_arrives})\b")
 # The member told what to do, the member named in the sentence before: "If you disagree,
 # write to us. Please do so within 3 months …".
