@@ -104,28 +104,33 @@ _PRONOUN_FIRST = r"\W*(?:{refers_back})\b"
 _PRONOUN_REACH = 30  # how far after the opening pronoun its verdict may start
 
 
+def _opening_clause(words: WordLists, follow: str) -> tuple[int, str] | None:
+    """Where the pronoun ``follow`` opens with ends, and the rest of its clause; None when
+    it opens with none."""
+    first = words.shaped(_PRONOUN_FIRST).match(follow)
+    if first is None:
+        return None
+    return first.end(), re.split(r"[.;]", follow[first.end():], maxsplit=1)[0]
+
+
 def _refers_back(words: WordLists, follow: str) -> bool:
     """Is ``follow`` a verdict on something named by a pronoun ("doesn't cover it", "won't
     pay for them", "It isn't covered")?"""
     after = words.shaped(_PRONOUN_AFTER)
     if any(after.match(follow, m.end()) for m in words.finditer("exclusion", follow)):
         return True
-    first = words.shaped(_PRONOUN_FIRST).match(follow)
-    if first is None:
+    opening = _opening_clause(words, follow)
+    if opening is None:
         return False
-    rest = re.split(r"[.;]", follow[first.end():], maxsplit=1)[0]
-    verdict = words.search("exclusion", rest)
+    verdict = words.search("exclusion", opening[1])
     return verdict is not None and verdict.start() <= _PRONOUN_REACH
 
 
 def _pronoun_says(words: WordLists, follow: str, said: re.Match[str]) -> bool:
     """Does ``follow`` open with a pronoun for what was named before it and say ``said``
     in that clause ("… is an independent reviewer. Its doctors … decide whether …")?"""
-    first = words.shaped(_PRONOUN_FIRST).match(follow)
-    if first is None:
-        return False
-    clause = re.split(r"[.;]", follow[first.end():], maxsplit=1)[0]
-    return said.start() < first.end() + len(clause)
+    opening = _opening_clause(words, follow)
+    return opening is not None and said.start() < opening[0] + len(opening[1])
 
 
 def _excepted(ctx: HitContext, window: str, window_start: int, against: re.Match[str]) -> bool:

@@ -384,8 +384,7 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
         sentence = lead_in + " " + sentence
     # the hit's own clause first: "appeal within 180 days; urgent requests are decided
     # within 72 hours" gives the 180 days to an appeal, not to an urgent one
-    clause = re.split(r";", ctx.before())[-1] + ctx.text[ctx.start:ctx.end] + \
-        re.split(r";", ctx.after(), maxsplit=1)[0]
+    clause = before.rsplit(";", 1)[-1] + ctx.text[ctx.start:ctx.end] + after.split(";", 1)[0]
     action = _action(clause, sentence, lead_in, ctx.section.title or "")
     stage = _stage(action, sentence, anchor, words)
     benefit = _benefit(words, sentence, ctx.lead(), ctx.section.title or "")
