@@ -116,7 +116,9 @@ def _insurer_clock(before: str, after: str, words: WordLists) -> bool:
 _PRESENT_CLOCK = (r"\b(?P<subj>{plan_deciders})\s+(?:usually\s+|normally\s+|generally\s+|"
                   r"typically\s+|always\s+|then\s+)?(?:decides?|responds?|answers?|repl(?:y|ies)|"
                   r"notif(?:y|ies)|resolves?|sends?|mails?|completes?|renders?|"
-                  r"acknowledges?)\b[^.;]{{0,200}}$")
+                  r"acknowledges?|(?:issues?|makes?|gives?|reaches)\s+(?:its|a|the|our|their)\s+"
+                  r"(?:written\s+|final\s+)?(?:decision|determination|ruling|answer|response))"
+                  r"\b[^.;]{{0,200}}$")
 # What the plan did, told afterwards: "We received your appeal on 02/03 and completed our
 # review within 14 days".
 _PAST_CLOCK = (r"\b(?P<subj>{plan_deciders})\s+(?:[\w/,]+\s+){{0,8}}?(?:completed|finished|"
@@ -371,7 +373,7 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     if words.search("anchor_service", after[:80]) and not arrives \
             and not words.shaped(_TO_APPEAL).search(after):
         return DeadlineReading(None, "counted from the service: a claim-filing limit")
-    if _BEFORE_EVENT.match(after):
+    if _BEFORE_EVENT.match(after) or _NOTICE_PERIOD.match(after):
         return DeadlineReading(None, "counted back from a coming event: notice given in "
                                "advance, not a limit to ask for a review")
     lead_in = ctx.text[max(0, ctx.sentence[0] - 250):ctx.sentence[0]]
@@ -394,6 +396,8 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
 
 
 _BEFORE_EVENT = re.compile(r"^\W*(before|prior to|in advance)\b", re.I)
+# A notice period: "available for audit on ten days' notice", "with 30 days' written notice"
+_NOTICE_PERIOD = re.compile(r"^['\u2019]?\s*(?:prior\s+|advance\s+|written\s+)*notice\b", re.I)
 # A sentence that opens in lower case continues the text before it.
 _CONTINUES = re.compile(r"^\W*[a-z]")
 # Most specific first: a limit that names disability or eligibility claims is theirs even
