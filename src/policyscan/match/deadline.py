@@ -89,6 +89,10 @@ def _insurer_clock(before: str, after: str, words: WordLists) -> bool:
         return not (words.search("deadline_member", subject)
                     or words.search("deadline_subject", subject))
 
+    if _TO_DECIDE.match(after) or _TO_DECIDE_LISTED.search(before):
+        return True
+    if words.shaped(_GIVES_MEMBER).search(before):
+        return False
     for pattern in (_ACTIVE_CLOCK, _DO_NOT_CLOCK):
         m = pattern.search(before)
         if m and plan_acts(m.group("subj")) \
@@ -108,6 +112,25 @@ def _insurer_clock(before: str, after: str, words: WordLists) -> bool:
     m = _PASSIVE_CLOCK.search(before)
     # "After the appeal is resolved, the member has 120 days": the member's clock
     return m is not None and not words.shaped(_LATER_MEMBER).search(before, m.start())
+
+
+# Time the plan grants the member is the member's: "plans must give you at least 180 days
+# after the denial to ask for an appeal", "we allow members sixty (60) days".
+_GIVES_MEMBER = (r"\b(?:give|gives|allow|allows|grant|grants)\s+(?:the\s+|a\s+|each\s+)?"
+                 r"(?:{deadline_member})\s+(?:at\s+least\s+|a\s+minimum\s+of\s+|no\s+less\s+than\s+|"
+                 r"not\s+less\s+than\s+|up\s+to\s+)?(?:(?:" + _NUMBER_WORD + r"|\d+)[\s-]*){{0,4}}"
+                 r"\(?\s*$")
+# The time is one to decide: "the plan has 30 days to decide", "… 72 hours to make a
+# decision" (not "to respond" or "to answer": a member responds too).
+_TO_DECIDE = re.compile(r"^\W{0,3}to\s+(?:decide|make\s+(?:a|its|our|the|their)\s+decision|"
+                        r"reach\s+a\s+decision|issue|resolve|rule\s+on|notify|complete)\b",
+                        re.I)
+# … and the times listed with it: "30 days to decide a pre-service request and 60 days for
+# a post-service claim"
+_TO_DECIDE_LISTED = re.compile(r"\b(?:day|hour|week|month)s?\s+to\s+(?:decide|make\s+\w+\s+"
+                               r"decision|reach\s+a\s+decision|issue|resolve|rule\s+on|notify|"
+                               r"complete)\b[^.;]{0,80}?(?:\band|\bor|,)\s+(?:within\s+|up\s+to\s+)?$",
+                               re.I)
 
 
 # The same in the simple present, its subject one that decides: "The plan responds to your

@@ -3,8 +3,8 @@
 For wording that exact matching misses: OCR damage ("precertifcation"), words split or
 glued by extraction ("medi cally necessary", "Long-termcare"). Guards keep it honest:
 only sentences at least as long as the phrase are compared, the aligned window must be
-nearly as long as the phrase, and negation words are never fuzzed in or out ("covered"
-never matches "not covered").
+nearly as long as the phrase and, widened to whole words, still read as it, and negation
+words are never fuzzed in or out ("covered" never matches "not covered").
 """
 
 from __future__ import annotations
@@ -21,6 +21,10 @@ NEGATIONS = frozenset({"not", "no", "non", "except", "unless", "without", "never
 _WORD = re.compile(r"[a-z]+")
 # The aligned window may be at most this much shorter than the phrase.
 _MIN_WINDOW_SHARE = 0.85
+# The quote, widened to whole words, must still read as the phrase: the alignment alone
+# lets the end of one word and the next stand for it ("medicare certification" for
+# "precertification", 79), where a split or misspelt phrase scores 86 and up.
+_MIN_QUOTE_RATIO = 80.0
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,8 @@ class FuzzyMatcher:
         while end < len(sentence) and sentence[end].isalnum():
             end += 1
         window = sentence[start:end]
-        if len(window) < len(query) * _MIN_WINDOW_SHARE:
+        if len(window) < len(query) * _MIN_WINDOW_SHARE \
+                or fuzz.ratio(query, window) < _MIN_QUOTE_RATIO:
             return None
         if _negations(window) != _negations(query):
             return None
