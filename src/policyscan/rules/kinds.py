@@ -146,7 +146,7 @@ def signal_text(text: str) -> str:
 
 
 def load_kind_signals(path: Path) -> tuple[KindSignal, ...]:
-    data: Any = load_yaml(path, RuleFileError)
+    data: Any = load_yaml(path, RuleFileError, cached=True)
     if not isinstance(data, dict) or not isinstance(data.get("signals"), list):
         raise RuleFileError(str(path), "must hold a mapping with a 'signals:' list")
     out: list[KindSignal] = []

@@ -80,7 +80,7 @@ def _vocabulary(path: Path, known: Mapping[str, tuple[str, ...]]
                 ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """The lists a vocabulary file defines, and the words it adds to lists defined before
     it (``extend:``, for a ``--patterns`` directory that widens a heading role or filter)."""
-    data = load_yaml(path, RuleFileError)
+    data = load_yaml(path, RuleFileError, cached=True)
     if data is None:
         return {}, {}
     vocab = data.get("vocabulary", {}) if isinstance(data, dict) else None
@@ -152,7 +152,7 @@ def load_rules(extra_dirs: list[Path] | None = None, *, builtin: bool = True) ->
     filters = frozenset(FILTER_NAMES)
     for d in dirs:
         for path in _files(d):
-            data = load_yaml(path, RuleFileError)
+            data = load_yaml(path, RuleFileError, cached=True)
             digest.update(path.read_bytes())
             files.append(str(path))
             if data is None:
