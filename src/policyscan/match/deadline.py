@@ -34,7 +34,9 @@ _DURATION = re.compile(
     # "six (6) months", and the other way round: "6 (six) months"
     r"(?:\(\s*(?P<paren>\d{1,4})\s*\)|(?P<num>\d{1,4})(?:\s*\(\s*(?:(?:" + _NUMBER_WORD
     + r")[\s-]*)+\))?)?\s*-?\s*"
-    r"(?P<qual>calendar|business|working)?\s*(?P<unit>day|month|hour|week|year|mo|mth|wk|yr|hr)s?\b",
+    # (grids and notes shorten the kind of day: "65 cal days", "10 bus. days")
+    r"(?P<qual>calendar|business|working|cal\.?|bus\.?)?\s*"
+    r"(?P<unit>day|month|hour|week|year|mo|mth|wk|yr|hr)s?\b",
     re.I,
 )
 _PLACEHOLDER = re.compile(r"\[[^\]]{0,80}$|^[^\[]{0,80}\]|\binsert\b|_{3,}|\bxx+\b", re.I)
@@ -267,7 +269,7 @@ def parse_duration(text: str, min_end: int = 0) -> tuple[int, str, re.Match[str]
             continue
         unit = _UNITS[m.group("unit").lower()]
         qual = (m.group("qual") or "").lower()
-        if unit == "days" and qual in ("business", "working"):
+        if unit == "days" and qual.rstrip(".") in ("business", "working", "bus"):
             unit = "business_days"
         elif unit == "weeks":
             value, unit = value * 7, "days"
