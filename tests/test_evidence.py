@@ -99,20 +99,20 @@ def test_one_mention_of_the_sbc_list_heading_does_not_make_a_booklet_an_sbc(
 
 def test_a_previous_sentence_supports_a_weaker_finding(scanner: Scanner,
                                                        rules: RuleSet) -> None:
-    # "get this approval" needs words of requirement; here they stand one sentence before.
+    # "get this approval" needs words of care; here they stand one sentence before.
     text = ("Some drugs must be approved before you fill them. You get this approval from "
-            "a pharmacist.")
+            "the office.")
     report = scanner.scan_text(text)
     found = [f for f in report.findings if f.rule == "prior-auth.get-this-approval"]
     assert found and "sentence before" in found[0].explanation
-    plain = [f for f in scanner.scan_text("You get this approval from the pharmacy team.")
+    plain = [f for f in scanner.scan_text("You get this approval from the office.")
              .findings if f.rule == "prior-auth.get-this-approval"]
     assert not plain
     assert found[0].score < rules.by_id()["prior-auth.get-this-approval"].score
 
 
 def test_min_score_shows_more_or_fewer(rules: RuleSet) -> None:
-    text = "You get this approval from the pharmacy team."
+    text = "You get this approval from the office."
     low = Scanner(rules, ScanOptions(min_score=0.2)).scan_text(text)
     found = [f for f in low.findings if f.rule == "prior-auth.get-this-approval"]
     assert found and "nothing around it says this" in found[0].explanation
