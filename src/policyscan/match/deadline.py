@@ -78,9 +78,11 @@ _AFTER_CLOCK = re.compile(
 )
 # A later clause with the member as subject: the duration is the member's ("if we cannot
 # finish in 4 weeks, you may go to the ombudsman, as long as you act within 6 months").
-# (a subject, not a possessive: ", where appropriate, Your Provider within 2 days")
+# (a subject, not a possessive: ", where appropriate, Your Provider within 2 days"; the
+# member with a word of plan or standing: ", an HMO member has six months")
 _LATER_MEMBER = (r",\s*(?:provided\s+(?:that\s+)?|as long as\s+|if\s+|and\s+|but\s+|"
-                 r"then\s+)?(?:the\s+|a\s+|an\s+|each\s+)?(?!your\b)(?:{deadline_member})\b")
+                 r"then\s+)?(?:the\s+|a\s+|an\s+|each\s+)?(?:(?:hmo|ppo|epo|plan|medicare|medicaid|"
+                 r"eligible|enrolled|affected|covered)\s+)?(?!your\b)(?:{deadline_member})\b")
 _OPENING = re.compile(r"^\W*(within|no later than|not later than|in|after|for)\b[\w\s()-]{0,30}$",
                       re.I)
 
@@ -122,6 +124,12 @@ _GIVES_MEMBER = (r"\b(?:give|gives|allow|allows|grant|grants)\s+(?:the\s+|a\s+|e
                  r"(?:{deadline_member})\s+(?:at\s+least\s+|a\s+minimum\s+of\s+|no\s+less\s+than\s+|"
                  r"not\s+less\s+than\s+|up\s+to\s+)?(?:(?:" + _NUMBER_WORD + r"|\d+)[\s-]*){{0,4}}"
                  r"\(?\s*$")
+# … and time given to the insurer, in its own words: "CMS gave us 60 days to request
+# reconsideration of our ratings".
+_GIVES_PLAN = re.compile(r"\b(?:gave|give|gives|allowed|allow|allows|granted|grant|grants)\s+"
+                         r"(?:us|the\s+plan|the\s+insurer|the\s+company|the\s+carrier)\s+"
+                         r"(?:at\s+least\s+|up\s+to\s+)?"
+                         r"(?:(?:" + _NUMBER_WORD + r"|\d+)[\s-]*){0,4}\(?\s*$", re.I)
 # The time is one to decide: "the plan has 30 days to decide", "… 72 hours to make a
 # decision" (not "to respond" or "to answer": a member responds too).
 _TO_DECIDE = re.compile(r"^\W{0,3}to\s+(?:decide|make\s+(?:a|its|our|the|their)\s+decision|"
@@ -385,6 +393,8 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
         return DeadlineReading(None, "the plan's or a reviewer's own decision time")
     if not (arrives or _member_files(ctx, words, sentence, before, after)):
         return DeadlineReading(None, "no member filing the request")
+    if _GIVES_PLAN.search(before):
+        return DeadlineReading(None, "time given to the insurer itself, not to the member")
     insurer = words.shaped(_PLAN_FILES).search(before) \
         if words.search("plan_actors", before) else None
     if insurer and not words.shaped(_LATER_MEMBER).search(before, insurer.end("subj")):
