@@ -131,16 +131,14 @@ _GIVES_PLAN = re.compile(r"\b(?:gave|give|gives|allowed|allow|allows|granted|gra
                          r"(?:at\s+least\s+|up\s+to\s+)?"
                          r"(?:(?:" + _NUMBER_WORD + r"|\d+)[\s-]*){0,4}\(?\s*$", re.I)
 # The time is one to decide: "the plan has 30 days to decide", "… 72 hours to make a
-# decision" (not "to respond" or "to answer": a member responds too).
+# decision" (not "to respond", "to notify" or "to complete": a member does those too).
 _TO_DECIDE = re.compile(r"^\W{0,3}to\s+(?:decide|make\s+(?:a|its|our|the|their)\s+decision|"
-                        r"reach\s+a\s+decision|issue|resolve|rule\s+on|notify|complete)\b",
-                        re.I)
+                        r"reach\s+a\s+decision|issue|resolve|rule\s+on)\b", re.I)
 # … and the times listed with it: "30 days to decide a pre-service request and 60 days for
 # a post-service claim"
 _TO_DECIDE_LISTED = re.compile(r"\b(?:day|hour|week|month)s?\s+to\s+(?:decide|make\s+\w+\s+"
-                               r"decision|reach\s+a\s+decision|issue|resolve|rule\s+on|notify|"
-                               r"complete)\b[^.;]{0,80}?(?:\band|\bor|,)\s+(?:within\s+|up\s+to\s+)?$",
-                               re.I)
+                               r"decision|reach\s+a\s+decision|issue|resolve|rule\s+on)\b"
+                               r"[^.;]{0,80}?(?:\band|\bor|,)\s+(?:within\s+|up\s+to\s+)?$", re.I)
 
 
 # The same in the simple present, its subject one that decides: "The plan responds to your
@@ -182,7 +180,10 @@ _PASSIVE_CLOCK = re.compile(
 # request ("following receipt of the appeal"), not the plan's notice.
 _PLAN_RECEIPT_ANCHOR = re.compile(
     r"^[^.;]{0,25}\b(after|following|from|of|upon)\s+(the\s+date\s+(of\s+)?)?"
-    r"(?:(we|us|the\s+plan|the\s+claims\s+administrator|it)\s+(receives?|received|gets?)\b|"
+    # (what "we" received may be the plan's denial: a family writes "from the date we received
+    # the denial"; a plan receives a reviewer's decision or a member's letter, never a denial)
+    r"(?:(we|us|the\s+plan|the\s+claims\s+administrator|it)\s+(receives?|received|gets?)\b"
+    r"(?!\s+(?:the|your|our|a|its)\s+(?:\w+\s+)?denial)|"
     r"(our\s+|the\s+|[\w.]+.s\s+)?(receipt|receiving|getting)\s+(of\s+)?(your|the|an?)\s+"
     r"(written\s+)?(appeal|request|grievance|complaint)\b"
     # "receipt of the grievance determination" is the member receiving the plan's answer
