@@ -211,6 +211,12 @@ _NOT_APPEAL = re.compile(
     r"\benroll?(s|ed|ing|ment|ments)?\b|coverage (will )?(end|terminate)|premium",
     re.I,
 )
+# A grievance or appeal about claims, its subject before them: "Grievances about eye-surgery
+# claims must be filed no later than 60 days" (the claims are what it is about).
+_FILED_ABOUT_A_CLAIM = re.compile(
+    r"\b(grievances?|appeals?|complaints?|disputes?|objections?)\s+(about|concerning|regarding|"
+    r"over|on|involving|relating\s+to)\s+[^.;]{0,40}?\bclaims?\s+(forms?\s+)?must\s+be\s+"
+    r"(submitted|filed|received)", re.I)
 _SUPPORTING_INFO = re.compile(r"\b(additional|supporting|further|more)\s+(information|"
                               r"documentation|documents|evidence|records)\b", re.I)
 # Supporting papers sent along with the request ("your request, together with any
@@ -373,7 +379,7 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
         return DeadlineReading(None, "a restatement of the limit just before it")
     if _PLACEHOLDER.search(before[-40:]) or _PLACEHOLDER.search(after[:40]):
         return DeadlineReading(None, "a template placeholder, not a number")
-    if _NOT_APPEAL.search(sentence):
+    if _NOT_APPEAL.search(_FILED_ABOUT_A_CLAIM.sub(" ", sentence)):
         return DeadlineReading(None, "a claim, lawsuit or benefit limit, not an appeal limit")
     words = ctx.words
     filing = words.shaped(_FILING_ARRIVES).search(before)
