@@ -4,6 +4,8 @@ on; a damaged entry, an edited file or an unwritable directory only mean parsing
 from __future__ import annotations
 
 import datetime
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -92,3 +94,22 @@ def test_the_rules_load_the_same_from_the_cache(cache: Path) -> None:
     assert again.sha256 == first.sha256
     assert len(list(cache.iterdir())) == len(
         [p for p in builtin_patterns_dir().iterdir() if p.suffix == ".yaml"])
+
+
+def test_entries_no_run_has_read_for_a_month_go_when_a_new_one_is_written(
+        cache: Path, tmp_path: Path) -> None:
+    old, used = tmp_path / "old.yaml", tmp_path / "used.yaml"
+    old.write_text("rules: [old]\n")
+    used.write_text("rules: [used]\n")
+    load_yaml(old, cached=True)
+    load_yaml(used, cached=True)
+    month_ago = time.time() - (parsecache.MAX_IDLE_DAYS + 1) * 86400
+    for entry in cache.iterdir():
+        os.utime(entry, (month_ago, month_ago))
+    load_yaml(used, cached=True)  # read again: touched, so it stays
+    new = tmp_path / "new.yaml"
+    new.write_text("rules: [new]\n")
+    load_yaml(new, cached=True)  # a miss: idle entries go
+    assert len(list(cache.iterdir())) == 2
+    assert load_yaml(used, cached=True) == {"rules": ["used"]}
+    assert load_yaml(old, cached=True) == {"rules": ["old"]}

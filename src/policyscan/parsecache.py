@@ -9,6 +9,8 @@ An entry is only ever a copy of what the parser gave: it is written whole (to a 
 file, then renamed), read back only as a mapping or a list, and anything that fails to
 read is a miss and is parsed again. Data ``marshal`` cannot hold (a YAML date) is not
 kept. Nothing is fatal here: an unwritable cache directory only means parsing every run.
+An entry read is touched; when a new one is written, entries no run has read for
+``MAX_IDLE_DAYS`` go (each edit of a pattern file leaves one behind).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import marshal
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,7 @@ import yaml
 _TAG = f"{sys.implementation.cache_tag}-m{marshal.version}-yaml{yaml.__version__}"
 # A pattern file is tens of kilobytes; an entry much larger than that was not written here.
 _MAX_ENTRY_BYTES = 16 << 20
+MAX_IDLE_DAYS = 30
 
 
 def cache_dir() -> Path:
@@ -46,9 +50,12 @@ def parsed(raw: bytes, parse: Callable[[], Any]) -> Any:
     path = cache_dir() / f"{hashlib.sha256(raw).hexdigest()}.{_TAG}.marshal"
     kept = _read(path)
     if kept is not None:
+        with contextlib.suppress(OSError):
+            os.utime(path)
         return kept
     data = parse()
     _write(path, data)
+    _prune(path.parent, keep=path)
     return data
 
 
@@ -83,3 +90,17 @@ def _write(path: Path, data: Any) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _prune(directory: Path, keep: Path) -> None:
+    """Remove the entries no run has read for ``MAX_IDLE_DAYS`` (only on a miss: a run that
+    reads its entries never lists the directory)."""
+    cutoff = time.time() - MAX_IDLE_DAYS * 86400
+    try:
+        entries = list(directory.glob("*.marshal"))
+    except OSError:
+        return
+    for entry in entries:
+        with contextlib.suppress(OSError):
+            if entry != keep and entry.stat().st_mtime < cutoff:
+                entry.unlink()
