@@ -394,8 +394,8 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     if _PLAN_RECEIPT_ANCHOR.search(after):
         return DeadlineReading(None, "counted from when the plan receives the request: "
                                "the plan's own decision time")
-    if _insurer_clock(before, after, words) and not re.search(
-            r"\byou (must|have|may|should|can)\b", before[-60:], re.I) and not arrives \
+    if _insurer_clock(before, after, words) and not _YOU_HAVE.search(before[-60:]) \
+            and not arrives \
             and not words.shaped(_MEMBER_WHO).search(before):
         return DeadlineReading(None, "the plan's or a reviewer's own decision time")
     if not (arrives or _member_files(ctx, words, sentence, before, after)):
@@ -437,6 +437,10 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
                            + ("" if benefit == "medical" else f" ({benefit} benefits)"))
 
 
+# The member given the time just before it ("you have 60 days"), not the member's past
+# ("a service you have not yet received, or within 60 days for a bill")
+_YOU_HAVE = re.compile(r"\byou (?:must|may|should|can|have(?!\s+(?:not|already|yet|been|"
+                       r"received|paid|had)\b))\b", re.I)
 _BEFORE_EVENT = re.compile(r"^\W*(before|prior to|in advance)\b", re.I)
 # A notice period: "available for audit on ten days' notice", "with 30 days' written notice"
 _NOTICE_PERIOD = re.compile(r"^['\u2019]?\s*(?:prior\s+|advance\s+|written\s+)*notice\b", re.I)
