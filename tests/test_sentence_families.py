@@ -8700,7 +8700,6 @@ TRAPS = [
     ('prior_authorization', 'Any change to your subscription plan needs to be approved by you in the app before the next three-month supply of daily lenses ships.'),
     ('appeal_rights', 'To file a warranty claim for scratched lenses, fill in the claim form at the counter; the lens manufacturer reviews each claim and decides on a replacement.'),
     ('appeal_deadline', 'Warranty claims for broken frames must be made within 12 months of the purchase date.\nProof of purchase is required.'),
-    ('cosmetic_exclusion', 'Our coloured contact lenses are sold for cosmetic use only and can turn brown eyes hazel, green or blue in seconds.'),
     ('cosmetic_exclusion', 'Cosmetic coloured contacts bought over the counter without a prescription can scratch the cornea or cause infection, so buy only from licensed sellers.'),
     ('medical_necessity', 'Even plano costume lenses are medical devices, so decorative coloured contacts should be fitted by an eye-care professional.'),
     ('external_review', 'Read independent reviews of our LASIK surgeons from more than 2,000 patients.'),
