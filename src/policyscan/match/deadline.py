@@ -81,8 +81,8 @@ _AFTER_CLOCK = re.compile(
 # (a subject, not a possessive: ", where appropriate, Your Provider within 2 days"; the
 # member with a word of plan or standing: ", an HMO member has six months")
 _LATER_MEMBER = (r",\s*(?:provided\s+(?:that\s+)?|as long as\s+|if\s+|and\s+|but\s+|"
-                 r"then\s+)?(?:the\s+|a\s+|an\s+|each\s+)?(?:(?:hmo|ppo|epo|plan|medicare|medicaid|"
-                 r"eligible|enrolled|affected|covered)\s+)?(?!your\b)(?:{deadline_member})\b")
+                 r"then\s+)?(?:the\s+|a\s+|an\s+|each\s+)?(?:(?:{deadline_member_kind})\s+)?"
+                 r"(?!your\b)(?:{deadline_member})\b")
 _OPENING = re.compile(r"^\W*(within|no later than|not later than|in|after|for)\b[\w\s()-]{0,30}$",
                       re.I)
 
@@ -118,27 +118,27 @@ def _insurer_clock(before: str, after: str, words: WordLists) -> bool:
     return m is not None and not words.shaped(_LATER_MEMBER).search(before, m.start())
 
 
-# Time the plan grants the member is the member's: "plans must give you at least 180 days
-# after the denial to ask for an appeal", "we allow members sixty (60) days".
-_GIVES_MEMBER = (r"\b(?:give|gives|allow|allows|grant|grants)\s+(?:the\s+|a\s+|each\s+)?"
-                 r"(?:{deadline_member})\s+(?:at\s+least\s+|a\s+minimum\s+of\s+|no\s+less\s+than\s+|"
-                 r"not\s+less\s+than\s+|up\s+to\s+)?(?:(?:" + _NUMBER_WORD + r"|\d+)[\s-]*){{0,4}}"
-                 r"\(?\s*$")
-# … and time given to the insurer, in its own words: "CMS gave us 60 days to request
-# reconsideration of our ratings".
-_GIVES_PLAN = re.compile(r"\b(?:gave|give|gives|allowed|allow|allows|granted|grant|grants)\s+"
-                         r"(?:us|the\s+plan|the\s+insurer|the\s+company|the\s+carrier)\s+"
-                         r"(?:at\s+least\s+|up\s+to\s+)?"
-                         r"(?:(?:" + _NUMBER_WORD + r"|\d+)[\s-]*){0,4}\(?\s*$", re.I)
+# Time granted to someone, the number just after them: "plans must give you at least 180
+# days", "we allow members sixty (60) days", "CMS gave us 60 days". Whose the time is
+# depends on who is given it. (A shape for ``WordLists.shaped``: literal braces doubled.)
+def _granted(to: str) -> str:
+    return (r"\b(?:gave|give|gives|allowed|allow|allows|granted|grant|grants)\s+" + to
+            + r"\s+(?:at\s+least\s+|a\s+minimum\s+of\s+|no\s+less\s+than\s+|not\s+less\s+than\s+|"
+            r"up\s+to\s+)?(?:(?:" + _NUMBER_WORD + r"|\d+)[\s-]*){{0,4}}\(?\s*$")
+
+
+# to the member, it is the member's limit; to the insurer (in its own words), its own
+_GIVES_MEMBER = _granted(r"(?:the\s+|a\s+|each\s+)?(?:{deadline_member})")
+_GIVES_PLAN = _granted(r"(?:us|the\s+(?:{plan_deciders}))")
 # The time is one to decide: "the plan has 30 days to decide", "… 72 hours to make a
-# decision" (not "to respond", "to notify" or "to complete": a member does those too).
-_TO_DECIDE = re.compile(r"^\W{0,3}to\s+(?:decide|make\s+(?:a|its|our|the|their)\s+decision|"
-                        r"reach\s+a\s+decision|issue|resolve|rule\s+on)\b", re.I)
+# decision" (not "to respond", "to notify" or "to complete": a member does those too) …
+_DECIDE = (r"to\s+(?:decide|make\s+(?:a|its|our|the|their)\s+decision|reach\s+a\s+decision|"
+           r"issue|resolve|rule\s+on)\b")
+_TO_DECIDE = re.compile(r"^\W{0,3}" + _DECIDE, re.I)
 # … and the times listed with it: "30 days to decide a pre-service request and 60 days for
 # a post-service claim"
-_TO_DECIDE_LISTED = re.compile(r"\b(?:day|hour|week|month)s?\s+to\s+(?:decide|make\s+\w+\s+"
-                               r"decision|reach\s+a\s+decision|issue|resolve|rule\s+on)\b"
-                               r"[^.;]{0,80}?(?:\band|\bor|,)\s+(?:within\s+|up\s+to\s+)?$", re.I)
+_TO_DECIDE_LISTED = re.compile(r"\b(?:day|hour|week|month)s?\s+" + _DECIDE
+                               + r"[^.;]{0,80}?(?:\band|\bor|,)\s+(?:within\s+|up\s+to\s+)?$", re.I)
 
 
 # The same in the simple present, its subject one that decides: "The plan responds to your
@@ -197,10 +197,9 @@ _PLAN_RECEIPT_ANCHOR = re.compile(
 )
 # Limits that are not appeal limits.
 _NOT_APPEAL = re.compile(
-    # (a declined claim's review is the member's: "review of a declined claim must be …",
-    # and so is a grievance about one: "grievances concerning a claim must be submitted …")
+    # (a declined claim's review is the member's: "review of a declined claim must be …";
+    # a grievance about claims is taken out before, _FILED_ABOUT_A_CLAIM)
     r"proof of loss|(?<!declined )(?<!denied )(?<!rejected )(?<!refused )"
-    r"(?<!concerning a )(?<!regarding a )(?<!about a )(?<!involving a )(?<!over a )"
     r"claims? (forms? )?must be (submitted|filed|received)|(submit|file) (a|your) claim|"
     r"filing (a|your) claim|legal action|lawsuit|\bsue\b|court|commenced|statute of limitation|"
     r"per (plan|calendar|benefit|contract|policy) (year|period)|benefit period|"
@@ -212,9 +211,10 @@ _NOT_APPEAL = re.compile(
     re.I,
 )
 # A grievance or appeal about claims, its subject before them: "Grievances about eye-surgery
-# claims must be filed no later than 60 days" (the claims are what it is about).
+# claims must be filed no later than 60 days", "grievances concerning a claim must be
+# submitted" (the claims are what it is about).
 _FILED_ABOUT_A_CLAIM = re.compile(
-    r"\b(grievances?|appeals?|complaints?|disputes?|objections?)\s+(about|concerning|regarding|"
+    r"\b(grievances?|appeals?|complaints?|disputes?|objections?|requests?)\s+(about|concerning|regarding|"
     r"over|on|involving|relating\s+to)\s+[^.;]{0,40}?\bclaims?\s+(forms?\s+)?must\s+be\s+"
     r"(submitted|filed|received)", re.I)
 _SUPPORTING_INFO = re.compile(r"\b(additional|supporting|further|more)\s+(information|"
@@ -400,7 +400,7 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
         return DeadlineReading(None, "the plan's or a reviewer's own decision time")
     if not (arrives or _member_files(ctx, words, sentence, before, after)):
         return DeadlineReading(None, "no member filing the request")
-    if _GIVES_PLAN.search(before):
+    if words.shaped(_GIVES_PLAN).search(before):
         return DeadlineReading(None, "time given to the insurer itself, not to the member")
     insurer = words.shaped(_PLAN_FILES).search(before) \
         if words.search("plan_actors", before) else None
