@@ -224,7 +224,11 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
         turns = [t.start() for name in ("exception_turns", "other_branch")
                  if (t := ctx.words.search(name, rest))]
         m = find_words(context.not_after, rest[:min(turns)] if turns else rest)
-        if m and not ctx.words.search("exception_turns", ctx.before()):
+        hit = ctx.text[ctx.start:ctx.end]
+        if m and _conceded(ctx, hit + rest, len(hit) + m.start()):
+            # "the accident exception to the cosmetic exclusion": the rule it is an exception to
+            ev.support.append(f"'{m.group(0)}' after it, named as what it is an exception to")
+        elif m and not ctx.words.search("exception_turns", ctx.before()):
             ev.against.append(f"'{m.group(0)}' after it")
             ev.adjust += AGAINST
     if not (context.sections or context.near or context.before):
