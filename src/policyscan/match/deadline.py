@@ -32,13 +32,17 @@ _NUMBER_WORD = "|".join([*_ONES, *_TENS, "hundred", "and"])
 _DURATION = re.compile(
     r"(?:(?P<words>(?:(?:" + _NUMBER_WORD + r")[\s-]+)*(?:" + _NUMBER_WORD + r"))\s*)?"
     # "six (6) months", and the other way round: "6 (six) months"
-    r"(?:\(\s*(?P<paren>\d{1,4})\s*\)|(?P<num>\d{1,4})(?:\s*\(\s*(?:(?:" + _NUMBER_WORD
-    + r")[\s-]*)+\))?)?\s*-?\s*"
+    # and a count by its last day: "no later than the 45th day after you receive it"
+    r"(?:\(\s*(?P<paren>\d{1,4})\s*\)|(?P<num>\d{1,4})(?P<ord>st|nd|rd|th)?(?:\s*\(\s*(?:(?:"
+    + _NUMBER_WORD + r")[\s-]*)+\))?)?\s*-?\s*"
     # (grids and notes shorten the kind of day: "65 cal days", "10 bus. days")
     r"(?P<qual>calendar|business|working|cal\.?|bus\.?)?\s*"
     r"(?P<unit>day|month|hour|week|year|mo|mth|wk|yr|hr)s?\b",
     re.I,
 )
+# A last day that is the limit: "no later than the 45th day", "by the 60th day", "on or
+# before the 30th day".
+_BY_THE_DAY = re.compile(r"\b(?:than|by|before|until)\s+the\s+$", re.I)
 _PLACEHOLDER = re.compile(r"\[[^\]]{0,80}$|^[^\[]{0,80}\]|\binsert\b|_{3,}|\bxx+\b", re.I)
 
 # The insurer's (or a reviewer's) own clock: a decision verb whose subject is not the
@@ -284,6 +288,8 @@ def parse_duration(text: str, min_end: int = 0) -> tuple[int, str, re.Match[str]
             value = words_to_number(m.group("words"))
         if value is None or value == 0:
             continue
+        if m.group("ord") and not _BY_THE_DAY.search(text, 0, m.start()):
+            continue  # a date ("cover stops when the month closes that follows the 30th day")
         unit = _UNITS[m.group("unit").lower()]
         qual = (m.group("qual") or "").lower()
         if unit == "days" and qual.rstrip(".") in ("business", "working", "bus"):
