@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from .extract import SourceDocument
 from .match.words import LiteralFinder
+from .models import DocumentKind
 from .rules.kinds import KINDS_FILE, KindSignal, load_kind_signals
 
 _FRONT_PAGES = 2  # pages whose text counts as "front matter"
@@ -27,8 +28,8 @@ _BODY_CAP = 6.0  # body hits of one signal stop counting after this much weight
 
 @dataclass(frozen=True)
 class KindDecision:
-    kind: str
-    scores: dict[str, float]
+    kind: DocumentKind
+    scores: dict[DocumentKind, float]
 
     @property
     def confidence(self) -> float:
@@ -75,7 +76,7 @@ def classify_text(front: str, body: str, names: str,
     # signals are looked for in one pass over each text)
     hints = _hint_finder(signals)
     in_names, in_front, in_body = hints.present(names), hints.present(front), hints.present(body)
-    scores: dict[str, float] = {}
+    scores: dict[DocumentKind, float] = {}
     for signal in signals:
         kind, weight, pattern = signal.kind, signal.weight, signal.pattern
         score = 3 * weight * _hits(pattern, names, 1) if signal.may_match(in_names) else 0.0

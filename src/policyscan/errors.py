@@ -8,7 +8,10 @@ at its edge. A ``DocumentError`` concerns one input file and becomes that file's
 from __future__ import annotations
 
 import reprlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import ErrorType
 
 EXIT_OK = 0  # every document was scanned
 EXIT_USAGE = 2  # bad arguments or a bad pattern file: nothing was scanned
@@ -80,7 +83,7 @@ class DataFileError(FileFieldError):
 class DocumentError(PolicyScanError):
     """One input could not be read. ``type`` is the report's ``error.type``."""
 
-    def __init__(self, type: str, message: str) -> None:
+    def __init__(self, type: ErrorType, message: str) -> None:
         super().__init__(message)
         self.type = type
         self.message = message

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any
 
-from .models import DocumentReport, ScanError
+from .models import DocumentReport, ScanError, Status
 
 if TYPE_CHECKING:
     from .scanner import Scanner
@@ -193,7 +193,7 @@ class WorkerPool:
                               "the file is probably damaged or hostile")
         yield self._replace(w, "failed", error)
 
-    def _replace(self, w: _Worker, status: str, error: ScanError) -> tuple[int, DocumentReport]:
+    def _replace(self, w: _Worker, status: Status, error: ScanError) -> tuple[int, DocumentReport]:
         assert w.task is not None
         task_id, path = w.task
         self._retire(w, kill=True)

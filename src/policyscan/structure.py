@@ -17,19 +17,20 @@ from dataclasses import dataclass
 
 from .extract import Line, PageText, SourceDocument
 from .match.words import compile_words
+from .rules.schema import SectionRole
 
 # Roles a heading can take from its words, in the order they are tried: a civil-rights
 # notice before exclusions, exclusions before covered ("What's not covered" contains
 # "covered"). The words are the vocabulary lists ``heading_<role>`` of the pattern files.
-HEADING_ROLES: tuple[str, ...] = ("civil_rights", "privacy", "history", "exclusions",
+HEADING_ROLES: tuple[SectionRole, ...] = ("civil_rights", "privacy", "history", "exclusions",
                                   "appeals", "definitions", "covered")
 # Roles a list lead-in can give the items under it (vocabulary ``lead_in_<role>``), in the
 # order they are tried: "investigational and not medically necessary:" opens a list of
 # experimental services before it opens one of exclusions.
-LEAD_IN_ROLES: tuple[str, ...] = ("experimental", "exclusions", "covered")
+LEAD_IN_ROLES: tuple[SectionRole, ...] = ("experimental", "exclusions", "covered")
 
 
-_RoleWordList = tuple[tuple[str, re.Pattern[str]], ...]
+_RoleWordList = tuple[tuple[SectionRole, re.Pattern[str]], ...]
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class RoleWords:
 
     @classmethod
     def from_vocabulary(cls, vocabulary: Mapping[str, tuple[str, ...]]) -> RoleWords:
-        def compiled(prefix: str, roles: tuple[str, ...]) -> _RoleWordList:
+        def compiled(prefix: str, roles: tuple[SectionRole, ...]) -> _RoleWordList:
             out = []
             for role in roles:
                 pattern = compile_words(tuple(vocabulary.get(f"{prefix}{role}", ())))
@@ -66,10 +67,10 @@ class RoleWords:
         "Exclusions" is."""
         return self.furniture.sub(" ", text) if self.furniture is not None else text
 
-    def heading_role(self, text: str) -> str:
+    def heading_role(self, text: str) -> SectionRole:
         return next((role for role, pattern in self.headings if pattern.search(text)), "none")
 
-    def lead_in_role(self, text: str) -> str:
+    def lead_in_role(self, text: str) -> SectionRole:
         return next((role for role, pattern in self.lead_ins if pattern.search(text)), "none")
 
 
@@ -77,7 +78,7 @@ NO_ROLE_WORDS = RoleWords((), ())
 
 # SBC template anchors at a line start (domain.md part B). Role, the template section
 # name used as the finding's ``section``, and the words that open it.
-_SBC_ANCHORS: tuple[tuple[str, str, str], ...] = (
+_SBC_ANCHORS: tuple[tuple[SectionRole, str, str], ...] = (
     ("sbc_header", "Summary of Benefits and Coverage", r"Summary of Benefits and Coverage"),
     ("sbc_questions", "Important Questions", r"Important Questions"),
     ("sbc_grid", "Common Medical Event", r"Common\s+Medical\s+Event"),
@@ -150,7 +151,7 @@ _DIGITS = re.compile(r"\d+")
 
 @dataclass(frozen=True)
 class Section:
-    role: str  # one of rules.schema.SECTION_ROLES
+    role: SectionRole
     title: str | None  # what a finding reports as its section
     listed: bool = False  # under a list lead-in ("Not covered:"), whose text is the title
 
@@ -187,7 +188,7 @@ class _Heading:
     offset: int
     end: int
     level: float  # larger is more important
-    role: str
+    role: SectionRole
     title: str
 
 

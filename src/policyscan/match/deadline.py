@@ -13,13 +13,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..models import Deadline
+from ..models import Action, Benefit, Deadline, Stage, Unit
 from .context import HitContext
 from .words import NO_WORDS, WordLists
 
-_UNITS = {"day": "days", "month": "months", "hour": "hours", "week": "weeks", "year": "years",
-          # notes and grids: "4 mo", "6 mos", "2 wks", "1 yr", "72 hrs"
-          "mo": "months", "mth": "months", "wk": "weeks", "yr": "years", "hr": "hours"}
+# A unit as the report gives it, and how many of them one of the written unit is.
+_UNITS: dict[str, tuple[Unit, int]] = {
+    "day": ("days", 1), "month": ("months", 1), "hour": ("hours", 1), "week": ("days", 7),
+    "year": ("months", 12),
+    # notes and grids: "4 mo", "6 mos", "2 wks", "1 yr", "72 hrs"
+    "mo": ("months", 1), "mth": ("months", 1), "wk": ("days", 7), "yr": ("months", 12),
+    "hr": ("hours", 1)}
 _ONES = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -229,7 +233,7 @@ _SUPPORTING_INFO = re.compile(r"\b(additional|supporting|further|more)\s+(inform
 # supporting records, within …"): the limit is still the request's.
 _ALONG_WITH = re.compile(
     r"\b(?:together\s+with|along\s+with|with|plus)\s+(?:any|all|your|the)?\s*$", re.I)
-_ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+_ACTIONS: tuple[tuple[Action, re.Pattern[str]], ...] = (
     ("external_review", re.compile(r"external|independent (medical )?review|\biro\b|\bimr\b|"
                                    r"independent review (organization|entity)|"
                                    r"external entity|\bombud", re.I)),
@@ -274,7 +278,7 @@ def words_to_number(words: str) -> int | None:
     return total if seen else None
 
 
-def parse_duration(text: str, min_end: int = 0) -> tuple[int, str, re.Match[str]] | None:
+def parse_duration(text: str, min_end: int = 0) -> tuple[int, Unit, re.Match[str]] | None:
     """The first duration in ``text`` ending after ``min_end``: (value, unit, match)."""
     for m in _DURATION.finditer(text):
         if m.end() <= min_end:
@@ -290,19 +294,15 @@ def parse_duration(text: str, min_end: int = 0) -> tuple[int, str, re.Match[str]
             continue
         if m.group("ord") and not _BY_THE_DAY.search(text, 0, m.start()):
             continue  # a date ("cover stops when the month closes that follows the 30th day")
-        unit = _UNITS[m.group("unit").lower()]
+        unit, times = _UNITS[m.group("unit").lower()]
         qual = (m.group("qual") or "").lower()
-        if unit == "days" and qual.rstrip(".") in ("business", "working", "bus"):
+        if unit == "days" and times == 1 and qual.rstrip(".") in ("business", "working", "bus"):
             unit = "business_days"
-        elif unit == "weeks":
-            value, unit = value * 7, "days"
-        elif unit == "years":
-            value, unit = value * 12, "months"
-        return value, unit, m
+        return value * times, unit, m
     return None
 
 
-def _action(*texts: str) -> str:
+def _action(*texts: str) -> Action:
     """The first text that names an action decides it: the sentence itself, else what
     leads into it ("External review: … You must ask within 4 months"), else its section."""
     for text in texts:
@@ -456,10 +456,10 @@ _NOTICE_PERIOD = re.compile(r"^['\u2019]?\s*(?:prior\s+|advance\s+|written\s+)*n
 _CONTINUES = re.compile(r"^\W*[a-z]")
 # Most specific first: a limit that names disability or eligibility claims is theirs even
 # in a guide that also covers dental.
-_BENEFIT_ORDER = ("disability", "life", "eligibility", "dental", "vision")
+_BENEFIT_ORDER: tuple[Benefit, ...] = ("disability", "life", "eligibility", "dental", "vision")
 
 
-def _benefit(words: WordLists, *texts: str) -> str:
+def _benefit(words: WordLists, *texts: str) -> Benefit:
     """The first text that names a benefit decides: the sentence, what leads into it in its
     paragraph, its section's title. A limit that names none is the medical plan's."""
     for text in texts:
@@ -471,7 +471,7 @@ def _benefit(words: WordLists, *texts: str) -> str:
     return "medical"
 
 
-def _stage(action: str, sentence: str, anchor: str, words: WordLists) -> str:
+def _stage(action: Action, sentence: str, anchor: str, words: WordLists) -> Stage:
     """The step of the appeal ladder: from the action, then the sentence's own words, then
     the event the anchor counts from (a limit counted from a final or an appeal decision
     belongs to a later stage)."""

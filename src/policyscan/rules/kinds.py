@@ -15,7 +15,7 @@ from typing import Any
 
 from ..datafile import Fields, load_yaml
 from ..errors import RuleFileError
-from ..models import DOCUMENT_KINDS
+from ..models import DOCUMENT_KINDS, DocumentKind
 
 KINDS_FILE = "kinds.yaml"
 _FIELDS = frozenset({"kind", "weight", "pattern", "examples"})
@@ -28,7 +28,7 @@ class _Fields(Fields):
 
 @dataclass(frozen=True)
 class KindSignal:
-    kind: str
+    kind: DocumentKind
     weight: float
     pattern: re.Pattern[str]
     # Literal words one of which any match contains (None: no such words could be read

@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, TypeGuard
+from typing import Any, Literal, TypeGuard, get_args
 
 from ..datafile import Fields
 from ..errors import RuleFileError, brief
 from ..models import CATEGORIES
 
 # Section roles a rule may require or refuse; assigned by ``policyscan.structure``.
-SECTION_ROLES: frozenset[str] = frozenset({
+SectionRole = Literal[
     "sbc_header", "sbc_questions", "sbc_grid", "sbc_lists", "sbc_not_covered",
     "sbc_other_covered",
     "sbc_continue_coverage", "sbc_appeals", "sbc_mec", "sbc_language", "sbc_examples",
     "exclusions", "covered", "appeals", "definitions", "civil_rights", "privacy",
     "history", "experimental", "none",
-})
+]
+SECTION_ROLES: frozenset[SectionRole] = frozenset(get_args(SectionRole))
 EXTRACTORS: frozenset[str] = frozenset({"deadline"})
 QUOTE_MODES: frozenset[str] = frozenset({"sentence", "match"})
 # Rules of this category report nothing: a hit speaks against candidates of the categories
