@@ -214,7 +214,9 @@ _NOT_APPEAL = re.compile(
     r"\bevery\s+\S+\s+(\(\d+\)\s+)?(consecutive\s+)?(months|years|days)|"
     r"\b(up to|limited to|maximum of|limit of)\s+\S+\s+(\(\d+\)\s+)?(visits|days)\s+"
     r"(per|each|every|a\s+(year|month)|in\s+a)\b|"
-    r"days? a week|hours? a day|of (in-network )?pre-?natal care|respite|"
+    r"days? a week|hours? a day|of (in-network )?pre-?natal care|"
+    # a respite stay's limit, not an appeal of a denied respite stay
+    r"respite\s+(care|stays?)\b[^.;|]{0,40}?\b(limited\s+to|up\s+to|maximum)|"
     r"\benroll?(s|ed|ing|ment|ments)?\b|coverage (will )?(end|terminate)|premium",
     re.I,
 )
