@@ -217,10 +217,11 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
             ev.against.append(f"'{m.group(0)}' before it")
             ev.adjust += AGAINST
     if context.not_after:
-        # the rest of the hit's clause: up to a semicolon, an exception ("…, except …")
-        # or the other branch ("…; otherwise excluded"); a hit inside an exception
-        # ("Unless … an accident, it is excluded") is what the exclusion after it leaves out
-        rest = re.split(r"[;:]", ctx.after(), maxsplit=1)[0]
+        # the rest of the hit's clause: up to a semicolon or a table cell's end, an
+        # exception ("…, except …") or the other branch ("…; otherwise excluded"); a hit
+        # inside an exception ("Unless … an accident, it is excluded") is what the
+        # exclusion after it leaves out
+        rest = re.split(r"[;:|]", ctx.after(), maxsplit=1)[0]
         turns = [t.start() for name in ("exception_turns", "other_branch")
                  if (t := ctx.words.search(name, rest))]
         m = find_words(context.not_after, rest[:min(turns)] if turns else rest)
