@@ -222,12 +222,13 @@ _NOT_APPEAL = re.compile(
 )
 # A grievance or appeal about claims, its subject before them: "Grievances about eye-surgery
 # claims must be filed no later than 60 days", "grievances concerning a claim must be
-# submitted", "appeals of hearing aid claims must be submitted" (the claims are what it
-# is about; a request "for" claims is a claim for payment).
+# submitted", "appeals of hearing aid claims must be submitted", "external review of a
+# denied claim must be filed" (the claims are what it is about; a request "for" claims is
+# a claim for payment).
 _FILED_ABOUT_A_CLAIM = re.compile(
     r"\b(?:(?:grievances?|appeals?|complaints?|disputes?|objections?|requests?)\s+(?:about|concerning|"
     r"regarding|over|on|involving|relating\s+to)|(?:grievances?|appeals?|complaints?|disputes?|"
-    r"objections?)\s+(?:of|for|against))\s+[^.;]{0,40}?\bclaims?\s+(forms?\s+)?must\s+be\s+"
+    r"objections?|reviews?|reconsiderations?)\s+(?:of|for|against))\s+[^.;]{0,40}?\bclaims?\s+(forms?\s+)?must\s+be\s+"
     r"(submitted|filed|received)", re.I)
 _SUPPORTING_INFO = re.compile(r"\b(additional|supporting|further|more)\s+(information|"
                               r"documentation|documents|evidence|records)\b", re.I)
