@@ -279,15 +279,15 @@ def test_a_patterns_directory_extends_a_filter_and_a_heading_role(tmp_path: obje
     from policyscan.rules.loader import load_rules
 
     assert isinstance(tmp_path, Path)
-    text = ("Fairness Statement\nYou may submit a complaint if you were treated unfairly "
+    text = ("Fairness Statement\nYou may submit a complaint if you were singled out "
             "because of your age.\n")
     before = Scanner(load_rules()).scan_text(text)
     assert any(f.category == "appeal_rights" for f in before.findings)
     (tmp_path / "vocabulary.yaml").write_text(
-        "extend:\n  filter_civil_rights: [treated unfairly]\n"
+        "extend:\n  filter_civil_rights: [singled out]\n"
         "  heading_civil_rights: [fairness statement]\n")
     rules = load_rules([tmp_path])
-    assert "treated unfairly" in rules.vocabulary["filter_civil_rights"]
+    assert "singled out" in rules.vocabulary["filter_civil_rights"]
     after = Scanner(rules).scan_text(text)
     assert not any(f.category == "appeal_rights" for f in after.findings), after.findings
     (tmp_path / "vocabulary.yaml").write_text("extend:\n  no_such_list: [x]\n")
