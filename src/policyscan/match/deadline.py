@@ -226,10 +226,11 @@ _NOT_APPEAL = re.compile(
 # denied claim must be filed" (the claims are what it is about; a request "for" claims is
 # a claim for payment).
 _FILED_ABOUT_A_CLAIM = re.compile(
-    r"\b(?:(?:grievances?|appeals?|complaints?|disputes?|objections?|requests?)\s+(?:about|concerning|"
-    r"regarding|over|on|involving|relating\s+to)|(?:grievances?|appeals?|complaints?|disputes?|"
-    r"objections?|reviews?|reconsiderations?)\s+(?:of|for|against))\s+[^.;]{0,40}?\bclaims?\s+(forms?\s+)?must\s+be\s+"
-    r"(submitted|filed|received)", re.I)
+    r"\b(?:(?:grievances?|appeals?|complaints?|disputes?|objections?|requests?)\s+"
+    r"(?:about|concerning|regarding|over|on|involving|relating\s+to)|"
+    r"(?:grievances?|appeals?|complaints?|disputes?|objections?|reviews?|reconsiderations?)\s+"
+    r"(?:of|for|against))"
+    r"\s+[^.;]{0,40}?\bclaims?\s+(forms?\s+)?must\s+be\s+(submitted|filed|received)", re.I)
 _SUPPORTING_INFO = re.compile(r"\b(additional|supporting|further|more)\s+(information|"
                               r"documentation|documents|evidence|records)\b", re.I)
 # Supporting papers sent along with the request ("your request, together with any
