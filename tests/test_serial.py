@@ -102,3 +102,14 @@ def test_a_report_of_an_unknown_kind_is_not_read() -> None:
     data["kind"] = "brochure"
     with pytest.raises(ValueError):
         DocumentReport.from_dict(data)
+
+
+def test_a_tuple_of_mixed_types_has_no_json_shape() -> None:
+    @record
+    class _Pair:
+        pair: tuple[int, str]
+
+    with pytest.raises(TypeError, match="mixed types"):
+        dump(_Pair((1, "a")))
+    with pytest.raises(TypeError, match="mixed types"):
+        load(_Pair, {"pair": [1, "a"]})

@@ -76,8 +76,6 @@ BENEFITS: tuple[Benefit, ...] = get_args(Benefit)
 class Record:
     """A record of the result model: written and read by ``policyscan.serial``."""
 
-    __slots__ = ()
-
     def to_dict(self) -> dict[str, Any]:
         return dump(self)
 

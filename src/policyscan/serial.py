@@ -100,6 +100,8 @@ def _write_expr(hint: Any, digits: int | None, var: str, env: dict[str, Any],
     if origin is dict:
         expr = _write_expr(args[1], digits, item, env, depth + 1)
         return f"dict({var})" if expr == item else f"{{k: {expr} for k, {item} in {var}.items()}}"
+    if origin in (tuple, list):
+        raise TypeError(f"no JSON shape for a tuple of mixed types: {hint}")
     return var
 
 
@@ -139,8 +141,7 @@ def _decoder(hint: Any) -> Convert | None:
         if len(set(args)) == 1:
             one = _decoder(args[0]) or _same
             return lambda v: tuple(map(one, v)) if len(v) == len(args) else _wrong_length(v)
-        items = [_decoder(a) or _same for a in args]
-        return lambda v: tuple(f(x) for f, x in zip(items, v, strict=True))
+        raise TypeError(f"no JSON shape for a tuple of mixed types: {hint}")
     if origin is dict:
         value = _decoder(args[1])
         return dict if value is None else (lambda v: {k: value(x) for k, x in v.items()})
