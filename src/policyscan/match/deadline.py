@@ -216,10 +216,15 @@ _NOT_APPEAL = re.compile(
     r"(per|each|every|a\s+(year|month)|in\s+a)\b|"
     r"days? a week|hours? a day|of (in-network )?pre-?natal care|"
     # a respite stay's limit, not an appeal of a denied respite stay
-    r"respite\s+(care|stays?)\b[^.;|]{0,40}?\b(limited\s+to|up\s+to|maximum)|"
-    r"\benroll?(s|ed|ing|ment|ments)?\b|coverage (will )?(end|terminate)|premium",
+    r"respite\s+(care|stays?)\b[^.;|]{0,40}?\b(limited\s+to|up\s+to|maximum)",
     re.I,
 )
+# Enrollment, premium and coverage dates: never an appeal limit, unless the limit is an
+# appeal's, named just before it ("to contest our decision that your coverage ended, send a
+# written appeal within 180 days"): eligibility decisions are appealed too.
+_ABOUT_COVERAGE = re.compile(
+    r"\benroll?(s|ed|ing|ment|ments)?\b|coverage (will )?(end|terminate)|premium", re.I)
+_APPEAL_JUST_BEFORE = r"\b(?:{appeal})\b[^.;|]{{0,30}}$"
 # A grievance or appeal about claims, its subject before them: "Grievances about eye-surgery
 # claims must be filed no later than 60 days", "grievances concerning a claim must be
 # submitted", "appeals of hearing aid claims must be submitted", "external review of a
@@ -391,9 +396,11 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
         return DeadlineReading(None, "a restatement of the limit just before it")
     if _PLACEHOLDER.search(before[-40:]) or _PLACEHOLDER.search(after[:40]):
         return DeadlineReading(None, "a template placeholder, not a number")
-    if _NOT_APPEAL.search(_FILED_ABOUT_A_CLAIM.sub(" ", sentence)):
-        return DeadlineReading(None, "a claim, lawsuit or benefit limit, not an appeal limit")
     words = ctx.words
+    if _NOT_APPEAL.search(_FILED_ABOUT_A_CLAIM.sub(" ", sentence)) or (
+            _ABOUT_COVERAGE.search(sentence)
+            and not words.shaped(_APPEAL_JUST_BEFORE).search(before)):
+        return DeadlineReading(None, "a claim, lawsuit or benefit limit, not an appeal limit")
     filing = words.shaped(_FILING_ARRIVES).search(before)
     arrives = filing is not None
     supporting = _SUPPORTING_INFO.search(before)
