@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..rules.schema import Context
 from ..structure import Section
-from .words import NO_WORDS, WordLists, find_words
+from .words import NO_WORDS, WordLists, find_all_words, find_words
 
 # How far each kind of evidence moves a rule's score. A rule's own score is what it earns
 # when its sentence or section supports it; weaker support costs a little, none costs
@@ -183,6 +183,24 @@ class Evidence:
         return [*self.support, *self.against]
 
 
+# A parenthesis that points elsewhere: "(see exclusion 7)", "(refer to the Exclusions)".
+_REFERENCE_OPENS = r"\s*(?:{cross_reference})\b"
+
+
+def _contrary(ctx: HitContext, phrases: tuple[str, ...], text: str) -> re.Match[str] | None:
+    """The first of ``phrases`` in ``text`` outside a cross-reference: "Cosmetic services (see
+    exclusion 7): reconstruction after an accident is covered" points to an exclusion
+    elsewhere, and says nothing against the exception beside it."""
+    for m in find_all_words(phrases, text):
+        opened = text.rfind("(", 0, m.start())
+        pointer = (ctx.words.shaped(_REFERENCE_OPENS).match(text, opened + 1)
+                   if opened >= 0 and ")" not in text[opened:m.start()] else None)
+        # (the pointer's own words, "see section", are what a rule may be against)
+        if pointer is None or m.start() < pointer.end():
+            return m
+    return None
+
+
 def weigh_context(ctx: HitContext, context: Context) -> Evidence:
     """Evidence for and against the hit under the rule's ``context``."""
     ev = Evidence()
@@ -196,7 +214,7 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
                           + (", though its sentence says it" if said else ""))
         ev.adjust += SECTION_OUTWEIGHED if said else AGAINST
     if context.not_near:
-        m = find_words(context.not_near, window)
+        m = _contrary(ctx, context.not_near, window)
         window_start = ctx.window_start(context.window)
         if m and _excepted(ctx, window, window_start, m):
             # "Cosmetic work is excluded, except to repair an injury": the hit is what the
@@ -208,7 +226,7 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
             ev.adjust += AGAINST
     if context.not_before:
         before = ctx.before()
-        m = find_words(context.not_before, before)
+        m = _contrary(ctx, context.not_before, before)
         if m and (ctx.words.search("exception_turns", before[m.end():])
                   or ";" in before[m.end():] or _conceded(ctx, before, m.start())):
             # "excluded, except …", or another clause: "excluded; benefits are payable …"
@@ -224,7 +242,7 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
         rest = re.split(r"[;:|]", ctx.after(), maxsplit=1)[0]
         turns = [t.start() for name in ("exception_turns", "other_branch")
                  if (t := ctx.words.search(name, rest))]
-        m = find_words(context.not_after, rest[:min(turns)] if turns else rest)
+        m = _contrary(ctx, context.not_after, rest[:min(turns)] if turns else rest)
         hit = ctx.text[ctx.start:ctx.end]
         if m and _conceded(ctx, hit + rest, len(hit) + m.start()):
             # "the accident exception to the cosmetic exclusion": the rule it is an exception to

@@ -341,20 +341,33 @@ _TOLD_TO_ACT = re.compile(r"^\W*(please\b|do so\b|write\b|send\b|file\b|submit\b
                           r"contact\b)|\bdo (so|this|that|it)\b", re.I)
 
 
+# A list item or cell labelled with the filing it limits: "- Formal grievance: within 15
+# days of the incident", "Complaint | within 30 days of …".
+_LABELLED_FILING = (r"(?:^|[\n|•●▪]|\s-\s)\s*(?:[\w-]+\s+){{0,3}}(?:{appeal})\s*[:|]\s*"
+                    r"(?:within\s+|no\s+later\s+than\s+)?$")
+
+
 def _member_files(ctx: HitContext, words: WordLists, sentence: str, before: str,
                   after: str) -> bool:
     """Is the limit the member's, to ask for something (besides the request being the
     limit's subject, read before)? The member is named ("you", "the enrollee"), the
     request or its limit is ("appeals must be filed", "appeal filing limit"), the member
-    is told to act ("Grievance | file within 90 days"), or the limit counts from the
-    plan's notice ("within 4 months of the final denial")."""
+    is told to act ("Grievance | file within 90 days"), a label names the filing and the
+    limit counts from an incident or a notice, or the limit counts from the plan's notice
+    ("within 4 months of the final denial")."""
     if words.search("deadline_member", sentence) or words.search("deadline_request", sentence):
         return True
     if words.shaped(_TOLD_NOW).search(before):
         return True
     if _TOLD_TO_ACT.search(sentence) and words.search("deadline_member", ctx.lead()):
         return True
-    return bool(words.search("anchor_notice", _anchor(after))
+    anchor = _anchor(after)
+    # a label names the filing; what it counts from is the member's (an incident, a
+    # notice), not the plan's receipt, read before
+    if words.shaped(_LABELLED_FILING).search(before) and (
+            words.search("anchor_notice", anchor) or words.search("anchor_event", anchor)):
+        return True
+    return bool(words.search("anchor_notice", anchor)
                 and (words.search("deadline_act", sentence)
                      or words.search("deadline_act", ctx.lead())))
 

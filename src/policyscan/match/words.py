@@ -38,6 +38,11 @@ def compile_words(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     return _union(_alternatives(phrases))
 
 
+def find_all_words(phrases: tuple[str, ...], text: str) -> list[re.Match[str]]:
+    """Every match of ``phrases`` in ``text``, in order (``compile_words(phrases).finditer``)."""
+    return _word_starts(phrases).finditer(text) if phrases else []
+
+
 def find_words(phrases: tuple[str, ...], text: str) -> re.Match[str] | None:
     """The first of ``phrases`` in ``text`` (``compile_words(phrases).search(text)``)."""
     return _word_starts(phrases).search(text) if phrases else None
