@@ -228,8 +228,10 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
         before = ctx.before()
         m = _contrary(ctx, context.not_before, before)
         if m and (ctx.words.search("exception_turns", before[m.end():])
-                  or ";" in before[m.end():] or _conceded(ctx, before, m.start())):
-            # "excluded, except …", or another clause: "excluded; benefits are payable …"
+                  or ";" in before[m.end():] or "|" in before[m.end():]
+                  or _conceded(ctx, before, m.start())):
+            # "excluded, except …", or another clause or table cell: "excluded; benefits
+            # are payable …", "Cosmetic surgery | Not covered | Covered only to repair …"
             ev.support.append(f"'{m.group(0)}' turned by an exception before it")
         elif m:
             ev.against.append(f"'{m.group(0)}' before it")
