@@ -7685,7 +7685,6 @@ FOUND = [
     ('experimental_exclusion', 'Research-use-only gene panels and testing for genes whose clinical validity has not been established are excluded as experimental.'),
     ('cosmetic_exclusion', 'Services not covered under your SNF benefit:\n• Cosmetic surgery or cosmetic procedures, even if performed during a post-acute stay\n• Private-duty nursing'),
     ('cosmetic_exclusion', 'Wound-care supplies are covered while you are a resident; however, any treatment of a healed scar done only to make it look better is excluded.'),
-    ('cosmetic_exclusion', "Neither Medicare Part A nor the Medicaid nursing facility rate pays for elective procedures intended solely to enhance the Resident's appearance, and the Facility will bill the Resident directly for any such service arranged at the Resident's request."),
     ('cosmetic_exclusion', 'The plan will not pay for aesthetic skin treatments, such as laser removal of age spots or wrinkle fillers, ordered for a member who lives in a long-term care facility.'),
     ('cosmetic_exclusion', 'EXCLUSIONS FROM NURSING FACILITY COVERAGE\nProcedures performed primarily to improve physical appearance | Not covered | Applies to residents on Medicare, Medicaid and private-pay status'),
     ('reconstructive_exception', 'Reconstructive surgery is covered when it repairs a deformity caused by an accidental injury, such as a fall in the facility, or when it restores function lost to disease.'),

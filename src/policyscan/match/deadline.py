@@ -410,10 +410,11 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     if _PLACEHOLDER.search(before[-40:]) or _PLACEHOLDER.search(after[:40]):
         return DeadlineReading(None, "a template placeholder, not a number")
     words = ctx.words
-    if _NOT_APPEAL.search(_FILED_ABOUT_A_CLAIM.sub(" ", sentence)) or (
-            _ABOUT_COVERAGE.search(sentence)
-            and not words.shaped(_APPEAL_JUST_BEFORE).search(before)):
+    if _NOT_APPEAL.search(_FILED_ABOUT_A_CLAIM.sub(" ", sentence)):
         return DeadlineReading(None, "a claim, lawsuit or benefit limit, not an appeal limit")
+    if _ABOUT_COVERAGE.search(sentence) and not words.shaped(_APPEAL_JUST_BEFORE).search(before):
+        return DeadlineReading(None, "an enrollment, premium or coverage date, not an appeal "
+                               "limit")
     filing = words.shaped(_FILING_ARRIVES).search(before)
     arrives = filing is not None
     supporting = _SUPPORTING_INFO.search(before)
