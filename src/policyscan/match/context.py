@@ -187,18 +187,26 @@ class Evidence:
 _REFERENCE_OPENS = r"\s*(?:{cross_reference})\b"
 
 
+def _in_pointer(ctx: HitContext, text: str, m: re.Match[str]) -> bool:
+    """Is ``m`` inside a parenthesis that points elsewhere, after its pointing words (the
+    pointer's own words, "see section", are what a rule may be against)?"""
+    opened = text.rfind("(", 0, m.start())
+    if opened < 0 or ")" in text[opened:m.start()]:
+        return False
+    pointer = ctx.words.shaped(_REFERENCE_OPENS).match(text, opened + 1)
+    return pointer is not None and m.start() >= pointer.end()
+
+
 def _contrary(ctx: HitContext, phrases: tuple[str, ...], text: str) -> re.Match[str] | None:
     """The first of ``phrases`` in ``text`` outside a cross-reference: "Cosmetic services (see
     exclusion 7): reconstruction after an accident is covered" points to an exclusion
     elsewhere, and says nothing against the exception beside it."""
-    for m in find_all_words(phrases, text):
-        opened = text.rfind("(", 0, m.start())
-        pointer = (ctx.words.shaped(_REFERENCE_OPENS).match(text, opened + 1)
-                   if opened >= 0 and ")" not in text[opened:m.start()] else None)
-        # (the pointer's own words, "see section", are what a rule may be against)
-        if pointer is None or m.start() < pointer.end():
-            return m
-    return None
+    # (the first match through the lists' kept answers: only one in a pointer costs a scan)
+    m = find_words(phrases, text)
+    if m is None or not _in_pointer(ctx, text, m):
+        return m
+    return next((m for m in find_all_words(phrases, text) if not _in_pointer(ctx, text, m)),
+                None)
 
 
 def weigh_context(ctx: HitContext, context: Context) -> Evidence:
