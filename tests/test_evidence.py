@@ -592,3 +592,22 @@ def test_a_short_verdict_after_a_sentence_that_names_it_by_a_pronoun_supports_it
     assert not cosmetic("Veneers are a cosmetic service. " + "We do not cover this " +
                         "kind of thing or any of the many other services listed in the "
                         "booklet that comes with your card and explains each benefit.")
+
+
+@pytest.mark.parametrize(("text", "negated"), [
+    # what the plan need not pay is a requirement stated, not an approval waived
+    ("We are not required to pay for any service you receive without our prior approval.",
+     False),
+    ("The insurer is not required to reimburse equipment bought before it authorised the "
+     "purchase.", False),
+    # an approval that is not required is waived, whatever follows
+    ("Prior authorization is not required to pay for emergency care.", True),
+    ("You are not required to obtain prior authorization for an MRI.", True),
+    # a waiver later in the sentence still counts
+    ("The plan is not required to pay for late claims, and prior approval is not "
+     "required for X-rays.", True),
+])
+def test_a_duty_the_plan_need_not_meet_does_not_negate_a_requirement(
+        scanner: Scanner, text: str, negated: bool) -> None:
+    found = [f for f in scanner.scan_text(text).findings if f.category == "prior_authorization"]
+    assert found and all(f.negated is negated for f in found)

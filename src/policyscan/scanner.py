@@ -25,7 +25,7 @@ from .extract.normalize import NormalizedText, normalize
 from .facts import compute_facts
 from .logo import beside_logo
 from .match import RawHit, TextAnalysis
-from .match.context import HitContext, weigh_context
+from .match.context import HitContext, find_negation, weigh_context
 from .match.deadline import read_deadline
 from .match.filters import get_filter
 from .match.fuzzy import FuzzyMatcher, FuzzyPhrase
@@ -448,7 +448,7 @@ class Scanner:
                     continue
                 deadline = reading.deadline
                 reasons.append(reading.reason)
-            negation = find_words(rule.negated_by, ctx.window("sentence"))
+            negation = find_negation(ctx, rule.negated_by)
             if negation:
                 reasons.append(f"negated by '{negation.group(0)}'")
             score = score_hit(rule, hit, evidence.adjust + penalty)

@@ -299,3 +299,29 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
             ev.adjust += NO_SUPPORT
     return ev
 
+
+
+# What the plan need not do that is its own duty (vocabulary ``plan_duty``): "the insurer
+# is not required to pay for care had before it approved the plan" states a requirement,
+# it does not waive one ("prior approval is not required to" still does).
+_PLAN_BEFORE = (r"\b(?:we|the\s+(?:plan|fund|scheme|program|programme|administrator|"
+                r"{plan_actors}))\s+(?:is|are|will\s+be|shall\s+be)?\s*$")
+_DUTY_AFTER = r"\s+to\s+(?:{plan_duty})\b"
+
+
+def find_negation(ctx: HitContext, phrases: tuple[str, ...]) -> re.Match[str] | None:
+    """The first of the rule's ``negated_by`` words in the hit's sentence that waives what
+    the rule finds, not a duty of the plan's."""
+    text = ctx.window("sentence")
+    first = find_words(phrases, text)
+    if first is None:
+        return None
+    plan, duty = ctx.words.shaped(_PLAN_BEFORE), ctx.words.shaped(_DUTY_AFTER)
+
+    def waives(m: re.Match[str]) -> bool:
+        return not (duty.match(text, m.end())
+                    and plan.search(text, max(0, m.start() - 40), m.start()))
+
+    if waives(first):
+        return first
+    return next((m for m in find_all_words(phrases, text) if waives(m)), None)

@@ -363,9 +363,10 @@ def _member_files(ctx: HitContext, words: WordLists, sentence: str, before: str,
         return True
     anchor = _anchor(after)
     # a label names the filing; what it counts from is the member's (an incident, a
-    # notice), not the plan's receipt, read before
+    # notice, the decision of the stage before), not the plan's receipt, read before
     if words.shaped(_LABELLED_FILING).search(before) and (
-            words.search("anchor_notice", anchor) or words.search("anchor_event", anchor)):
+            words.search("anchor_notice", anchor) or words.search("anchor_event", anchor)
+            or words.search("anchor_prior_decision", anchor)):
         return True
     return bool(words.search("anchor_notice", anchor)
                 and (words.search("deadline_act", sentence)
