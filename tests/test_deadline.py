@@ -473,3 +473,18 @@ def test_a_limit_in_hours_is_never_the_first_appeal_fact() -> None:
                      deadline=Deadline(72, "hours", "internal_appeal", "of the denial"))
     assert appeal_deadline([urgent]) is None
     assert appeal_deadline([urgent, _finding("internal_appeal", 180, page=2)]) is not None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a number and unit written as one word is a limit as the window or period of a filing
+    ("Miss the 60-day window to ask for a hearing and the denial stands.", [(60, "days")]),
+    ("The 65-day appeal deadline runs from the date on the notice.", [(65, "days")]),
+    ("File your grievance within the 90-day period.", [(90, "days")]),
+    # and nothing else written that way
+    ("You may appeal any denial; each fill is limited to a 90-day supply.", []),
+    ("If you request this record more than once in a 12-month period, we may charge a fee.", []),
+    ("Appeals aside, the 2-year results of the study were similar.", []),
+])
+def test_a_hyphenated_span_is_a_limit_only_as_a_filing_window(
+        scanner: Scanner, text: str, expected: list[tuple[int, str]]) -> None:
+    assert [(d.value, d.unit) for d in _deadlines(scanner.scan_text(text))] == expected

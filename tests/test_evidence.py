@@ -319,7 +319,7 @@ def test_a_changed_filter_keeps_its_old_version(rules: RuleSet) -> None:
 
     for name in ("covered_clinical_trial", "research_description"):
         assert FILTER_NAMES[name] == f"{name}@2"
-    assert FILTER_NAMES["bare_label"] == "bare_label@3"
+    assert FILTER_NAMES["bare_label"] == "bare_label@4"
     assert FILTER_NAMES["non_prefixed"] == "non_prefixed@3"
     # "no longer considered" turns a hit around from version 2 on
     turned = ctx("This drug is no longer considered experimental.", "experimental")
@@ -351,6 +351,10 @@ def test_a_changed_filter_keeps_its_old_version(rules: RuleSet) -> None:
     assert get_filter("bare_label")(footed)
     stated = ctx("Medical Necessity is required for all care. Page 3", "Medical Necessity")
     assert get_filter("bare_label")(stated) is None
+    # a label that opens a definition listed below it is none, from version 4 on
+    defining = ctx("Medically necessary means:", "Medically necessary")
+    assert get_filter("bare_label@3")(defining)
+    assert get_filter("bare_label")(defining) is None
     # a cell that excludes the investigational item itself keeps it, from version 2 on
     row = "Clinical trials | Routine patient costs covered | Experimental device not covered"
     trial = ctx(row, "Experimental")

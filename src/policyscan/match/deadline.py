@@ -139,8 +139,11 @@ def _granted(to: str) -> str:
 _GIVES_MEMBER = _granted(r"(?:the\s+|a\s+|each\s+)?(?:{deadline_member})")
 _GIVES_PLAN = _granted(r"(?:us|the\s+(?:{plan_deciders}))")
 # The time is one to decide: "the plan has 30 days to decide", "… 72 hours to make a
-# decision" (not "to respond", "to notify" or "to complete": a member does those too) …
+# decision", "30 days to send you its written decision" (not "to respond", "to notify" or
+# "to complete": a member does those too; nor "to send the decision letter" with an appeal) …
 _DECIDE = (r"to\s+(?:decide|make\s+(?:a|its|our|the|their)\s+decision|reach\s+a\s+decision|"
+           r"(?:send|give|mail|tell)\s+(?:you\s+)?(?:its|our|their)\s+(?:written\s+|final\s+)?"
+           r"(?:decision|determination|ruling|answer)|"
            r"issue|resolve|rule\s+on)\b")
 _TO_DECIDE = re.compile(r"^\W{0,3}" + _DECIDE, re.I)
 # … and the times listed with it: "30 days to decide a pre-service request and 60 days for
@@ -330,6 +333,18 @@ def _anchor(after: str) -> str:
     return " ".join(words.split()[:_MAX_ANCHOR_WORDS])
 
 
+# A number and unit written as one word ("a 180-day window") is a limit only as the window
+# or period of a filing: "the 60-day appeal period", "a 120-day window to appeal", "within
+# the 180-day period", "a 180-day period after the notice to file"; "a 90-day supply",
+# "2-year outcomes" and "once in a 12-month period" are not.
+_SPAN = r"(?:window|period|limit|deadline|time\s*frame|time\s+limit)s?\b"
+_SPAN_NOUN = re.compile(r"^\s*" + _SPAN, re.I)
+_WITHIN_THE = re.compile(r"\bwithin\s+(?:the|a|this|that|your)\s*$", re.I)
+_COMPOUND_LIMIT = (r"^\s*(?:(?:{appeal}|filing|review|hearing)\s+" + _SPAN + r"|" + _SPAN
+                   + r"(?:\s+[\w'-]+){{0,6}}?\s+(?:to|for|in\s+which\s+to|within\s+which\s+to)\s+"
+                   r"(?:{deadline_act}))")
+
+
 # The member's filing as the subject: "Requests for review of a denied claim must reach us
 # within 120 days", "Appeals should be postmarked within …".
 # (a period before a number is no sentence's end: "An appeal under Sec. 17.3 must reach …")
@@ -411,6 +426,11 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     if _PLACEHOLDER.search(before[-40:]) or _PLACEHOLDER.search(after[:40]):
         return DeadlineReading(None, "a template placeholder, not a number")
     words = ctx.words
+    if "-" in ctx.hit and not (words.shaped(_COMPOUND_LIMIT).match(after)
+                               or (_WITHIN_THE.search(before)
+                                   and _SPAN_NOUN.match(after))):
+        return DeadlineReading(None, "a compound ('a 90-day supply', 'a 2-year study') that "
+                               "names no filing limit")
     if _NOT_APPEAL.search(_FILED_ABOUT_A_CLAIM.sub(" ", sentence)):
         return DeadlineReading(None, "a claim, lawsuit or benefit limit, not an appeal limit")
     if _ABOUT_COVERAGE.search(sentence) and not words.shaped(_APPEAL_JUST_BEFORE).search(before):

@@ -204,6 +204,14 @@ def bare_label_v3(ctx: HitContext) -> str | None:
     return _bare(ctx, sentence.replace("...", " "))
 
 
+def bare_label_v4(ctx: HitContext) -> str | None:
+    """Version 4: a label that opens a definition ("Medically necessary means:", its
+    points listed below) is no bare label either (vocabulary ``filter_defining``)."""
+    if ctx.words.search("filter_defining", ctx.text[ctx.end:ctx.sentence[1]]):
+        return None
+    return bare_label_v3(ctx)
+
+
 def _bare(ctx: HitContext, sentence: str) -> str | None:
     if ctx.kind == "glossary" or ctx.section.role == "definitions":
         return None
@@ -220,6 +228,7 @@ FILTERS: dict[str, Filter] = {
     "bare_label@1": lambda ctx: _bare(ctx, ctx.text[ctx.sentence[0]:ctx.sentence[1]]),
     "bare_label@2": bare_label,
     "bare_label@3": bare_label_v3,
+    "bare_label@4": bare_label_v4,
     "civil_rights_notice@1": civil_rights_notice,
     "covered_clinical_trial@1": _covered_clinical_trial_v1,
     "covered_clinical_trial@2": covered_clinical_trial,

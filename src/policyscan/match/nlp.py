@@ -76,6 +76,10 @@ from spacy.vocab import Vocab  # noqa: E402
 # Sentence ends, plus the bullets that separate list items in SBC boxes and booklets.
 _PUNCT_CHARS = [".", "!", "?", "\u2022", "\u25cf", "\u25aa", "\u25e6", "\u25a0", "\uf0b7",
                 "\uf0a7", "\u2023", "\u2043", "\u25ba"]
+# Boxes to tick: one right after a question opens no sentence, so a form's question keeps
+# its first answer box ("Is it medically necessary? ☐ Yes ☐ No"), as it keeps "[ ] Yes";
+# a box after a statement opens the next item ("… is required. ☐ I have read this").
+_ANSWER_BOXES = ["\u2610", "\u2611", "\u2612", "\u25a1"]
 # spaCy refuses texts over nlp.max_length; long pages (a 10 MB one-line text file) are cut
 # at a space into chunks of about this size and their offsets shifted back.
 _CHUNK = 200_000
@@ -201,11 +205,13 @@ def _longest(steps: _Steps, columns: list[list[int]], start: int, step: int) -> 
     return best
 
 
-def sentence_spans(doc: Any, stops: frozenset[int]) -> list[tuple[int, int]]:
+def sentence_spans(doc: Any, stops: frozenset[int],
+                   marks: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
     """The character spans of the sentences spaCy's sentencizer makes with ``stops`` (the
     hashes of its punctuation characters): a sentence ends after a stop and the
-    punctuation that follows it. Read from the token arrays: the sentencizer builds a
-    Token object per token (a sixth of a generated SBC's scan)."""
+    punctuation (or, after a question mark, the answer boxes of ``marks``) that follows
+    it. Read from the token arrays: the sentencizer builds a Token object per token (a
+    sixth of a generated SBC's scan)."""
     n = len(doc)
     if not n:
         return []
@@ -215,7 +221,17 @@ def sentence_spans(doc: Any, stops: frozenset[int]) -> list[tuple[int, int]]:
         stop |= orth == mark
     # A word (no stop, no punctuation) opens a sentence when a stop stands between it and
     # the word before it: the stops up to each token, compared at consecutive words.
-    words = np.flatnonzero(~stop & (punct == 0))
+    word = ~stop & (punct == 0)
+    if marks:
+        box = np.zeros(n, dtype=bool)
+        for mark in _stop_array(marks):
+            box |= orth == mark
+        if box.any():
+            # the first box after a question mark stays with the question (the sentence
+            # then opens at the box's answer word, as it does after "[ ]")
+            asked = np.concatenate(([False], orth[:-1] == doc.vocab.strings["?"]))
+            word &= ~(box & asked)
+    words = np.flatnonzero(word)
     stops_before = np.cumsum(stop)[words]
     opens = words[np.diff(stops_before, prepend=0) > 0]
     starts = [0, *(int(i) for i in opens if i)]
@@ -367,6 +383,7 @@ class SpacyMatchers:
             for form in {abbreviation, abbreviation.lower(), abbreviation.capitalize()}:
                 self.nlp.tokenizer.add_special_case(form, [{ORTH: form}])
         self._stops = frozenset(self.nlp.vocab.strings.add(c) for c in _PUNCT_CHARS)
+        self._boxes = frozenset(self.nlp.vocab.strings.add(c) for c in _ANSWER_BOXES)
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="NORM")
         self.tokens = Matcher(self.nlp.vocab, validate=True)
         # Large word-only patterns: their first words, and the pattern in normalised tokens.
@@ -485,7 +502,7 @@ class SpacyMatchers:
         docs = self.nlp.tokenizer.pipe((chunk for _, _, chunk in pieces), batch_size=_BATCH)
         for (i, offset, chunk), doc in zip(pieces, docs, strict=True):
             out = results[i]
-            for start, end in sentence_spans(doc, self._stops):
+            for start, end in sentence_spans(doc, self._stops, self._boxes):
                 out.sentences.extend(_bounded(chunk, start, end, offset))
             strings = self.nlp.vocab.strings
             for key, start, end in self.phrases(doc):
