@@ -30,7 +30,7 @@ from .match.deadline import read_deadline
 from .match.filters import get_filter
 from .match.fuzzy import FuzzyMatcher, FuzzyPhrase
 from .match.word_repairs import WordRepairs
-from .match.words import WordLists, find_words
+from .match.words import WordLists
 from .models import Box, DocumentReport, Finding, PlanInfo, ScanError
 from .options import ScanOptions
 from .plan import read_plan_info
