@@ -482,7 +482,7 @@ def test_a_limit_in_hours_is_never_the_first_appeal_fact() -> None:
     ("File your grievance within the 90-day period.", [(90, "days")]),
     # and nothing else written that way
     ("You may appeal any denial; each fill is limited to a 90-day supply.", []),
-    ("If you request this record more than once in a 12-month period, we may charge a fee.", []),
+    ("Ask for this record twice within a 12-month period and we may charge a fee.", []),
     ("Appeals aside, the 2-year results of the study were similar.", []),
 ])
 def test_a_hyphenated_span_is_a_limit_only_as_a_filing_window(

@@ -138,7 +138,8 @@ def _excepted(ctx: HitContext, window: str, window_start: int, against: re.Match
     exclusion leaves out: an exception word between them, either way round ("excluded,
     except to repair …"; "repair of a cleft palate, notwithstanding the exclusion of …"),
     the hit inside the exception its sentence opens with ("Except where it repairs an
-    injury, … is excluded"), or the contrary word conceded in its own clause?"""
+    injury, … is excluded"), or the contrary word conceded in its own clause, the hit's
+    own words among it ("not subject to the cosmetic surgery exclusion")?"""
     hit, hit_end = ctx.start - window_start, ctx.end - window_start
     if against.end() <= hit:
         between = window[against.end():hit]
@@ -151,7 +152,7 @@ def _excepted(ctx: HitContext, window: str, window_start: int, against: re.Match
         if opening is not None and not before[:opening.start()].strip(" \t\n-•*("):
             return True
     else:
-        return False
+        return _conceded(ctx, window, against.start())
     return bool(ctx.words.search("exception_turns", between)) or _conceded(ctx, window,
                                                                           against.start())
 
