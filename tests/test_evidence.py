@@ -615,3 +615,15 @@ def test_a_duty_the_plan_need_not_meet_does_not_negate_a_requirement(
         scanner: Scanner, text: str, negated: bool) -> None:
     found = [f for f in scanner.scan_text(text).findings if f.category == "prior_authorization"]
     assert found and all(f.negated is negated for f in found)
+
+
+def test_a_gap_in_a_word_list_entry_stands_for_a_few_words_of_one_clause() -> None:
+    from policyscan.match.words import find_words
+
+    gap = ("neither ... nor ... pays",)
+    found = find_words(gap, "Footnote: Neither the PPO nor the HSA plan pays for veneers.")
+    assert found is not None and found.group(0) == "Neither the PPO nor the HSA plan pays"
+    # not across a clause's end, nor for more than six words
+    assert find_words(gap, "Neither one. Nor the other plan pays.") is None
+    assert find_words(gap, "Neither the plan nor you needs a referral; the plan pays.") is None
+    assert find_words(gap, "Neither a b c d e f g nor the plan pays.") is None

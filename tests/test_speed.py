@@ -21,6 +21,8 @@ LISTS = [
      "medicare advantage", "medicare", "u.s. office", "fee-for-service", "48 states"),
     ("exclu*", "exclusion of", "not covered", "coordinat*", "co-ordination"),
     ("plan",),
+    # a gap of a few words inside an entry
+    ("neither ... nor ... pays", "neither", "plan pays"),
 ]
 TEXTS = [
     "Your Plan is a State Health Plan; stateside members use the state plan. Medicare "
@@ -28,6 +30,8 @@ TEXTS = [
     "in 48 states.",
     "Exclusions: exclusion of cosmetic care. Not  covered\nunless coordinated; "
     "co-ordination of benefits. plan_a plan-b xplan planned plan.",
+    "Neither the PPO nor the HSA plan pays for it. Neither. Nor the plan pays; neither "
+    "this nor that: the plan pays.",
     # Letters whose case folding goes beyond lower(): the long s, the Kelvin sign, a dotted I.
     "\u017ftate plan, \u212aelvin MEDİCARE medİcare state\u00e9 plan\u00e9 \u00e9tat plan",
     # Letters outside ASCII that fold to none: words of their own, next to ours.

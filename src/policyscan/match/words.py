@@ -2,7 +2,9 @@
 
 A list entry is a word or phrase, matched case-insensitively on word boundaries, with
 any whitespace between its words; a trailing ``*`` matches any ending ("exclu*" finds
-"exclude", "excluded", "exclusion").
+"exclude", "excluded", "exclusion"), and ``...`` between two words stands for up to six
+words of the same clause ("neither ... nor ... pays" finds "Neither the PPO nor the HSA
+plan pays").
 """
 
 from __future__ import annotations
@@ -15,11 +17,19 @@ from functools import lru_cache
 
 import ahocorasick
 
+# Words a "..." in an entry may stand for: any but the end of a clause.
+_GAP = r"(?:[^\s.;:|]+\s+){0,6}?"
+
 
 def _entry(phrase: str) -> str:
     wildcard = phrase.endswith("*")
     words = phrase.rstrip("*").split()
-    body = r"\s+".join(re.escape(w) for w in words)
+    body = ""
+    for i, word in enumerate(words):
+        if word == "..." and 0 < i < len(words) - 1:
+            body += _GAP
+        else:
+            body += re.escape(word) + (r"\s+" if i < len(words) - 1 else "")
     return body + (r"[\w-]*" if wildcard else "")
 
 
