@@ -231,7 +231,7 @@ def test_patterns_option_adds_rules_that_produce_findings(tmp_path: Path,
     patterns = tmp_path / "my_rules"
     write_rules(patterns)
     doc = tmp_path / "plan.txt"
-    doc.write_text("You need widget approval before any visit.", encoding="utf-8")
+    doc.write_text("Each gadget order needs widget approval.", encoding="utf-8")
     runner = CliRunner()
 
     listed = runner.invoke(main, ["rules", "--patterns", str(patterns)])

@@ -55,7 +55,9 @@ _PLACEHOLDER = re.compile(r"\[[^\]]{0,80}$|^[^\[]{0,80}\]|\binsert\b|_{3,}|\bxx+
 _DECISION_VERB = (
     r"(decid\w*|decision|respond\w*|response|notif\w*|answer\w*|resolv\w*|complet\w*|"
     r"conduct\w*|process\w*|review\w*|make|send|give|issu\w*|provid\w*|acknowledg\w*|"
-    r"mail\w*|rule|reach|render\w*|extend\w*|take|forward\w*|hold|schedul\w*|assign\w*|"
+    # (a decision reached, not a letter that must reach the plan: "It must reach us within")
+    r"mail\w*|rule|reach(?!\s+(?:us|the\s+plan|the\s+insurer|the\s+fund|the\s+scheme)\b)|"
+    r"render\w*|extend\w*|take|forward\w*|hold|schedul\w*|assign\w*|"
     r"settl\w*|investigat\w*|conclud\w*|finish\w*|reply|replies|get back|come back|"
     r"write back|call back)"
 )
@@ -91,6 +93,11 @@ _AFTER_CLOCK = re.compile(
 _LATER_MEMBER = (r",\s*(?:provided\s+(?:that\s+)?|as long as\s+|if\s+|and\s+|but\s+|"
                  r"then\s+)?(?:the\s+|a\s+|an\s+|each\s+)?(?:(?:{deadline_member_kind})\s+)?"
                  r"(?!your\b)(?:{deadline_member})\b")
+# The member opens the sentence as its subject, described at length before the verb:
+# "Parents wishing to seek reconsideration of a declined claim should send their request
+# within 20 business days" (the word before the modal, "claim", is not the subject).
+_MEMBER_OPENS = (r"\W*(?:the\s+|a\s+|an\s+|any\s+|each\s+)?(?:{deadline_member})\s+"
+                 r"(?:who|wishing|wanting|seeking|that)\b")
 _OPENING = re.compile(r"^\W*(within|no later than|not later than|in|after|for)\b[\w\s()-]{0,30}$",
                       re.I)
 
@@ -108,7 +115,8 @@ def _insurer_clock(before: str, after: str, words: WordLists) -> bool:
     for pattern in (_ACTIVE_CLOCK, _DO_NOT_CLOCK):
         m = pattern.search(before)
         if m and plan_acts(m.group("subj")) \
-                and not words.shaped(_LATER_MEMBER).search(before, m.end("subj")):
+                and not words.shaped(_LATER_MEMBER).search(before, m.end("subj")) \
+                and not words.shaped(_MEMBER_OPENS).match(before):
             return True
     m = words.shaped(_PRESENT_CLOCK).search(before) or words.shaped(_PAST_CLOCK).search(before)
     if m and not words.shaped(_LATER_MEMBER).search(before, m.end("subj")):
