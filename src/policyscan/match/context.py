@@ -301,7 +301,6 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
     return ev
 
 
-
 # What the plan need not do that is its own duty (vocabulary ``plan_duty``): "the insurer
 # is not required to pay for care had before it approved the plan" states a requirement,
 # it does not waive one ("prior approval is not required to" still does).
