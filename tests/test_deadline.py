@@ -488,3 +488,17 @@ def test_a_limit_in_hours_is_never_the_first_appeal_fact() -> None:
 def test_a_hyphenated_span_is_a_limit_only_as_a_filing_window(
         scanner: Scanner, text: str, expected: list[tuple[int, str]]) -> None:
     assert [(d.value, d.unit) for d in _deadlines(scanner.scan_text(text))] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the member, described at length, is the subject, not the noun before the verb
+    ("Parents wishing to challenge a declined speech therapy claim should send their request "
+     "within 20 business days of receiving this letter.", [(20, "business_days")]),
+    ("Members of the county health plan must make sure their grievance reaches the plan "
+     "within 60 days of the date on the EOB.", [(60, "days")]),
+    # members of the body that decides are not the member
+    ("Members of the review committee will decide within 30 days of the hearing.", []),
+])
+def test_a_member_described_before_the_verb_is_the_subject(
+        scanner: Scanner, text: str, expected: list[tuple[int, str]]) -> None:
+    assert [(d.value, d.unit) for d in _deadlines(scanner.scan_text(text))] == expected

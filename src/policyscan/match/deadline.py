@@ -95,9 +95,12 @@ _LATER_MEMBER = (r",\s*(?:provided\s+(?:that\s+)?|as long as\s+|if\s+|and\s+|but
                  r"(?!your\b)(?:{deadline_member})\b")
 # The member opens the sentence as its subject, described at length before the verb:
 # "Parents wishing to seek reconsideration of a declined claim should send their request
-# within 20 business days" (the word before the modal, "claim", is not the subject).
+# within 20 business days", "Members of the state plan must make sure their grievance
+# reaches it" (the word before the modal, "claim" or "plan", is not the subject).
+# (members of a plan, not "members of the appeals committee", who decide)
 _MEMBER_OPENS = (r"\W*(?:the\s+|a\s+|an\s+|any\s+|each\s+)?(?:{deadline_member})\s+"
-                 r"(?:who|wishing|wanting|seeking|that)\b")
+                 r"(?:who|wishing|wanting|seeking|that|of\s+(?:the\s+|our\s+|this\s+)?"
+                 r"(?:[\w-]+\s+){{0,3}}?(?:plan|scheme|fund|program|programme|policy))\b")
 _OPENING = re.compile(r"^\W*(within|no later than|not later than|in|after|for)\b[\w\s()-]{0,30}$",
                       re.I)
 
