@@ -502,3 +502,17 @@ def test_a_hyphenated_span_is_a_limit_only_as_a_filing_window(
 def test_a_member_described_before_the_verb_is_the_subject(
         scanner: Scanner, text: str, expected: list[tuple[int, str]]) -> None:
     assert [(d.value, d.unit) for d in _deadlines(scanner.scan_text(text))] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # disagreeing with a decision leads into the member's limit …
+    ("If you disagree with the Trust's decision, let us know. You must do this within 8 weeks "
+     "of the decision being sent to you.", [(56, "days")]),
+    # … disagreeing with advice or a bill does not
+    ("If you disagree with the doctor's advice, you can get a second opinion within 30 days.",
+     []),
+    ("If you disagree with this bill, call us within 30 days.", []),
+])
+def test_disagreeing_with_a_decision_is_what_leads_into_a_limit(
+        scanner: Scanner, text: str, expected: list[tuple[int, str]]) -> None:
+    assert [(d.value, d.unit) for d in _deadlines(scanner.scan_text(text))] == expected
