@@ -475,7 +475,8 @@ def test_a_limit_in_hours_is_never_the_first_appeal_fact() -> None:
     assert appeal_deadline([urgent, _finding("internal_appeal", 180, page=2)]) is not None
 
 
-@pytest.mark.parametrize(("text", "expected"), [
+# Sentences scanned alone and the member's limits they state, by the family they stand for.
+SENTENCE_LIMITS = [
     # a number and unit written as one word is a limit as the window or period of a filing
     ("Miss the 60-day window to ask for a hearing and the denial stands.", [(60, "days")]),
     ("The 65-day appeal deadline runs from the date on the notice.", [(65, "days")]),
@@ -484,13 +485,6 @@ def test_a_limit_in_hours_is_never_the_first_appeal_fact() -> None:
     ("You may appeal any denial; each fill is limited to a 90-day supply.", []),
     ("Ask for this record twice within a 12-month period and we may charge a fee.", []),
     ("Appeals aside, the 2-year results of the study were similar.", []),
-])
-def test_a_hyphenated_span_is_a_limit_only_as_a_filing_window(
-        scanner: Scanner, text: str, expected: list[tuple[int, str]]) -> None:
-    assert [(d.value, d.unit) for d in _deadlines(scanner.scan_text(text))] == expected
-
-
-@pytest.mark.parametrize(("text", "expected"), [
     # the member, described at length, is the subject, not the noun before the verb
     ("Parents wishing to challenge a declined speech therapy claim should send their request "
      "within 20 business days of receiving this letter.", [(20, "business_days")]),
@@ -498,13 +492,6 @@ def test_a_hyphenated_span_is_a_limit_only_as_a_filing_window(
      "within 60 days of the date on the EOB.", [(60, "days")]),
     # members of the body that decides are not the member
     ("Members of the review committee will decide within 30 days of the hearing.", []),
-])
-def test_a_member_described_before_the_verb_is_the_subject(
-        scanner: Scanner, text: str, expected: list[tuple[int, str]]) -> None:
-    assert [(d.value, d.unit) for d in _deadlines(scanner.scan_text(text))] == expected
-
-
-@pytest.mark.parametrize(("text", "expected"), [
     # disagreeing with a decision leads into the member's limit …
     ("If you disagree with the Trust's decision, let us know. You must do this within 8 weeks "
      "of the decision being sent to you.", [(56, "days")]),
@@ -512,7 +499,11 @@ def test_a_member_described_before_the_verb_is_the_subject(
     ("If you disagree with the doctor's advice, you can get a second opinion within 30 days.",
      []),
     ("If you disagree with this bill, call us within 30 days.", []),
-])
-def test_disagreeing_with_a_decision_is_what_leads_into_a_limit(
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SENTENCE_LIMITS,
+                         ids=[t[:60] for t, _ in SENTENCE_LIMITS])
+def test_a_sentence_alone_states_exactly_these_member_limits(
         scanner: Scanner, text: str, expected: list[tuple[int, str]]) -> None:
     assert [(d.value, d.unit) for d in _deadlines(scanner.scan_text(text))] == expected
