@@ -290,6 +290,16 @@ def test_scan_fact_prefers_the_appeal_over_an_earlier_external_review(
     assert "180 calendar days" in fact.quote
 
 
+def test_scan_fact_is_the_appeal_not_the_limit_to_keep_a_service_going(
+        scanner: Scanner) -> None:
+    report = scanner.scan_text(
+        "Appeals\nYou must ask for an appeal within 60 calendar days from the date on the "
+        "notice.\n\nCan I keep my services during the appeal?\nYes. To keep them, you must ask "
+        "for the appeal within 10 days from the date on our letter.")
+    fact = report.facts.appeal_deadline
+    assert fact is not None and (fact.value, fact.unit) == (60, "days")
+
+
 def test_scan_fact_falls_back_to_the_grievance(scanner: Scanner) -> None:
     report = scanner.scan_text(
         "You may request an external review within four (4) months of our final decision.\n\n"
@@ -381,6 +391,11 @@ def test_issue_11_phone_hours_and_access_standards_are_no_appeal(scanner: Scanne
     ("You may request an external review within 4 months after you receive our final "
      "internal decision.", "external_review"),
     ("You must file your appeal within 180 days of the denial.", "first_internal_appeal"),
+    # a shorter limit to keep a service going during the appeal is not the time to appeal
+    ("If you want your services to continue during the appeal, you must ask for the appeal "
+     "within 10 days from the date on our letter.", "other"),
+    ("To keep getting your therapy during the appeal, file your appeal within ten days of "
+     "this notice.", "other"),
 ])
 def test_issue_11_each_limit_knows_its_stage(scanner: Scanner, sentence: str,
                                              stage: str) -> None:

@@ -137,6 +137,27 @@ def test_thresholds_live_in_the_pattern_files(rules: RuleSet) -> None:
      "Vision Insurance Program benefits.", "plan_document"),
     ("Glossary of Health Coverage and Medical Terms", "Definitions of words that health "
      "plans often use.", "glossary"),
+    # The title at the top outweighs what the document only cites or points to: a denial
+    # letter naming the medical policy it applied, a form's instructions naming the
+    # clinical criteria, an SBC pointing to the evidence of coverage.
+    ("Riverbend Health Plan 40 Mill Road, Springfield NOTICE OF ADVERSE BENEFIT "
+     "DETERMINATION Prior Authorization Request - Not Approved Dear Member: We reviewed the "
+     "request for knee surgery under our Medical Policy MP-12. Medical Policy MP-12 lists "
+     "the clinical criteria we use.", "You may appeal this decision within 180 days.",
+     "denial_notice"),
+    ("Orchard Health Plan PRIOR AUTHORIZATION REQUEST: PROVIDER INSTRUCTIONS Form OHP-7 Who "
+     "should use this form Use this form to ask us to approve a service before it is given. "
+     "A nurse compares each request with our medical policies and nationally recognized "
+     "clinical criteria; a medical policy may ask for notes.",
+     "Member name: ____ Service requested: ____ [ ] Urgent [ ] Standard", "form"),
+    ("Summary of Benefits and Coverage: What this Plan Covers & What You Pay for Covered "
+     "Services. Coverage Period: 01/01/2027 - 12/31/2027. For the complete terms, see the "
+     "Evidence of Coverage. The Evidence of Coverage lists every limit.",
+     "Your deductible is $500. See the Evidence of Coverage for exclusions.", "sbc"),
+    # Australian hospital cover names itself in its own words.
+    ("Wattle Health Bronze Hospital cover. Policy document and product guide. Read this "
+     "guide with our Fund Rules and your membership certificate.",
+     "Hospital cover pays for admitted care. Waiting periods apply.", "plan_document"),
 ])
 def test_kinds_from_weighed_signals(front: str, body: str, kind: str) -> None:
     assert classify_text(front, body, "").kind == kind
@@ -319,7 +340,8 @@ def test_a_changed_filter_keeps_its_old_version(rules: RuleSet) -> None:
 
     for name in ("covered_clinical_trial", "research_description"):
         assert FILTER_NAMES[name] == f"{name}@2"
-    assert FILTER_NAMES["bare_label"] == "bare_label@4"
+    assert FILTER_NAMES["bare_label"] == "bare_label@5"
+    assert FILTER_NAMES["definition_only"] == "definition_only@2"
     assert FILTER_NAMES["non_prefixed"] == "non_prefixed@3"
     # "no longer considered" turns a hit around from version 2 on
     turned = ctx("This drug is no longer considered experimental.", "experimental")
@@ -355,6 +377,19 @@ def test_a_changed_filter_keeps_its_old_version(rules: RuleSet) -> None:
     defining = ctx("Medically necessary means:", "Medically necessary")
     assert get_filter("bare_label@3")(defining)
     assert get_filter("bare_label")(defining) is None
+    # a form field's label followed by what to write in it is one, from version 5 on
+    field = ctx("Medical Necessity Justification (Summarize the diagnosis and attach notes)",
+                "Medical Necessity")
+    assert get_filter("bare_label@4")(field) is None
+    assert get_filter("bare_label")(field)
+    # the answer to a question about what is excluded defines nothing, from version 2 on
+    asked = "What's excluded from the plan? Veneers and other work that is aesthetic in nature."
+    start, said = asked.index("aesthetic"), asked.index("Veneers")
+    answer = HitContext("plan_document", 1, asked, start, start + len("aesthetic in nature"),
+                        (said, len(asked)), Section("none", None), 0,
+                        WordLists(rules.vocabulary))
+    assert get_filter("definition_only@1")(answer)
+    assert get_filter("definition_only")(answer) is None
     # a cell that excludes the investigational item itself keeps it, from version 2 on
     row = "Clinical trials | Routine patient costs covered | Experimental device not covered"
     trial = ctx(row, "Experimental")

@@ -200,6 +200,30 @@ def test_glossary_definitions_give_findings_but_every_fact_is_false(scanner: Sca
     assert report.facts.appeal_deadline is None
 
 
+def test_related_policies_and_cited_studies_state_no_plan_term(scanner: Scanner) -> None:
+    report = scanner.scan_text(
+        "Medical Policy: Laser Therapy\n\nRelated Policies\n"
+        "Cosmetic and Reconstructive Surgery (after an accident or a mastectomy), MP-7\n\n"
+        "Policy\nLaser therapy of the skin is covered when the criteria below are met.\n\n"
+        "References\n"
+        "1. Ortiz A. Investigational lasers for scars after burns. J Skin Res. 2021;4:12-19.",
+        name="policy.txt")
+    found = of(report, "reconstructive_exception")
+    assert found and not any(f.plan_term for f in found)
+    assert report.facts.values["reconstructive_exception"] is False
+
+
+def test_a_list_that_points_back_takes_its_role_from_the_sentence_before(
+        scanner: Scanner) -> None:
+    report = scanner.scan_text(
+        "Coverage\nThe plan considers focused ultrasound investigational, and therefore not "
+        "covered, for any other use, because the evidence is too thin. These uses include, "
+        "but are not limited to:\n- Tremor affecting both sides of the body;\n- Uterine "
+        "fibroids and adenomyosis;\n- Tumors of the bone or soft tissue;", name="policy.txt")
+    items = [f for f in of(report, "experimental_exclusion") if "Uterine fibroids" in f.quote]
+    assert items and (items[0].section or "").startswith("These uses include")
+
+
 # -- merging and negation ---------------------------------------------------------------
 
 

@@ -2,7 +2,10 @@
 
 A glossary defines prior authorization, a blank form asks for it, a plan requires it. Each
 kind has signals (``kinds.yaml`` of the pattern files); a signal in the title or on the
-first pages weighs more than one deep in the body. The strongest kind wins; a document with
+first pages weighs more than one deep in the body, and most at the very top, where a
+document names itself (a letter's subject line, a form's or a policy's title): what it
+only mentions further on (the medical policy a denial relied on, the evidence of coverage
+an SBC points to) must not outweigh that. The strongest kind wins; a document with
 plan cost-sharing words and no stronger signal is a plan document; anything else is
 "other".
 """
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,6 +25,12 @@ from .rules.kinds import KINDS_FILE, KindSignal, load_kind_signals
 
 _FRONT_PAGES = 2  # pages whose text counts as "front matter"
 _FRONT_CHARS = 8000
+_HEAD_CHARS = 600  # the top of the first page: a letterhead, then what the document is
+_HEAD_WEIGHT = 4  # a hit there counts this many times its weight, beside its front count
+# Only signals that name a kind count more at the top; weaker ones are words any page has
+# ("Your deductible is $500" opens a note as well as a plan).
+_HEAD_MIN_WEIGHT = 1.5
+_TITLE_CHARS = 80  # names that start this close to the first one belong to the same title
 _READ_CHARS = 100_000
 _BODY_CAP = 6.0  # body hits of one signal stop counting after this much weight
 
@@ -66,6 +75,22 @@ def _hint_finder(signals: tuple[KindSignal, ...]) -> LiteralFinder:
     return LiteralFinder({h for s in signals for h in s.hints or ()})
 
 
+def _titles(signals: tuple[KindSignal, ...], head: str,
+            present: Collection[str]) -> set[KindSignal]:
+    """The naming signals that match first at the top: the document's title ("Notice of
+    Adverse Benefit Determination" above the "Medical Policy MP-12" it cites)."""
+    first: dict[KindSignal, int] = {}
+    for signal in signals:
+        if signal.weight >= _HEAD_MIN_WEIGHT and signal.may_match(present):
+            m = signal.pattern.search(head)
+            if m:
+                first[signal] = m.start()
+    if not first:
+        return set()
+    top = min(first.values())
+    return {s for s, at in first.items() if at <= top + _TITLE_CHARS}
+
+
 def classify_text(front: str, body: str, names: str,
                   signals: Sequence[KindSignal] | None = None) -> KindDecision:
     """Kind from the title/file name (``names``), the front pages and the rest."""
@@ -76,12 +101,15 @@ def classify_text(front: str, body: str, names: str,
     # signals are looked for in one pass over each text)
     hints = _hint_finder(signals)
     in_names, in_front, in_body = hints.present(names), hints.present(front), hints.present(body)
+    titled = _titles(signals, front[:_HEAD_CHARS], in_front)
     scores: dict[DocumentKind, float] = {}
     for signal in signals:
         kind, weight, pattern = signal.kind, signal.weight, signal.pattern
         score = 3 * weight * _hits(pattern, names, 1) if signal.may_match(in_names) else 0.0
         if signal.may_match(in_front):
             score += 3 * weight * _hits(pattern, front, 2)
+        if signal in titled:
+            score += _HEAD_WEIGHT * weight
         if signal.may_match(in_body):
             score += min(weight * _hits(pattern, body, math.ceil(_BODY_CAP / (weight * 0.25)))
                          * 0.25, _BODY_CAP)

@@ -25,7 +25,7 @@ from .extract.normalize import NormalizedText, normalize
 from .facts import compute_facts
 from .logo import beside_logo
 from .match import RawHit, TextAnalysis
-from .match.context import HitContext, find_negation, weigh_context
+from .match.context import NOT_PLAN_TERMS, HitContext, find_negation, weigh_context
 from .match.deadline import read_deadline
 from .match.filters import get_filter
 from .match.fuzzy import FuzzyMatcher, FuzzyPhrase
@@ -524,5 +524,5 @@ class Scanner:
             score=c.score, method=c.hit.method, negated=c.negated,
             explanation=explanation, deadline=c.deadline, trigger_start=ts, trigger_end=te,
             boxes=tuple(boxes), also=tuple(c.also),
-            plan_term=c.rule.facts and c.section_role != "definitions",
+            plan_term=c.rule.facts and c.section_role not in NOT_PLAN_TERMS,
         )

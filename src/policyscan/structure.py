@@ -22,8 +22,8 @@ from .rules.schema import SectionRole
 # Roles a heading can take from its words, in the order they are tried: a civil-rights
 # notice before exclusions, exclusions before covered ("What's not covered" contains
 # "covered"). The words are the vocabulary lists ``heading_<role>`` of the pattern files.
-HEADING_ROLES: tuple[SectionRole, ...] = ("civil_rights", "privacy", "history", "exclusions",
-                                  "appeals", "definitions", "covered")
+HEADING_ROLES: tuple[SectionRole, ...] = ("civil_rights", "privacy", "history", "references",
+                                          "exclusions", "appeals", "definitions", "covered")
 # Roles a list lead-in can give the items under it (vocabulary ``lead_in_<role>``), in the
 # order they are tried: "investigational and not medically necessary:" opens a list of
 # experimental services before it opens one of exclusions.
@@ -240,6 +240,10 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
         return None
     if not by_font:
         level = (body or 10.0) + 0.25
+        if role == "references":
+            # (a list of other documents' titles ends where its lines do: without a font
+            # to tell, the next heading may be one no role names)
+            level = LEAD_IN_LEVEL
     if body is None and ln.bold:  # Markdown "#" headings in text files
         level = 30.0 - raw.lstrip().count("#", 0, 6)
     return _Heading(ln.start, ln.end, level, role, text)
@@ -311,6 +315,11 @@ _POINTS_DOWN = re.compile(r"\b(?:below|following|listed|these|as follows)\b[^.]*
 _LIST_MARK = re.compile(r"[ \t]*(?:[\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7*\-\u2013]|"
                         r"\(?[a-z0-9]{1,3}[.)])\s", re.I)
 _CONTINUED = re.compile(r"[ \t]*[a-z(]")
+# A lead-in that points back ("These include, but are not limited to:", "Such services
+# are:"), and where the sentence it points back to starts (after the last sentence end).
+_POINTS_BACK = re.compile(r"(?:^|(?<=[.;]\s)|(?<=\n))\s*(?:these|such|they|those)\b[^.;:]*:\s*$",
+                          re.I)
+_SENTENCE_START = re.compile(r"(?s:.*)(?:[.;:!?]\s+|\n\s*\n)")
 LEAD_IN_LEVEL = -1.0  # below every heading: the next heading of any size ends its scope
 MAX_LEAD_IN_WORDS = 16
 _SENTENCE_END = re.compile(r"[.:;!?]\s*$")
@@ -335,16 +344,27 @@ def _lead_in(page: PageText, ln: Line, words: RoleWords,
             _POINTS_DOWN.search(raw.rstrip())
             and _LIST_MARK.match(page.text, _next_line(page.text, ln.end))):
         return None
-    starts = [(ln.start, MAX_LEAD_IN_WORDS)]
+    # (where the words that say what the list is start, how many there may be, and where
+    # the lead-in's title starts)
+    starts = [(ln.start, MAX_LEAD_IN_WORDS, ln.start)]
     if prev is not None and not _SENTENCE_END.search(page.text, prev.start, prev.end):
-        starts.append((prev.start, MAX_LEAD_IN_WORDS + MAX_LEAD_IN_WORDS // 2))
-    for start, most in starts:
+        starts.append((prev.start, MAX_LEAD_IN_WORDS + MAX_LEAD_IN_WORDS // 2, prev.start))
+    back = _POINTS_BACK.search(page.text, max(0, ln.end - 200), ln.end)
+    if back:
+        # "X is investigational for any other use. These uses include:" says what the
+        # list is in the sentence before it
+        ended = len(page.text[:back.start()].rstrip()) - 1  # the sentence before ends here
+        begun = _SENTENCE_START.search(page.text, max(0, ended - 400), ended)
+        starts.append((begun.end() if begun else max(0, ended - 400), 3 * MAX_LEAD_IN_WORDS,
+                       back.start()))
+    for start, most, title in starts:
         text = _clean(page.text[start:ln.end])
         if len(_ASIDE.sub("", text).split()) > most:
-            return None
+            continue
         role = words.lead_in_role(text)
         if role != "none":
-            return _Heading(start, ln.end, LEAD_IN_LEVEL, role, text)
+            return _Heading(title, ln.end, LEAD_IN_LEVEL, role,
+                            _clean(page.text[title:ln.end]).strip())
     return None
 
 

@@ -30,7 +30,11 @@ AGAINST = -0.6  # a not_section, not_near or not_before word
 # Not in sections that only describe (a change log, a definition, a notice): what a
 # sentence there says is never a plan term.
 SECTION_OUTWEIGHED = -0.25
-DESCRIPTIVE_ROLES = frozenset({"history", "definitions", "civil_rights", "privacy"})
+DESCRIPTIVE_ROLES = frozenset({"history", "references", "definitions", "civil_rights",
+                               "privacy"})
+# Sections whose passages state no term of this document's plan: a definition, what an
+# earlier version said, the titles of other policies and of studies. Reported, never facts.
+NOT_PLAN_TERMS = frozenset({"definitions", "history", "references"})
 
 
 @dataclass(frozen=True)

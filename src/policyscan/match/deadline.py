@@ -190,7 +190,7 @@ _PASSIVE_CLOCK = re.compile(
     r"acknowledged|completed)\b[^.;]{0,80}$|"
     r"\b(decision|determination|answer|response)\s+(will|shall|must|should)\s+be\s+"
     r"(made|sent|mailed|given|provided)\b[^.;]{0,80}$|"
-    r"\b(you|members?|claimants?)\s+(will|should)\s+(receive|get|be\s+sent|hear)\b[^.;]{0,60}"
+    r"\b(you|members?|claimants?)\s+(will|should)\s+(receive|get|be\s+sent|be\s+told|hear)\b[^.;]{0,60}"
     r"\b(decision|answer|response|notice|notification|letter|determination)\b[^.;]{0,60}$|"
     # a decision promised: "your letter promised a decision on my appeal within 30 days"
     r"\b(promis\w*|guarantee\w*|owes?|owed)\s+(me\s+|us\s+|you\s+|them\s+)?(a|an|its|their|"
@@ -483,6 +483,9 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     if _BEFORE_EVENT.match(after) or _NOTICE_PERIOD.match(after):
         return DeadlineReading(None, "counted back from a coming event: notice given in "
                                "advance, not a limit to ask for a review")
+    if _ELAPSED.match(after):
+        return DeadlineReading(None, "time that must pass first (a wait for the plan's "
+                               "answer), not a limit to ask for a review")
     lead_in = ctx.text[max(0, ctx.sentence[0] - 250):ctx.sentence[0]]
     if not (words.search("deadline_act", sentence) or words.search("deadline_act", ctx.lead())
             or words is NO_WORDS):
@@ -507,6 +510,10 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
 _YOU_HAVE = re.compile(r"\byou (?:must|may|should|can|have(?!\s+(?:not|already|yet|been|"
                        r"received|paid|had)\b))\b", re.I)
 _BEFORE_EVENT = re.compile(r"^\W*(before|prior to|in advance)\b", re.I)
+# A wait, not a limit: "if eight weeks have passed since you complained and we have not
+# answered, you may go to the ombudsman", "once 30 days go by without a decision"
+_ELAPSED = re.compile(r"^\W*(?:have|has|had)\s+(?:now\s+)?(?:passed|elapsed|gone\s+by|run)\b|"
+                      r"^\W*(?:pass|elapse|go\s+by)\b", re.I)
 # A notice period: "available for audit on ten days' notice", "with 30 days' written notice"
 _NOTICE_PERIOD = re.compile(r"^['\u2019]?\s*(?:prior\s+|advance\s+|written\s+)*notice\b", re.I)
 # A sentence that opens in lower case continues the text before it.
@@ -540,6 +547,8 @@ def _stage(action: Action, sentence: str, anchor: str, words: WordLists) -> Stag
         return "fair_hearing"
     if words.search("stage_informal", sentence):
         return "informal_review"
+    if words.search("stage_continuation", sentence):
+        return "other"
     if words.search("stage_second_level", sentence) or words.search("anchor_prior_decision",
                                                                        anchor):
         return "second_level"

@@ -130,11 +130,23 @@ def _restates_its_term(sentence: str) -> bool:
     return m is not None and m.group(1).lower() == m.group(2).lower()
 
 
+def _definition_only_v1(ctx: HitContext) -> str | None:
+    return _defines_only(ctx, asks_exclusions=False)
+
+
 def definition_only(ctx: HitContext) -> str | None:
     """A definition of a term ("Cosmetic surgery means …", an entry of a glossary or a
-    definitions section) excludes nothing, unless its own sentence says it does."""
+    definitions section) excludes nothing, unless its own sentence says it does. Version
+    2: the answer to a question about what is excluded ("What's excluded? Veneers and
+    other aesthetic work.") is no definition."""
+    return _defines_only(ctx, asks_exclusions=True)
+
+
+def _defines_only(ctx: HitContext, asks_exclusions: bool) -> str | None:
     lead = ctx.lead().rstrip()
     asked = lead[lead.rfind(".", 0, len(lead) - 1) + 1:] if lead.endswith("?") else ""
+    if asks_exclusions and ctx.words.search("filter_excluding", asked):
+        asked = ""
     defines = (ctx.kind == "glossary" or ctx.section.role == "definitions"
                or ctx.words.search("filter_defining", ctx.before())
                # the answer to "What's 'cosmetic'?"
@@ -212,6 +224,22 @@ def bare_label_v4(ctx: HitContext) -> str | None:
     return bare_label_v3(ctx)
 
 
+# A field's label with what to write in it: "Medical Necessity Justification (Summarize
+# the diagnosis …)", "Reason for request - attach notes" (the verbs: vocabulary
+# ``filter_field_instructions``).
+_FIELD_INSTRUCTION = (r"(?:\s+[\w/&-]+){{0,3}}?\s*(?:[:\-\u2013]\s*[(\[]?|[(\[])\s*(?:please\s+)?"
+                      r"(?:{filter_field_instructions})\b")
+
+
+def bare_label_v5(ctx: HitContext) -> str | None:
+    """Version 5: a form field's label followed by instructions for filling it in states
+    nothing either."""
+    if ctx.kind != "glossary" and ctx.section.role not in _LISTS_THAT_STATE \
+            and ctx.words.shaped(_FIELD_INSTRUCTION).match(ctx.text, ctx.end):
+        return "a form field's label and what to write in it, not a statement"
+    return bare_label_v4(ctx)
+
+
 def _bare(ctx: HitContext, sentence: str) -> str | None:
     if ctx.kind == "glossary" or ctx.section.role == "definitions":
         return None
@@ -229,12 +257,14 @@ FILTERS: dict[str, Filter] = {
     "bare_label@2": bare_label,
     "bare_label@3": bare_label_v3,
     "bare_label@4": bare_label_v4,
+    "bare_label@5": bare_label_v5,
     "civil_rights_notice@1": civil_rights_notice,
     "covered_clinical_trial@1": _covered_clinical_trial_v1,
     "covered_clinical_trial@2": covered_clinical_trial,
     "research_description@1": _research_description_v1,
     "research_description@2": research_description,
-    "definition_only@1": definition_only,
+    "definition_only@1": _definition_only_v1,
+    "definition_only@2": definition_only,
     "relative_clause@1": relative_clause,
 }
 

@@ -20,7 +20,7 @@ SectionRole = Literal[
     "sbc_other_covered",
     "sbc_continue_coverage", "sbc_appeals", "sbc_mec", "sbc_language", "sbc_examples",
     "exclusions", "covered", "appeals", "definitions", "civil_rights", "privacy",
-    "history", "experimental", "none",
+    "history", "references", "experimental", "none",
 ]
 SECTION_ROLES: frozenset[SectionRole] = frozenset(get_args(SectionRole))
 EXTRACTORS: frozenset[str] = frozenset({"deadline"})
