@@ -150,9 +150,9 @@ def test_thresholds_live_in_the_pattern_files(rules: RuleSet) -> None:
      "A nurse compares each request with our medical policies and nationally recognized "
      "clinical criteria; a medical policy may ask for notes.",
      "Member name: ____ Service requested: ____ [ ] Urgent [ ] Standard", "form"),
-    ("Summary of Benefits and Coverage: What this Plan Covers & What You Pay for Covered "
-     "Services. Coverage Period: 01/01/2027 - 12/31/2027. For the complete terms, see the "
-     "Evidence of Coverage. The Evidence of Coverage lists every limit.",
+    ("Coverage Period: 01/01/2027 - 12/31/2027. Summary of Benefits and Coverage: What this "
+     "Plan Covers & What You Pay for Covered Services. Our Evidence of Coverage has the "
+     "complete terms. The Evidence of Coverage lists every limit.",
      "Your deductible is $500. See the Evidence of Coverage for exclusions.", "sbc"),
     # Australian hospital cover names itself in its own words.
     ("Wattle Health Bronze Hospital cover. Policy document and product guide. Read this "

@@ -360,7 +360,7 @@ _COMPOUND_LIMIT = (r"^\s*(?:(?:{appeal}|filing|review|hearing)\s+" + _SPAN + r"|
 # within 120 days", "Appeals should be postmarked within …".
 # (a period before a number is no sentence's end: "An appeal under Sec. 17.3 must reach …")
 _FILING_ARRIVES = (r"\b(?:{filing_nouns})\b(?:[^.;]|\.(?=\s?\d)){{0,100}}?"
-                   r"\b(?:{filing_modals})\s+(?:be\s+)?(?:{filing_arrives})\b")
+                   r"\b(?:{filing_modals})\s+(?:[a-z]+ly\s+)?(?:be\s+)?(?:{filing_arrives})\b")
 # The member told what to do, the member named in the sentence before: "If you disagree,
 # write to us. Please do so within 3 months …".
 _TOLD_TO_ACT = re.compile(r"^\W*(please\b|do so\b|write\b|send\b|file\b|submit\b|ask\b|"
