@@ -57,7 +57,7 @@ _DECISION_VERB = (
     r"conduct\w*|process\w*|review\w*|make|send|give|issu\w*|provid\w*|acknowledg\w*|"
     # (a decision reached, not a letter that must reach the plan: "It must reach us within")
     r"mail\w*|rule|reach(?!\s+(?:us|the\s+plan|the\s+insurer|the\s+fund|the\s+scheme)\b)|"
-    r"render\w*|extend\w*|take|forward\w*|hold|schedul\w*|assign\w*|"
+    r"render\w*|extend\w*|take|forward\w*|hold|schedul\w*|assign\w*|let\s+you\s+know|"
     r"settl\w*|investigat\w*|conclud\w*|finish\w*|reply|replies|get back|come back|"
     r"write back|call back)"
 )
@@ -111,7 +111,8 @@ def _insurer_clock(before: str, after: str, words: WordLists) -> bool:
         return not (words.search("deadline_member", subject)
                     or words.search("deadline_subject", subject))
 
-    if _TO_DECIDE.match(after) or _TO_DECIDE_LISTED.search(before):
+    if _TO_DECIDE.match(after) or _TO_DECIDE_LISTED.search(before) \
+            or _DECISION_WANTED.search(before):
         return True
     if words.shaped(_GIVES_MEMBER).search(before):
         return False
@@ -157,6 +158,12 @@ _DECIDE = (r"to\s+(?:decide|make\s+(?:a|its|our|the|their)\s+decision|reach\s+a\
            r"(?:decision|determination|ruling|answer)|"
            r"issue|resolve|rule\s+on)\b")
 _TO_DECIDE = re.compile(r"^\W{0,3}" + _DECIDE, re.I)
+# The decision itself within the time: "check this box if you need a decision within 72
+# hours", "you will get a fast decision in 24 hours" (not "appeal the decision within")
+_DECISION_WANTED = re.compile(
+    r"\b(?:need|needs|get|gets|receive|receives|expect|want|wants|request|requests|"
+    r"ask\s+for)\s+(?:a|an|the|our|its|your)\s+(?:[\w-]+\s+)?decision\s+(?:within|in)\s+$",
+    re.I)
 # … and the times listed with it: "30 days to decide a pre-service request and 60 days for
 # a post-service claim"
 _TO_DECIDE_LISTED = re.compile(r"\b(?:day|hour|week|month)s?\s+" + _DECIDE
@@ -166,7 +173,10 @@ _TO_DECIDE_LISTED = re.compile(r"\b(?:day|hour|week|month)s?\s+" + _DECIDE
 # The same in the simple present, its subject one that decides: "The plan responds to your
 # grievance within 15 days", "our appeals unit normally answers within 30 days" (no verb
 # that is also a noun after "plan": "Plan rules: appeal_filing_limit=90 days").
-_PRESENT_CLOCK = (r"\b(?P<subj>{plan_deciders})\s+(?:usually\s+|normally\s+|generally\s+|"
+_PRESENT_CLOCK = (r"\b(?P<subj>{plan_deciders})\s+"
+                  # a second verb of its own, the first in the third person: "the Committee
+                  # meets monthly and issues its decision" (not "the decision we made and send")
+                  r"(?:[a-z]+s\s+(?:[\w,]+\s+){{0,2}}?and\s+)?(?:usually\s+|normally\s+|generally\s+|"
                   r"typically\s+|always\s+|then\s+)?(?:decides?|responds?|answers?|repl(?:y|ies)|"
                   r"notif(?:y|ies)|resolves?|sends?|mails?|completes?|renders?|"
                   r"acknowledges?|(?:issues?|makes?|gives?|reaches)\s+(?:its|a|the|our|their)\s+"
@@ -174,7 +184,10 @@ _PRESENT_CLOCK = (r"\b(?P<subj>{plan_deciders})\s+(?:usually\s+|normally\s+|gene
                   r"\b[^.;]{{0,200}}$")
 # What the plan did, told afterwards: "We received your appeal on 02/03 and completed our
 # review within 14 days".
-_PAST_CLOCK = (r"\b(?P<subj>{plan_deciders})\s+(?:[\w/,]+\s+){{0,8}}?(?:completed|finished|"
+# (not the decision named by it: "if you disagree with the decision we made, send us an
+# appeal within 60 days")
+_PAST_CLOCK = (r"\b(?<!decision\s)(?<!decisions\s)(?<!determination\s)(?<!denial\s)"
+               r"(?P<subj>{plan_deciders})\s+(?:[\w/,]+\s+){{0,8}}?(?:completed|finished|"
                r"decided|resolved|answered|reached|issued|made)\b[^.;]{{0,60}}$")
 _PROMISE_AFTER = re.compile(r"^\s*:\s*(we|our|the plan|the company)\s+" + _MODAL + r"?\s*\w+",
                             re.I)
@@ -204,7 +217,9 @@ _PLAN_RECEIPT_ANCHOR = re.compile(
     r"^[^.;]{0,25}\b(after|following|from|of|upon)\s+(the\s+date\s+(of\s+)?)?"
     # (what "we" received may be the plan's denial: a family writes "from the date we received
     # the denial"; a plan receives a reviewer's decision or a member's letter, never a denial)
-    r"(?:(we|us|the\s+plan|the\s+claims\s+administrator|it)\s+(receives?|received|gets?)\b"
+    # "after receipt", "of receipt" alone: a request received, the clock the plan keeps
+    r"(?:receipt\b(?!\s+(?:of|from)\b)|"
+    r"(we|us|the\s+plan|the\s+claims\s+administrator|it)\s+(receives?|received|gets?)\b"
     r"(?!\s+(?:the|your|our|a|its)\s+(?:\w+\s+)?denial)|"
     r"(our\s+|the\s+|[\w.]+.s\s+)?(receipt|receiving|getting)\s+(of\s+)?(your|the|an?)\s+"
     r"(written\s+)?(appeal|request|grievance|complaint)\b"
