@@ -154,6 +154,14 @@ def test_thresholds_live_in_the_pattern_files(rules: RuleSet) -> None:
      "Plan Covers & What You Pay for Covered Services. Our Evidence of Coverage has the "
      "complete terms. The Evidence of Coverage lists every limit.",
      "Your deductible is $500. See the Evidence of Coverage for exclusions.", "sbc"),
+    # An appeal's answer is a decision notice; a regulator's guide for consumers is no plan's.
+    ("Riverbend Health Plan Appeals Unit NOTICE OF APPEAL DECISION - LEVEL 1 APPEAL UPHELD "
+     "Dear Member: we are upholding our original decision. See your Certificate of Coverage.",
+     "You may ask for a second-level review.", "denial_notice"),
+    ("STATE DEPARTMENT OF INSURANCE Consumer Services Division When Your Health Plan Says No: "
+     "A Consumer's Guide to Appeals. Check your member guide and your evidence of coverage.",
+     "Your insurer must tell you why it denied a claim. Your deductible still applies.",
+     "other"),
     # Australian hospital cover names itself in its own words.
     ("Wattle Health Bronze Hospital cover. Policy document and product guide. Read this "
      "guide with our Fund Rules and your membership certificate.",

@@ -11,6 +11,7 @@ or benefit limits ("up to 100 days per benefit period").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..models import Action, Benefit, Deadline, Stage, Unit
@@ -67,9 +68,12 @@ _MODAL = (r"(will|must|shall|should|may|can|could|would|is required to|are requi
           r"intends? to|promises? to|commits? to)")
 _ACTIVE_CLOCK = re.compile(
     # "we'll get back to you": the contraction is the subject and its modal
-    r"\b(?P<subj>[^\W\d_]\w*)(?:['\u2019]ll|\s+" + _MODAL + r")\s+(?:not\s+)?(?:[\w,]+\s+){0,3}?"
-    # a second verb of the promise: "we will handle your complaint and give you a reply"
-    + r"(?:(?:[\w,]+\s+){0,3}?and\s+)?"
+    # (a promise listed under its modal: "we will: - acknowledge your complaint within …")
+    r"\b(?P<subj>[^\W\d_]\w*)(?:['\u2019]ll|\s+" + _MODAL + r")(?:\s*:\s*[-\u2013\u2022*]?)?\s+"
+    r"(?:not\s+)?(?:[\w,'-]+\s+){0,3}?"
+    # a second verb of the promise: "we will handle your complaint and give you a reply",
+    # "we will treat your Level 2 appeal as urgent and decide it"
+    + r"(?:(?:[\w,'-]+\s+){0,5}?and\s+)?"
     + _DECISION_VERB
     + r"\b[^.;]{0,200}$",
     re.I,
@@ -402,6 +406,8 @@ def _member_files(ctx: HitContext, words: WordLists, sentence: str, before: str,
         return True
     if _TOLD_TO_ACT.search(sentence) and words.search("deadline_member", ctx.lead()):
         return True
+    if _TOLD_IF.search(sentence):
+        return True
     anchor = _anchor(after)
     # a label names the filing; what it counts from is the member's (an incident, a
     # notice, the decision of the stage before), not the plan's receipt, read before
@@ -414,6 +420,12 @@ def _member_files(ctx: HitContext, words: WordLists, sentence: str, before: str,
                      or words.search("deadline_act", ctx.lead())))
 
 
+# The member told what to do once something happens: "[ ] If the insurer upholds its
+# denial, request external review within four months."
+_TOLD_IF = re.compile(r"(?:^|[\]\n\u2610\u2022])\W*if\b[^.;]{0,120},\s*(?:please\s+)?"
+                      r"(?:request|ask\s+for|file|submit|send|write\s+to|appeal)\b", re.I)
+
+
 # The member named with a relative clause before the limit's verb: "an enrollee who wants
 # the plan to reconsider must send the request within 65 days" (the plan is not the subject).
 _MEMBER_WHO = (r"\b(?:{deadline_member}|{deadline_subject})\s+who\s+(?:[\w'-]+\s+){{1,8}}?"
@@ -422,6 +434,10 @@ _MEMBER_WHO = (r"\b(?:{deadline_member}|{deadline_subject})\s+who\s+(?:[\w'-]+\s
 # of service to file a grievance".
 _TO_APPEAL = (r"^[^.;]{{0,60}}?\bto\s+(?:file|submit|request|make|lodge)\s+"
               r"(?:an?\s+|your\s+)?(?:{appeal})")
+# … or named before it: "You may file a grievance about a charge within one year of the
+# date of service" is the member's grievance, however it is counted
+_APPEAL_FILED = (r"\b(?:file|submit|lodge|make|raise)\s+(?:an?\s+|your\s+)?(?:{appeal})\b"
+                 r"[^.;]{{0,80}}$")
 
 
 # The insurer as the one who files: "The Company may request a hearing on this order
@@ -474,6 +490,9 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     if _PLAN_RECEIPT_ANCHOR.search(after):
         return DeadlineReading(None, "counted from when the plan receives the request: "
                                "the plan's own decision time")
+    label = _last(words.finditer("clock_labels_plan", before))
+    if label and not words.search("clock_labels_member", before[label.end():]):
+        return DeadlineReading(None, f"under '{label.group(0)}': the plan's own decision time")
     if _insurer_clock(before, after, words) and not _YOU_HAVE.search(before[-60:]) \
             and not arrives \
             and not words.shaped(_MEMBER_WHO).search(before):
@@ -493,7 +512,8 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     anchor = _anchor(after)
     # (a grievance "must be lodged within 1 year after the date of service" is one)
     if words.search("anchor_service", after[:80]) and not arrives \
-            and not words.shaped(_TO_APPEAL).search(after):
+            and not words.shaped(_TO_APPEAL).search(after) \
+            and not words.shaped(_APPEAL_FILED).search(before):
         return DeadlineReading(None, "counted from the service: a claim-filing limit")
     if _BEFORE_EVENT.match(after) or _NOTICE_PERIOD.match(after):
         return DeadlineReading(None, "counted back from a coming event: notice given in "
@@ -513,11 +533,18 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     # within 72 hours" gives the 180 days to an appeal, not to an urgent one
     clause = before.rsplit(";", 1)[-1] + ctx.text[ctx.start:ctx.end] + after.split(";", 1)[0]
     action = _action(clause, sentence, lead_in, ctx.section.title or "")
-    stage = _stage(action, sentence, anchor, words)
+    stage = _stage(action, sentence, anchor, words, ctx.lead())
     benefit = _benefit(words, sentence, ctx.lead(), ctx.section.title or "")
     return DeadlineReading(Deadline(value, unit, action, anchor, stage, benefit),
                            f"{value} {unit.replace('_', ' ')} to {stage.replace('_', ' ')}"
                            + ("" if benefit == "medical" else f" ({benefit} benefits)"))
+
+
+def _last(matches: Iterable[re.Match[str]]) -> re.Match[str] | None:
+    found = None
+    for m in matches:
+        found = m
+    return found
 
 
 # The member given the time just before it ("you have 60 days"), not the member's past
@@ -550,7 +577,8 @@ def _benefit(words: WordLists, *texts: str) -> Benefit:
     return "medical"
 
 
-def _stage(action: Action, sentence: str, anchor: str, words: WordLists) -> Stage:
+def _stage(action: Action, sentence: str, anchor: str, words: WordLists,
+           lead: str = "") -> Stage:
     """The step of the appeal ladder: from the action, then the sentence's own words, then
     the event the anchor counts from (a limit counted from a final or an appeal decision
     belongs to a later stage)."""
@@ -562,7 +590,7 @@ def _stage(action: Action, sentence: str, anchor: str, words: WordLists) -> Stag
         return "fair_hearing"
     if words.search("stage_informal", sentence):
         return "informal_review"
-    if words.search("stage_continuation", sentence):
+    if words.search("stage_continuation", sentence) or words.search("stage_continuation", lead):
         return "other"
     if words.search("stage_second_level", sentence) or words.search("anchor_prior_decision",
                                                                        anchor):

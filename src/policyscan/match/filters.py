@@ -249,6 +249,22 @@ def _bare(ctx: HitContext, sentence: str) -> str | None:
     return None
 
 
+# An empty box opens an option a reader may tick, not a statement: "[ ] The service is
+# experimental or investigational." among a notice's reasons (a ticked one is "[X]").
+_EMPTY_BOX = re.compile(r"^\W{0,3}(?:\[\s?\]|\u2610|\u25a1)")
+
+
+def unchecked_option(ctx: HitContext) -> str | None:
+    """A sentence that an empty check box opens is one option of a form or a notice's
+    list of reasons, unticked: it states nothing."""
+    # (the clause the hit is in: after a lead-in's colon, "Reasons: [ ] The service is …")
+    before = ctx.text[max(0, ctx.sentence[0] - 6):ctx.start]
+    clause = before[max(before.rfind(c) for c in ".:;?!") + 1:]
+    if _EMPTY_BOX.search(clause):
+        return "an unticked option of a form or a notice, not a statement"
+    return None
+
+
 FILTERS: dict[str, Filter] = {
     "non_prefixed@1": lambda ctx: _prefixed(ctx, _TURNED_AROUND_V1),
     "non_prefixed@2": lambda ctx: _prefixed(ctx, _TURNED_AROUND_V2),
@@ -266,6 +282,7 @@ FILTERS: dict[str, Filter] = {
     "definition_only@1": _definition_only_v1,
     "definition_only@2": definition_only,
     "relative_clause@1": relative_clause,
+    "unchecked_option@1": unchecked_option,
 }
 
 
