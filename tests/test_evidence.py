@@ -162,6 +162,15 @@ def test_thresholds_live_in_the_pattern_files(rules: RuleSet) -> None:
      "A Consumer's Guide to Appeals. Check your member guide and your evidence of coverage.",
      "Your insurer must tell you why it denied a claim. Your deductible still applies.",
      "other"),
+    # Medicare's claim statement; a Medicare supplement's outline of coverage ("coverage"
+    # before "Policy Forms" is no coverage policy); a policy document and its certificate.
+    ("Medicare Summary Notice for Part B (Medical Insurance). The official summary of your "
+     "Medicare claims. THIS IS NOT A BILL.", "Fill out the form on page 5 to appeal.",
+     "denial_notice"),
+    ("Meadowlark Life Insurance Company MEDICARE SUPPLEMENT INSURANCE OUTLINE OF COVERAGE "
+     "Policy Forms MS-A, MS-G", "Your deductible applies.", "plan_document"),
+    ("Kea Health SurgicalPlus Policy document. Read it with your acceptance certificate.",
+     "We pay for surgery in a private hospital. Your excess applies.", "plan_document"),
     # Australian hospital cover names itself in its own words.
     ("Wattle Health Bronze Hospital cover. Policy document and product guide. Read this "
      "guide with our Fund Rules and your membership certificate.",

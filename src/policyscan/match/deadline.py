@@ -166,7 +166,10 @@ _TO_DECIDE = re.compile(r"^\W{0,3}" + _DECIDE, re.I)
 # hours", "you will get a fast decision in 24 hours" (not "appeal the decision within")
 _DECISION_WANTED = re.compile(
     r"\b(?:need|needs|get|gets|receive|receives|expect|want|wants|request|requests|"
-    r"ask\s+for)\s+(?:a|an|the|our|its|your)\s+(?:[\w-]+\s+)?decision\s+(?:within|in)\s+$",
+    r"ask\s+for)\s+(?:a|an|the|our|its|your)\s+(?:[\w-]+\s+)?decision\s+(?:within|in)\s+$|"
+    # … or given to the member, whoever promises it: "• aim to give you our response within"
+    r"\b(?:give|send|provide|issue)\s+you\s+(?:our|its|their|a|the)\s+(?:final\s+|written\s+)?"
+    r"(?:response|decision|answer|reply|determination)\s+(?:within|in)\s+$",
     re.I)
 # … and the times listed with it: "30 days to decide a pre-service request and 60 days for
 # a post-service claim"
