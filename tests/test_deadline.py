@@ -279,33 +279,25 @@ def test_glossary_or_form_never_sets_the_deadline_fact(kind: str) -> None:
     assert not any(facts.values.values())
 
 
-def test_scan_fact_prefers_the_appeal_over_an_earlier_external_review(
-        scanner: Scanner) -> None:
-    report = scanner.scan_text(
-        "You may request an external review within four (4) months of our final decision.\n\n"
-        "You must file a grievance within 60 days of the incident.\n\n"
-        "You need to submit an appeal to us within 180 calendar days after you receive the denial.")
-    fact = report.facts.appeal_deadline
-    assert fact is not None and (fact.value, fact.unit) == (180, "days")
-    assert "180 calendar days" in fact.quote
-
-
-def test_scan_fact_is_the_appeal_not_the_limit_to_keep_a_service_going(
-        scanner: Scanner) -> None:
-    report = scanner.scan_text(
-        "Appeals\nYou must ask for an appeal within 60 calendar days from the date on the "
-        "notice.\n\nCan I keep my services during the appeal?\nYes. To keep them, you must ask "
-        "for the appeal within 10 days from the date on our letter.")
-    fact = report.facts.appeal_deadline
-    assert fact is not None and (fact.value, fact.unit) == (60, "days")
-
-
-def test_scan_fact_falls_back_to_the_grievance(scanner: Scanner) -> None:
-    report = scanner.scan_text(
-        "You may request an external review within four (4) months of our final decision.\n\n"
-        "You must file a grievance within sixty (60) days of the incident.")
-    fact = report.facts.appeal_deadline
-    assert fact is not None and (fact.value, fact.unit) == (60, "days")
+@pytest.mark.parametrize(("text", "value", "quoted"), [
+    # the appeal over an earlier external review and a grievance
+    ("You may request an external review within four (4) months of our final decision.\n\n"
+     "You must file a grievance within 60 days of the incident.\n\n"
+     "You need to submit an appeal to us within 180 calendar days after you receive the denial.",
+     180, "180 calendar days"),
+    # the appeal, not the shorter limit to keep a service going during it
+    ("Appeals\nYou must ask for an appeal within 60 calendar days from the date on the "
+     "notice.\n\nCan I keep my services during the appeal?\nYes. To keep them, you must ask "
+     "for the appeal within 10 days from the date on our letter.", 60, "60 calendar days"),
+    # the grievance when no appeal limit is stated
+    ("You may request an external review within four (4) months of our final decision.\n\n"
+     "You must file a grievance within sixty (60) days of the incident.", 60, "sixty (60) days"),
+])
+def test_scan_fact_is_the_first_appeal_limit(scanner: Scanner, text: str, value: int,
+                                             quoted: str) -> None:
+    fact = scanner.scan_text(text).facts.appeal_deadline
+    assert fact is not None and (fact.value, fact.unit) == (value, "days")
+    assert quoted in fact.quote
 
 
 def test_glossary_document_defines_appeals_but_never_sets_the_deadline(
