@@ -25,7 +25,7 @@ from .rules.kinds import KINDS_FILE, KindSignal, load_kind_signals
 
 _FRONT_PAGES = 2  # pages whose text counts as "front matter"
 _FRONT_CHARS = 8000
-_HEAD_CHARS = 600  # the top of the first page: a letterhead, then what the document is
+_HEAD_CHARS = 800  # the top of the first page: a letterhead, an address block, then the title
 _HEAD_WEIGHT = 4  # a hit there counts this many times its weight, beside its front count
 # Only signals that name a kind count more at the top; weaker ones are words any page has
 # ("Your deductible is $500" opens a note as well as a plan).

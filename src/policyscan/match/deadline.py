@@ -55,7 +55,7 @@ _PLACEHOLDER = re.compile(r"\[[^\]]{0,80}$|^[^\[]{0,80}\]|\binsert\b|_{3,}|\bxx+
 # "if we have not answered you within 72 hours", "we may extend … by 14 days".
 _DECISION_VERB = (
     r"(decid\w*|decision|respond\w*|response|notif\w*|answer\w*|resolv\w*|complet\w*|"
-    r"conduct\w*|process\w*|review\w*|make|send|give|issu\w*|provid\w*|acknowledg\w*|"
+    r"conduct\w*|process\w*|review\w*|make|send|give|issu\w*|provid\w*|acknowledg\w*|confirm\w*|"
     # (a decision reached, not a letter that must reach the plan: "It must reach us within")
     r"mail\w*|rule|reach(?!\s+(?:us|the\s+plan|the\s+insurer|the\s+fund|the\s+scheme)\b)|"
     r"render\w*|extend\w*|take|forward\w*|hold|schedul\w*|assign\w*|let\s+you\s+know|"
