@@ -11,7 +11,6 @@ or benefit limits ("up to 100 days per benefit period").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..models import Action, Benefit, Deadline, Stage, Unit
@@ -493,7 +492,8 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     if _PLAN_RECEIPT_ANCHOR.search(after):
         return DeadlineReading(None, "counted from when the plan receives the request: "
                                "the plan's own decision time")
-    label = _last(words.finditer("clock_labels_plan", before))
+    labels = words.finditer("clock_labels_plan", before)
+    label = labels[-1] if labels else None
     if label and not words.search("clock_labels_member", before[label.end():]):
         return DeadlineReading(None, f"under '{label.group(0)}': the plan's own decision time")
     if _insurer_clock(before, after, words) and not _YOU_HAVE.search(before[-60:]) \
@@ -541,13 +541,6 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     return DeadlineReading(Deadline(value, unit, action, anchor, stage, benefit),
                            f"{value} {unit.replace('_', ' ')} to {stage.replace('_', ' ')}"
                            + ("" if benefit == "medical" else f" ({benefit} benefits)"))
-
-
-def _last(matches: Iterable[re.Match[str]]) -> re.Match[str] | None:
-    found = None
-    for m in matches:
-        found = m
-    return found
 
 
 # The member given the time just before it ("you have 60 days"), not the member's past
