@@ -388,6 +388,9 @@ def test_issue_11_phone_hours_and_access_standards_are_no_appeal(scanner: Scanne
      "within 10 days from the date on our letter.", "other"),
     ("To keep getting your therapy during the appeal, file your appeal within ten days of "
      "this notice.", "other"),
+    # settling a dispute outside the appeals: arbitration and mediation
+    ("If you are not satisfied with the appeal decision, a demand for arbitration must be "
+     "made within one year after the decision.", "other"),
 ])
 def test_issue_11_each_limit_knows_its_stage(scanner: Scanner, sentence: str,
                                              stage: str) -> None:
@@ -506,6 +509,26 @@ SENTENCE_LIMITS = [
     ("If you disagree with the doctor's advice, you can get a second opinion within 30 days.",
      []),
     ("If you disagree with this bill, call us within 30 days.", []),
+    # the plan's own time, restated for another case by "it is", "the time is"
+    ("Standard appeals: we send our answer within 30 days after your appeal arrives. For a "
+     "drug given in a clinic, the time is 7 days. For a bill you have paid, it is 60 days.", []),
+    # … and the member's limit restated is still the member's
+    ("You must ask for an appeal within 65 days of the notice. For a bill you have already "
+     "paid, it is 60 days.", [(65, "days"), (60, "days")]),
+    # the plan deciding, in a clause joined by "and"
+    ("If your dentist says a delay could harm you, the request is handled as urgent and "
+     "decided within 72 hours.", []),
+    # the standard time as a wait that could harm, not a limit
+    ("If waiting 30 days could seriously harm your health, ask us for a fast appeal.", []),
+    # information the plan asked for, and comments on a draft policy
+    ("Your surgeon must send the information so that we receive it within 45 days of our "
+     "request.", []),
+    ("Comments on proposed revisions to this policy are accepted within 30 days of posting.",
+     []),
+    # a "premium" lens is a product tier, not the premium paid for cover
+    ("To appeal the denial of your premium lens upgrade, write to us within 6 months of the "
+     "date of our letter.", [(6, "months")]),
+    ("If your premium is not paid, coverage ends 31 days after the due date.", []),
 ]
 
 

@@ -69,6 +69,10 @@ SNIPPETS = [
     # an evidence of coverage
     ("plan_document", "Evidence of Coverage\nThis booklet describes your benefits. Your "
      "deductible is $500 and your coinsurance is 20%."),
+    # a health care sharing ministry's rules, which are not insurance
+    ("plan_document", "Harbor Light Sharing Fellowship\nMember Guidelines 2026\nThis is not "
+     "insurance. Members share one another's eligible medical bills under these "
+     "guidelines."),
     # nothing about insurance at all
     ("other", "Dear neighbour, the community picnic is on Saturday. Bring a dish to share "
      "and a folding chair."),
@@ -222,6 +226,41 @@ def test_a_list_that_points_back_takes_its_role_from_the_sentence_before(
         "fibroids and adenomyosis;\n- Tumors of the bone or soft tissue;", name="policy.txt")
     items = [f for f in of(report, "experimental_exclusion") if "Uterine fibroids" in f.quote]
     assert items and (items[0].section or "").startswith("These uses include")
+
+
+@pytest.mark.parametrize("heading", ["Excluded drugs and supplies",
+                                     "DRUGS AND SUPPLIES THE PROGRAM DOES NOT COVER",
+                                     "Things we don't cover"])
+def test_a_heading_set_apart_names_its_list_whatever_its_capitals(
+        scanner: Scanner, heading: str) -> None:
+    """A short line with a blank line above and a list under it is a heading in sentence
+    case too, and "does not cover" names an exclusion list as "not covered" does."""
+    report = scanner.scan_text(
+        f"Drugs for seniors\n\n{heading}\n\u2022 Weight-loss drugs\n\u2022 Investigational "
+        "drugs and drugs used in a research study\n\u2022 Vitamins", name="guide.txt")
+    items = of(report, "experimental_exclusion")
+    assert items and items[0].section == heading.strip()
+
+
+def test_a_bulleted_line_is_an_item_never_a_heading(scanner: Scanner) -> None:
+    """A contents list's item ("\u2022 Drugs we do not pay for") heads nothing: the pages
+    after it are not an exclusion list."""
+    report = scanner.scan_text(
+        "This guide explains:\n\u2022 How to fill a prescription\n\u2022 Drugs We Do Not "
+        "Pay For\n\u2022 How to appeal\n\nJoining a research study does not end your drug "
+        "coverage; the study drug is supplied by the study's sponsor.", name="guide.txt")
+    assert not [f for f in report.findings if f.section and "Pay For" in f.section]
+    assert not of(report, "experimental_exclusion")
+
+
+def test_table_cells_far_apart_are_read_in_one_pass(scanner: Scanner) -> None:
+    """A line of cells with long runs of spaces between them (a wide benefit grid as
+    extracted) is a table row, not a heading, and reading it never backtracks: one
+    quantifier nested in another on those spaces made a booklet's scan hang."""
+    row = "Hospital stay" + " " * 3000 + "20% after deductible" + " " * 3000 + "x"
+    report = scanner.scan_text(f"Benefit grid\n\n{row}\n\nNo Deductible  Not covered\n\n"
+                               "Cosmetic surgery", name="grid.txt")
+    assert not [f for f in report.findings if f.section == "Not covered"]
 
 
 # -- merging and negation ---------------------------------------------------------------

@@ -247,6 +247,27 @@ def test_every_bundled_pattern_is_anchored() -> None:
     assert len(matchers.tokens) == 0
 
 
+def test_phrases_split_at_their_spaces_are_the_tokenizers() -> None:
+    """``phrase_docs`` makes a phrase of plain words from its words instead of tokenizing
+    it: the same tokens for every phrase the bundled rules spell, and for phrases with
+    punctuation, digits, special cases ("cannot") and abbreviations."""
+    import policyscan.match.nlp as nlp
+    from policyscan.rules.loader import load_rules
+
+    rules = load_rules()
+    matchers = nlp.SpacyMatchers([], rules.vocabulary.get("abbreviations", ()))
+    phrases = [v for rule in rules.rules for p in rule.phrases for v in nlp.phrase_variants(p)]
+    phrases += [w for rule in rules.rules for p in rule.patterns
+                for w in (nlp.finite_phrases(p) or ())]
+    phrases += ["cannot appeal", "Sec. 4", "pre-authorization", "re-review", "don't",
+                "U.S. plans", "gonna", "24 hours", "x-ray", "naïve", "e.g. botox", "A.M."]
+    assert len(phrases) > 3000
+    made = matchers.phrase_docs(phrases)
+    for phrase, doc in zip(phrases, made, strict=True):
+        expected = matchers.nlp.tokenizer(phrase)
+        assert [(t.text, t.norm_) for t in doc] == [(t.text, t.norm_) for t in expected], phrase
+
+
 def test_sentences_read_from_token_arrays_are_the_sentencizers() -> None:
     """``sentence_spans`` replaces spaCy's sentencizer (which builds a Token per token):
     the same sentences on list items, stacked punctuation, bullets and empty text."""

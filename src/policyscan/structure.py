@@ -135,7 +135,9 @@ _TOC_LINE = re.compile(rf"(?:\.\s?){{4,}}\s*{_PAGES}\s*$|\u2026{{2,}}\s*{_PAGES}
 
 # Cost cells: a line with them is a row of a benefit table, never a heading.
 _TABLE_ROW = re.compile(r"\$\s?\d|\d\s?%|\bnot covered\b.*\bnot covered\b|\bno charge\b|"
-                        r"\bcopay|\bcoinsurance\b", re.I)
+                        r"\bcopay|\bcoinsurance\b|\bno deductible\b", re.I)
+# A "Not covered" cell after another on the line as extracted ("No Deductible  Not covered")
+_NOT_COVERED_CELL = re.compile(r"\S(?: {2}|\t)[ \t]*not covered\b", re.I)
 
 MAX_HEADING_CHARS = 100
 # A heading set in the body size only counts when it is bold or names a known section.
@@ -200,12 +202,32 @@ def _title_like(text: str) -> bool:
     return sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
+_BULLET = re.compile(r"[ \t]*[\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7\u2023\u2043\u25ba]")
+_BLANK_BEFORE = re.compile(r"(?:\A|\n)[ \t]*\r?\n\Z")
+_BLANK_AFTER = re.compile(r"[ \t]*(?:\r?\n|\Z)")
+
+
+def _set_apart(text: str, ln: Line) -> bool:
+    """A line with a blank line (or the page's top) above it and a blank line or a list
+    item under it stands apart as a heading does: "Excluded drugs and products" in
+    sentence case is one too. A line ending in a colon is a list's lead-in ("The
+    following are not eligible expenses:" says what its list is in its own words)."""
+    line = text[ln.start:ln.end]
+    if line.rstrip().endswith(":") or len(line.split()) < 3:
+        return False  # (a table's lone "Not covered" cell stands apart too)
+    before = text[max(0, ln.start - 200):ln.start]
+    if before.strip() and not _BLANK_BEFORE.search(before):
+        return False
+    after = _next_line(text, ln.end)
+    return bool(_BLANK_AFTER.match(text, after) or _LIST_MARK.match(text, after))
+
+
 def _line_heading(page: PageText, ln: Line, body: float | None,
                   running: set[str], words: RoleWords) -> _Heading | None:
     raw = page.text[ln.start:ln.end]
     text = _clean(raw)
-    if not (3 <= len(text) <= MAX_HEADING_CHARS):
-        return None
+    if not (3 <= len(text) <= MAX_HEADING_CHARS) or _BULLET.match(raw):
+        return None  # (a bulleted line is a list's item, a contents list's too)
     ends_sentence = raw.rstrip().rstrip("\"'”’)").endswith((".", ";", ","))
     by_font = False
     level = 0.0
@@ -219,7 +241,7 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
         return None  # body text: neither set as a heading nor shaped like one
     if len(_LETTERS.findall(text)) < 3 or _DIGITS.sub("#", raw.strip().lower()) in running:
         return None
-    if _TABLE_ROW.search(text) or words.is_label(text):
+    if _TABLE_ROW.search(text) or _NOT_COVERED_CELL.search(raw) or words.is_label(text):
         return None  # a benefit-table row ("… Not covered Not covered", "$30 copay") or label
     if _DANGLING.search(text):
         return None
@@ -235,7 +257,7 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
     # end a sentence are prose that happens to contain such words.
     named = (role != "none" and not by_font and len(text.split()) <= 8
              and not ends_sentence and text[:1].isupper()
-             and _title_like(words.without_furniture(text)))
+             and (_title_like(words.without_furniture(text)) or _set_apart(page.text, ln)))
     if not (by_font or named):
         return None
     if not by_font:

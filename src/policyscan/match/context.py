@@ -220,12 +220,18 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
     role = ctx.section.role
     window = ctx.window(context.window)
     if role in context.not_sections:
-        said = role not in DESCRIPTIVE_ROLES and bool(
-            (context.near and find_words(context.near, window))
-            or (context.before and find_words(context.before, ctx.before())))
-        ev.against.append(f"in section role {role}"
-                          + (", though its sentence says it" if said else ""))
-        ev.adjust += SECTION_OUTWEIGHED if said else AGAINST
+        turned = ctx.words.search("exception_turns", ctx.before())
+        if turned:
+            # "Not covered: breast prostheses, except after a mastectomy": the exception
+            # keeps what the section takes away
+            ev.support.append(f"in section role {role}, turned by '{turned.group(0)}'")
+        else:
+            said = role not in DESCRIPTIVE_ROLES and bool(
+                (context.near and find_words(context.near, window))
+                or (context.before and find_words(context.before, ctx.before())))
+            ev.against.append(f"in section role {role}"
+                              + (", though its sentence says it" if said else ""))
+            ev.adjust += SECTION_OUTWEIGHED if said else AGAINST
     if context.not_near:
         m = _contrary(ctx, context.not_near, window)
         window_start = ctx.window_start(context.window)
@@ -314,9 +320,11 @@ _DUTY_AFTER = r"\s+to\s+(?:{plan_duty})\b"
 
 
 def find_negation(ctx: HitContext, phrases: tuple[str, ...]) -> re.Match[str] | None:
-    """The first of the rule's ``negated_by`` words in the hit's sentence that waives what
-    the rule finds, not a duty of the plan's."""
-    text = ctx.window("sentence")
+    """The first of the rule's ``negated_by`` words in the hit's clause that waives what
+    the rule finds, not a duty of the plan's. (A clause: "External review is available for
+    medical judgments; it is not available for eligibility" negates only the second.)"""
+    text = ctx.before().rsplit(";", 1)[-1] + ctx.text[ctx.start:ctx.end] \
+        + ctx.after().split(";", 1)[0]
     first = find_words(phrases, text)
     if first is None:
         return None

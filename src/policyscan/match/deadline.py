@@ -207,6 +207,9 @@ _PASSIVE_CLOCK = re.compile(
     # in the present: "urgent requests are decided within 72 hours"
     r"\b(is|are)\s+(usually\s+|normally\s+|generally\s+)?(decided|resolved|answered|"
     r"acknowledged|completed)\b[^.;]{0,80}$|"
+    # "the request is treated as urgent and decided within 72 hours"
+    r"\b(is|are)\s+[^.;,]{1,40}?\band\s+(decided|resolved|answered|acknowledged|completed)\b"
+    r"[^.;]{0,80}$|"
     r"\b(decision|determination|answer|response)\s+(will|shall|must|should)\s+be\s+"
     r"(made|sent|mailed|given|provided)\b[^.;]{0,80}$|"
     r"\b(you|members?|claimants?)\s+(will|should)\s+(receive|get|be\s+sent|be\s+told|hear)\b[^.;]{0,60}"
@@ -257,8 +260,9 @@ _NOT_APPEAL = re.compile(
 # Enrollment, premium and coverage dates: never an appeal limit, unless the limit is an
 # appeal's, named just before it ("to contest our decision that your coverage ended, send a
 # written appeal within 180 days"): eligibility decisions are appealed too.
-_ABOUT_COVERAGE = re.compile(
-    r"\benroll?(s|ed|ing|ment|ments)?\b|coverage (will )?(end|terminate)|premium", re.I)
+# Enrollment, premiums, the end of coverage; not a product tier called "premium" (a premium
+# lens is care whose denial can be appealed).
+_ABOUT_COVERAGE = r"(?<!\w)(?:{deadline_about_coverage})(?!\w)(?!\s+(?:{premium_tiers})(?!\w))"
 _APPEAL_JUST_BEFORE = r"\b(?:{appeal})\b[^.;|]{{0,30}}$"
 # A grievance or appeal about claims, its subject before them: "Grievances about eye-surgery
 # claims must be filed no later than 60 days", "grievances concerning a claim must be
@@ -477,7 +481,8 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
                                "names no filing limit")
     if _NOT_APPEAL.search(_FILED_ABOUT_A_CLAIM.sub(" ", sentence)):
         return DeadlineReading(None, "a claim, lawsuit or benefit limit, not an appeal limit")
-    if _ABOUT_COVERAGE.search(sentence) and not words.shaped(_APPEAL_JUST_BEFORE).search(before):
+    if words.shaped(_ABOUT_COVERAGE).search(sentence) \
+            and not words.shaped(_APPEAL_JUST_BEFORE).search(before):
         return DeadlineReading(None, "an enrollment, premium or coverage date, not an appeal "
                                "limit")
     filing = words.shaped(_FILING_ARRIVES).search(before)
@@ -500,6 +505,9 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
             and not arrives \
             and not words.shaped(_MEMBER_WHO).search(before):
         return DeadlineReading(None, "the plan's or a reviewer's own decision time")
+    if _RESTATED.search(before) and _plan_clock_before(ctx.lead(), words):
+        return DeadlineReading(None, "the plan's own decision time, restated for another "
+                               "case ('for a bill, it is 60 days')")
     if not (arrives or _member_files(ctx, words, sentence, before, after)):
         return DeadlineReading(None, "no member filing the request")
     if words.shaped(_GIVES_PLAN).search(before):
@@ -537,10 +545,33 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     clause = before.rsplit(";", 1)[-1] + ctx.text[ctx.start:ctx.end] + after.split(";", 1)[0]
     action = _action(clause, sentence, lead_in, ctx.section.title or "")
     stage = _stage(action, sentence, anchor, words, ctx.lead())
+    if stage == "first_internal_appeal" and words.search("stage_outside", before):
+        stage = "other"  # "a demand for arbitration must be made within one year"
     benefit = _benefit(words, sentence, ctx.lead(), ctx.section.title or "")
     return DeadlineReading(Deadline(value, unit, action, anchor, stage, benefit),
                            f"{value} {unit.replace('_', ' ')} to {stage.replace('_', ' ')}"
                            + ("" if benefit == "medical" else f" ({benefit} benefits)"))
+
+
+# A limit that restates the one before it for another case: "For a Part B drug, the time
+# is 7 days", "for a bill, it is 60 days". Whose clock it is, the sentence before said.
+_RESTATED = re.compile(r"(?:^|[,;:]\s*)(?:it|this|that|the\s+(?:time|limit|period|deadline|"
+                       r"time\s+limit|time\s?frame))\s+(?:is|becomes|will\s+be)\s+"
+                       r"(?:only\s+|up\s+to\s+|extended\s+to\s+)?$", re.I)
+_CLAUSE_START = re.compile(r"(?s:.*)(?:[.;!?]\s+|\n\s*\n)")
+
+
+def _plan_clock_before(lead: str, words: WordLists) -> bool:
+    """Is the last time stated in ``lead`` (that restates none before it) the plan's own,
+    read as its sentence reads?"""
+    for m in reversed(list(_DURATION.finditer(lead))):
+        if not (m.group("num") or m.group("paren") or m.group("words")):
+            continue
+        opened = _CLAUSE_START.match(lead, 0, m.start())
+        before = lead[opened.end() if opened else 0:m.start()]
+        if not _RESTATED.search(before):
+            return _insurer_clock(before, lead[m.end():], words)
+    return False
 
 
 # The member given the time just before it ("you have 60 days"), not the member's past

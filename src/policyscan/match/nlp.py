@@ -71,6 +71,7 @@ spacy = _import_spacy_without_cli()
 
 from spacy.attrs import IS_ALPHA, IS_DIGIT, IS_PUNCT, LIKE_NUM, NORM, ORTH  # noqa: E402
 from spacy.matcher import Matcher, PhraseMatcher  # noqa: E402
+from spacy.tokens import Doc  # noqa: E402
 from spacy.vocab import Vocab  # noqa: E402
 
 # Sentence ends, plus the bullets that separate list items in SBC boxes and booklets.
@@ -378,6 +379,7 @@ class SpacyMatchers:
 
     def __init__(self, rules: Sequence[Rule], abbreviations: Sequence[str] = ()) -> None:
         self.nlp = _blank()
+        self._special: frozenset[str] | None = None  # the tokenizer's special cases
         # "Sec. 17.3", "Art. 5": one token, so its period ends no sentence
         for abbreviation in abbreviations:
             for form in {abbreviation, abbreviation.lower(), abbreviation.capitalize()}:
@@ -407,7 +409,7 @@ class SpacyMatchers:
                 else:
                     variants.extend(finite_phrases(pattern) or ())
             if variants:
-                docs = list(self.nlp.tokenizer.pipe(dict.fromkeys(variants)))
+                docs = self.phrase_docs(dict.fromkeys(variants))
                 self.phrases.add(rule.id, docs)
             _add_token_patterns(self.tokens, rule, patterns)
 
@@ -463,11 +465,27 @@ class SpacyMatchers:
             before = [s for run in combo[:at] for s in run]
             after = [s for run in combo[at:] for s in run]
             variants.append(_Anchored(tuple(reversed(before)), tuple(after)))
-        self.anchors.add(key, list(self.nlp.tokenizer.pipe(anchors[at])))
+        self.anchors.add(key, self.phrase_docs(anchors[at]))
         self.anchored[key] = variants
         if flagged:
             self._flagged.add(key)
         return True
+
+    def phrase_docs(self, phrases: Iterable[str]) -> list[Any]:
+        """``phrases`` as the tokenizer makes them. A phrase of words of letters only, one
+        space apart and none a special case, is made from its words: the tokenizer splits
+        it at its spaces and nowhere else, and its search for prefixes, suffixes and infixes
+        was a third of building the matchers (a single document's start-up)."""
+        if self._special is None:
+            self._special = frozenset(self.nlp.tokenizer.rules or ())
+        docs = []
+        for phrase in phrases:
+            words = phrase.split(" ")
+            if all(w.isascii() and w.isalpha() and w not in self._special for w in words):
+                docs.append(Doc(self.nlp.vocab, words=words))
+            else:
+                docs.append(self.nlp.tokenizer(phrase))
+        return docs
 
     def _column(self, attr: int) -> int:
         if attr not in self._attrs:
