@@ -263,6 +263,35 @@ def test_table_cells_far_apart_are_read_in_one_pass(scanner: Scanner) -> None:
     assert not [f for f in report.findings if f.section == "Not covered"]
 
 
+def test_a_printed_side_menu_heads_nothing(scanner: Scanner) -> None:
+    """A web page printed with its side menu: the menu's items ("Definitions", "Policy
+    History") stand in a right-hand column or in a stack of labels, and head nothing;
+    the policy's own findings stay plan terms."""
+    report = scanner.scan_text(
+        "Coverage Bulletin: Body Contouring\n\n"
+        "Number: 0777                                  Policy History\n"
+        "                                              Last Review: 01/02/2026\n"
+        "                                              Review History\n"
+        "                                              Definitions\n"
+        "                                              Additional Information\n\n"
+        "Policy\nThe plan considers abdominoplasty cosmetic and does not cover it.\n"
+        "Precertification of panniculectomy is required.", name="bulletin.txt")
+    assert report.findings
+    assert all(f.plan_term for f in report.findings), [(f.section, f.quote) for f in report.findings]
+    assert report.facts.values["prior_authorization"]
+
+
+def test_a_heading_beside_a_cell_is_read_from_its_own_column(scanner: Scanner) -> None:
+    """"Not covered:" with the column of what you pay beside it ("All charges") still
+    opens the list under it."""
+    report = scanner.scan_text(
+        "Surgical benefits\n\nNot covered:                                      All charges\n"
+        "\u2022 Cosmetic surgery done mainly to change how you look\n"
+        "\u2022 Fillers injected to smooth facial lines", name="brochure.txt")
+    items = of(report, "cosmetic_exclusion")
+    assert items and (items[0].section or "").startswith("Not covered")
+
+
 # -- merging and negation ---------------------------------------------------------------
 
 

@@ -222,9 +222,38 @@ def _set_apart(text: str, ln: Line) -> bool:
     return bool(_BLANK_AFTER.match(text, after) or _LIST_MARK.match(text, after))
 
 
+def _label_line(line: str) -> bool:
+    """A short title-like line that is not a sentence: a menu's or a contents list's item."""
+    words = line.split()
+    return 0 < len(words) <= 5 and not line.rstrip().endswith((".", ":", ";", ",")) \
+        and _title_like(line)
+
+
+# Two runs of words far apart on one line: two columns as a text file lays them out
+# ("Number: 0419          Policy History", "Not covered:          All charges"); the
+# heading is the left one's (a page number may stand apart on the right).
+_COLUMN_GAP = re.compile(r"(?<=\S)[ \t]{8,}(?=[A-Za-z])")
+
+
+def _in_menu(text: str, ln: Line) -> bool:
+    """Is the line one of a stack of labels, with one just above and one just below it (a
+    web page's printed side menu: "Review History / Definitions / Additional
+    Information")? Such a line names a part of the page elsewhere and heads nothing."""
+    above_end = text.rfind("\n", 0, ln.start)
+    if above_end < 0:
+        return False
+    above = text[text.rfind("\n", 0, above_end) + 1:above_end]
+    below_start = _next_line(text, ln.end)
+    below_end = text.find("\n", below_start)
+    below = text[below_start:below_end if below_end >= 0 else len(text)]
+    return _label_line(above) and _label_line(below)
+
+
 def _line_heading(page: PageText, ln: Line, body: float | None,
                   running: set[str], words: RoleWords) -> _Heading | None:
-    raw = page.text[ln.start:ln.end]
+    line = page.text[ln.start:ln.end]
+    gap = _COLUMN_GAP.search(line.strip())
+    raw = line.strip()[:gap.start()] if gap else line
     text = _clean(raw)
     if not (3 <= len(text) <= MAX_HEADING_CHARS) or _BULLET.match(raw):
         return None  # (a bulleted line is a list's item, a contents list's too)
@@ -239,7 +268,7 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
     # (first, as most lines are: the tests below read the line again)
     if not by_font and (ends_sentence or len(text.split()) > 8 or not text[:1].isupper()):
         return None  # body text: neither set as a heading nor shaped like one
-    if len(_LETTERS.findall(text)) < 3 or _DIGITS.sub("#", raw.strip().lower()) in running:
+    if len(_LETTERS.findall(text)) < 3 or _DIGITS.sub("#", line.strip().lower()) in running:
         return None
     if _TABLE_ROW.search(text) or _NOT_COVERED_CELL.search(raw) or words.is_label(text):
         return None  # a benefit-table row ("… Not covered Not covered", "$30 copay") or label
@@ -257,7 +286,8 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
     # end a sentence are prose that happens to contain such words.
     named = (role != "none" and not by_font and len(text.split()) <= 8
              and not ends_sentence and text[:1].isupper()
-             and (_title_like(words.without_furniture(text)) or _set_apart(page.text, ln)))
+             and (_title_like(words.without_furniture(text)) or _set_apart(page.text, ln))
+             and not _in_menu(page.text, ln))
     if not (by_font or named):
         return None
     if not by_font:
