@@ -391,6 +391,9 @@ def test_issue_11_phone_hours_and_access_standards_are_no_appeal(scanner: Scanne
     # settling a dispute outside the appeals: arbitration and mediation
     ("If you are not satisfied with the appeal decision, a demand for arbitration must be "
      "made within one year after the decision.", "other"),
+    # the plan's appeal waived: the limit is the outside review's
+    ("If we agree in writing that you may skip the plan appeal, you have 4 months from the "
+     "date of that agreement to ask for an outside review.", "external_review"),
 ])
 def test_issue_11_each_limit_knows_its_stage(scanner: Scanner, sentence: str,
                                              stage: str) -> None:
@@ -520,6 +523,11 @@ SENTENCE_LIMITS = [
      "decided within 72 hours.", []),
     # the standard time as a wait that could harm, not a limit
     ("If waiting 30 days could seriously harm your health, ask us for a fast appeal.", []),
+    ("Ask for a fast appeal if waiting up to 30 days for our answer could seriously harm your "
+     "health.", []),
+    # the plan acting on the request, its name as the subject
+    ("You may ask the HMO to reconsider a denial. For a member who is in hospital, the HMO "
+     "shall act on the request within forty-eight (48) hours.", []),
     # information the plan asked for, and comments on a draft policy
     ("Your surgeon must send the information so that we receive it within 45 days of our "
      "request.", []),

@@ -73,6 +73,13 @@ SNIPPETS = [
     ("plan_document", "Harbor Light Sharing Fellowship\nMember Guidelines 2026\nThis is not "
      "insurance. Members share one another's eligible medical bills under these "
      "guidelines."),
+    # an appeal's last answer, its title without "Notice of", an evidence of coverage named
+    ("denial_notice", "FINAL INTERNAL ADVERSE BENEFIT DETERMINATION\nAppeal Decision: Denial "
+     "Upheld\nWe have reviewed your appeal and are upholding our March 3 decision. Your "
+     "certificate of coverage excludes cosmetic surgery."),
+    # an HMO's contract with an employer abroad
+    ("plan_document", "HEALTH CARE AGREEMENT\nThis Agreement is made between the HMO and the "
+     "Company. Members must secure a letter of authorization before any planned admission."),
     # nothing about insurance at all
     ("other", "Dear neighbour, the community picnic is on Saturday. Bring a dish to share "
      "and a folding chair."),
@@ -290,6 +297,50 @@ def test_a_heading_beside_a_cell_is_read_from_its_own_column(scanner: Scanner) -
         "\u2022 Fillers injected to smooth facial lines", name="brochure.txt")
     items = of(report, "cosmetic_exclusion")
     assert items and (items[0].section or "").startswith("Not covered")
+
+
+def test_a_lead_in_on_two_lines_starts_where_its_sentence_does(scanner: Scanner) -> None:
+    """A list's lead-in that begins mid-line ("… are excluded. Examples include, but are not
+    / limited to:") takes only its own sentence: the exclusion before it keeps its whole
+    quote."""
+    report = scanner.scan_text(
+        "Cosmetic Ear Surgery\nReshaping ears that work normally is cosmetic and is\n"
+        "excluded from coverage under our standard plans. Examples include, but are not\n"
+        "limited to:\n\u2022 pinning back prominent ears\n\u2022 reshaping earlobes", name="p.txt")
+    quotes = [" ".join(f.quote.split()) for f in of(report, "cosmetic_exclusion")]
+    assert any("excluded from coverage under our standard plans" in q for q in quotes), quotes
+
+
+@pytest.mark.parametrize("heading", [
+    "C. Member appeal rights",  # lettered, in sentence case, prose right under it
+    "HOW TO ASK US TO REVIEW A CLAIM WE HAVE DECLINED",  # in capitals, ten words
+])
+def test_numbered_and_capitalised_headings_end_the_definitions_before_them(
+        scanner: Scanner, heading: str) -> None:
+    report = scanner.scan_text(
+        "DEFINITIONS\nClaim: a request for payment.\nProvider: a licensed practitioner.\n\n"
+        f"{heading}\nIf you disagree with our decision on a claim, you may ask us to review it. "
+        "Send your request within 6 months of our letter.", name="booklet.txt")
+    rights = of(report, "appeal_rights")
+    assert rights and all(f.plan_term for f in rights)
+    fact = report.facts.appeal_deadline
+    assert fact is not None and (fact.value, fact.unit) == (6, "months")
+
+
+@pytest.mark.parametrize("line", ["Necessary; Covered Expenses include:",
+                                  "Covered Services and Supplies Include:"])
+def test_the_end_of_a_sentence_that_opens_a_list_heads_no_later_pages(
+        scanner: Scanner, line: str) -> None:
+    """A line ending a sentence that opens a list ("… Medically / Necessary; Covered Expenses
+    include:") is a lead-in whose scope ends with its list, not a heading whose role runs
+    on into the appeals chapter."""
+    report = scanner.scan_text(
+        f"Skilled nursing care must be Medically\n{line}\n\u2022 room and board\n"
+        "\u2022 therapy\n\nSPECIFIC PROVISIONS\n\nIf we deny a claim, you may file an appeal "
+        "within 180 days of our notice.", name="policy.txt")
+    rights = of(report, "appeal_rights")
+    assert rights and not [f.section for f in rights
+                           if (f.section or "").lower().endswith("include")]
 
 
 # -- merging and negation ---------------------------------------------------------------

@@ -203,6 +203,13 @@ def _title_like(text: str) -> bool:
 
 
 _BULLET = re.compile(r"[ \t]*[\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7\u2023\u2043\u25ba]")
+# The end of a sentence that opens the list under it ("Covered Services and Supplies
+# include:"): a lead-in, whose scope ends with its list, not a heading
+_OPENS_LIST = re.compile(r"\b(?:include|includes|including|are|is|cover|covers|means|"
+                         r"as follows)\s*:\s*$", re.I)
+# A section's number or letter before its title: "C.", "IV.", "4.2", "Section 7"
+_NUMBERED = re.compile(r"\s*(?:(?:[A-Z]|[IVX]{1,4}|\d{1,2})[.)]|\d{1,2}(?:\.\d{1,2})+\.?"
+                       r"|(?:section|part|article)\s+\w{1,4}[.:]?)\s+[A-Z]", re.I)
 _BLANK_BEFORE = re.compile(r"(?:\A|\n)[ \t]*\r?\n\Z")
 _BLANK_AFTER = re.compile(r"[ \t]*(?:\r?\n|\Z)")
 
@@ -218,8 +225,16 @@ def _set_apart(text: str, ln: Line) -> bool:
     before = text[max(0, ln.start - 200):ln.start]
     if before.strip() and not _BLANK_BEFORE.search(before):
         return False
+    if _NUMBERED.match(line):
+        return True  # "C. Member appeal rights", "4.2 What is not covered"
     after = _next_line(text, ln.end)
     return bool(_BLANK_AFTER.match(text, after) or _LIST_MARK.match(text, after))
+
+
+def _most_words(text: str) -> int:
+    """How many words a heading set in the body font may have: more in capitals ("ASKING
+    US TO REVIEW A DECLINED HEALTH OR DENTAL CLAIM"), which prose is not set in."""
+    return 12 if text.isupper() else 8
 
 
 def _label_line(line: str) -> bool:
@@ -266,8 +281,11 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
         elif ln.bold and ln.size >= body - 0.5:
             by_font, level = True, ln.size - 0.5
     # (first, as most lines are: the tests below read the line again)
-    if not by_font and (ends_sentence or len(text.split()) > 8 or not text[:1].isupper()):
-        return None  # body text: neither set as a heading nor shaped like one
+    if not by_font and (ends_sentence or len(text.split()) > _most_words(text)
+                        or not text[:1].isupper() or ";" in text):
+        # body text: neither set as a heading nor shaped like one (a semicolon joins
+        # clauses: "… Medically / Necessary; Covered Expenses include:" is a sentence's end)
+        return None
     if len(_LETTERS.findall(text)) < 3 or _DIGITS.sub("#", line.strip().lower()) in running:
         return None
     if _TABLE_ROW.search(text) or _NOT_COVERED_CELL.search(raw) or words.is_label(text):
@@ -284,10 +302,10 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
     # A short standalone line naming a known section is a heading whatever its font:
     # text files, and PDFs that set headings in the body font. Lines that continue or
     # end a sentence are prose that happens to contain such words.
-    named = (role != "none" and not by_font and len(text.split()) <= 8
+    named = (role != "none" and not by_font and len(text.split()) <= _most_words(text)
              and not ends_sentence and text[:1].isupper()
              and (_title_like(words.without_furniture(text)) or _set_apart(page.text, ln))
-             and not _in_menu(page.text, ln))
+             and not _in_menu(page.text, ln) and not _OPENS_LIST.search(raw))
     if not (by_font or named):
         return None
     if not by_font:
@@ -375,6 +393,7 @@ _SENTENCE_START = re.compile(r"(?s:.*)(?:[.;:!?]\s+|\n\s*\n)")
 LEAD_IN_LEVEL = -1.0  # below every heading: the next heading of any size ends its scope
 MAX_LEAD_IN_WORDS = 16
 _SENTENCE_END = re.compile(r"[.:;!?]\s*$")
+_INNER_END = re.compile(r"[.;!?]\s+(?=[A-Z])")
 
 
 def _next_line(text: str, end: int) -> int:
@@ -400,7 +419,11 @@ def _lead_in(page: PageText, ln: Line, words: RoleWords,
     # the lead-in's title starts)
     starts = [(ln.start, MAX_LEAD_IN_WORDS, ln.start)]
     if prev is not None and not _SENTENCE_END.search(page.text, prev.start, prev.end):
-        starts.append((prev.start, MAX_LEAD_IN_WORDS + MAX_LEAD_IN_WORDS // 2, prev.start))
+        # (from where its sentence starts on that line: "… benefit plans. Examples
+        # include, but are not" / "limited to:" opens with "Examples")
+        ends = list(_INNER_END.finditer(page.text, prev.start, prev.end))
+        opens = ends[-1].end() if ends else prev.start
+        starts.append((opens, MAX_LEAD_IN_WORDS + MAX_LEAD_IN_WORDS // 2, opens))
     back = _POINTS_BACK.search(page.text, max(0, ln.end - 200), ln.end)
     if back:
         # "X is investigational for any other use. These uses include:" says what the

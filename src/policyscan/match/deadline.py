@@ -59,7 +59,7 @@ _DECISION_VERB = (
     r"mail\w*|rule|reach(?!\s+(?:us|the\s+plan|the\s+insurer|the\s+fund|the\s+scheme)\b)|"
     r"render\w*|extend\w*|take|forward\w*|hold|schedul\w*|assign\w*|let\s+you\s+know|"
     r"settl\w*|investigat\w*|conclud\w*|finish\w*|reply|replies|get back|come back|"
-    r"write back|call back)"
+    r"write back|call back|act\s+(?:on|upon))"
 )
 _MODAL = (r"(will|must|shall|should|may|can|could|would|is required to|are required to|"
           r"agrees? to|has to|have to|(?:is|are) unable to|(?:is|are) not able to|fails? to|"
@@ -284,7 +284,10 @@ _ALONG_WITH = re.compile(
 _ACTIONS: tuple[tuple[Action, re.Pattern[str]], ...] = (
     ("external_review", re.compile(r"external|independent (medical )?review|\biro\b|\bimr\b|"
                                    r"independent review (organization|entity)|"
-                                   r"external entity|\bombud", re.I)),
+                                   r"external entity|\bombud|"
+                                   # the plan's appeal waived: the next step's limit
+                                   r"\b(skip|skipped|waive|waived|bypass|bypassed) (the |your )?"
+                                   r"(plan |internal |first[- ]level )?appeal", re.I)),
     ("expedited_appeal", re.compile(r"expedited|urgent", re.I)),
     ("other", re.compile(r"second[- ]level|level (2|two)|voluntary|\bqio\b|informal|"
                          r"quality improvement organization|fair hearing|"
