@@ -389,6 +389,22 @@ def test_issue_11_phone_hours_and_access_standards_are_no_appeal(scanner: Scanne
     ("To keep getting your therapy during the appeal, file your appeal within ten days of "
      "this notice.", "other"),
     # settling a dispute outside the appeals: arbitration and mediation
+    # care that is not urgent is the standard appeal
+    ("Non-urgent care: within 6 months of our initial decision, you may ask us in writing to "
+     "reconsider it.", "first_internal_appeal"),
+    # a federal employees' plan's last step is OPM's review
+    ("If you still think our decision is wrong, you may ask OPM to review it. You must write "
+     "to OPM within 90 days after the date of our letter upholding our decision.",
+     "external_review"),
+    # … and a plan that says OPM has no role still has its own first step
+    ("The law gives OPM no role in reviewing these disputes. First, write and ask us to "
+     "reconsider. Any missing records must reach us within 180 days after the day you "
+     "receive our decision.", "first_internal_appeal"),
+    # plain words for the first appeal
+    ("Laser claims: if you don't agree with the decision, write to us within 90 days of the "
+     "letter.", "first_internal_appeal"),
+    ("You have eight weeks from the date of this letter to ask us to look at your skin "
+     "treatment claim again.", "first_internal_appeal"),
     ("If you are not satisfied with the appeal decision, a demand for arbitration must be "
      "made within one year after the decision.", "other"),
     # the plan's appeal waived: the limit is the outside review's

@@ -679,3 +679,17 @@ def test_a_gap_in_a_word_list_entry_stands_for_a_few_words_of_one_clause() -> No
     assert find_words(gap, "Neither one. Nor the other plan pays.") is None
     assert find_words(gap, "Neither the plan nor you needs a referral; the plan pays.") is None
     assert find_words(gap, "Neither a b c d e f g nor the plan pays.") is None
+
+
+def test_a_verdict_with_no_subject_of_its_own_is_on_what_was_named_before(
+        scanner: Scanner) -> None:
+    """An EOB's reason line names the service, then says what became of it in a sentence
+    with no subject ("Cosmetic service. Not a covered benefit under your plan."); the next
+    entry of a word list ("Not covered: charges …") is no such verdict."""
+    reason = scanner.scan_text("K17  Cosmetic service. Not a covered benefit under your plan. "
+                               "See the back of this statement.", name="eob.txt")
+    assert _categories(reason, "cosmetic_exclusion")
+    words = scanner.scan_text("Cosmetic: a word for a service meant to change how the body "
+                              "looks.\nNot covered: charges your plan does not pay.",
+                              name="eob.txt")
+    assert not _categories(words, "cosmetic_exclusion")

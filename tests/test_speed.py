@@ -86,7 +86,7 @@ def test_a_verdict_by_pronoun_is_read_as_the_whole_list_regex_reads_it() -> None
     every exclusion word (40 ms to compile): the same verdicts either way."""
     from test_sentence_families import FOUND, TRAPS
 
-    from policyscan.match.context import _refers_back
+    from policyscan.match.context import _pronoun_verdict
     from policyscan.match.words import WordLists
     from policyscan.rules.loader import load_rules
 
@@ -97,7 +97,7 @@ def test_a_verdict_by_pronoun_is_read_as_the_whole_list_regex_reads_it() -> None
         "Your plan doesn't cover it.", "It isn't covered.", "We won't pay for them.",
         "Those are not covered by the plan.", "It is a benefit; it is not covered later.",
         "That is something the plan, as a rule, will not pay for.", "It"]
-    verdicts = [_refers_back(words, text) for text in texts]
+    verdicts = [_pronoun_verdict(words, text) for text in texts]
     assert verdicts == [bool(words.shaped(whole).search(text)) for text in texts]
     assert sum(verdicts) >= 5
 

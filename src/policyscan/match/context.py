@@ -118,6 +118,16 @@ def _opening_clause(words: WordLists, follow: str) -> tuple[int, str] | None:
 
 
 def _refers_back(words: WordLists, follow: str) -> bool:
+    """Is ``follow`` a verdict on what was named just before it: by a pronoun, or with no
+    subject of its own ("Cosmetic service. Not a covered benefit under your plan.")?"""
+    verdict = words.search("exclusion", follow)
+    if verdict is not None and not follow[:verdict.start()].strip(" \t\n-\u2013:") \
+            and not follow[verdict.end():].lstrip().startswith(":"):
+        return True  # (not the next entry of a word list: "Not covered: charges we …")
+    return _pronoun_verdict(words, follow)
+
+
+def _pronoun_verdict(words: WordLists, follow: str) -> bool:
     """Is ``follow`` a verdict on something named by a pronoun ("doesn't cover it", "won't
     pay for them", "It isn't covered")?"""
     after = words.shaped(_PRONOUN_AFTER)

@@ -285,10 +285,12 @@ _ACTIONS: tuple[tuple[Action, re.Pattern[str]], ...] = (
     ("external_review", re.compile(r"external|independent (medical )?review|\biro\b|\bimr\b|"
                                    r"independent review (organization|entity)|"
                                    r"external entity|\bombud|"
+                                   # a federal employees' plan's last step: "ask OPM to review it"
+                                   r"\bopm\b|office of personnel management|"
                                    # the plan's appeal waived: the next step's limit
                                    r"\b(skip|skipped|waive|waived|bypass|bypassed) (the |your )?"
                                    r"(plan |internal |first[- ]level )?appeal", re.I)),
-    ("expedited_appeal", re.compile(r"expedited|urgent", re.I)),
+    ("expedited_appeal", re.compile(r"expedited|(?<!non-)(?<!non )(?<!non)urgent", re.I)),
     ("other", re.compile(r"second[- ]level|level (2|two)|voluntary|\bqio\b|informal|"
                          r"quality improvement organization|fair hearing|"
                          r"insurance department|department of", re.I)),
@@ -298,8 +300,13 @@ _ACTIONS: tuple[tuple[Action, re.Pattern[str]], ...] = (
                                    r"review of (the|our|this|an?) (decision|denied|adverse|"
                                    r"denial|determination)|seek(ing)? review|redetermination|"
                                    r"requests? (for )?(an? )?review|ask us to review|"
-                                   r"disagree with (our|the|this|a) decision", re.I)),
+                                   r"(disagree|do not agree|don['\u2019]t agree) with "
+                                   r"(our|the|this|a) decision|"
+                                   # "ask us to look at your claim again", "take a new look"
+                                   r"look(ed)? (at [^.;]{0,40} )?again|"
+                                   r"(new|another|second|fresh) look at", re.I)),
 )
+_LEAD_SENTENCES = re.compile(r"(?<=[.!?:;])\s+")
 _ANCHOR_END = re.compile(r"[.;:,()\[\]]|\s(and|or|but|unless|if|to)\s", re.I)
 _MAX_ANCHOR_WORDS = 14
 
@@ -532,6 +539,9 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     if _BEFORE_EVENT.match(after) or _NOTICE_PERIOD.match(after):
         return DeadlineReading(None, "counted back from a coming event: notice given in "
                                "advance, not a limit to ask for a review")
+    if _WAITED.search(before):
+        return DeadlineReading(None, "a wait that could harm the member (the standard time "
+                               "to decide), not a limit to ask for a review")
     if _ELAPSED.match(after):
         return DeadlineReading(None, "time that must pass first (a wait for the plan's "
                                "answer), not a limit to ask for a review")
@@ -546,7 +556,11 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     # the hit's own clause first: "appeal within 180 days; urgent requests are decided
     # within 72 hours" gives the 180 days to an appeal, not to an urgent one
     clause = before.rsplit(";", 1)[-1] + ctx.text[ctx.start:ctx.end] + after.split(";", 1)[0]
-    action = _action(clause, sentence, lead_in, ctx.section.title or "")
+    # (the lead-in read from its last sentence back: "Ask us to reconsider … . You must
+    # include … within 180 days" is the reconsideration's, whatever an earlier sentence says
+    # of OPM)
+    action = _action(clause, sentence, *reversed(_LEAD_SENTENCES.split(lead_in)),
+                     ctx.section.title or "")
     stage = _stage(action, sentence, anchor, words, ctx.lead())
     if stage == "first_internal_appeal" and words.search("stage_outside", before):
         stage = "other"  # "a demand for arbitration must be made within one year"
@@ -581,6 +595,10 @@ def _plan_clock_before(lead: str, words: WordLists) -> bool:
 # ("a service you have not yet received, or within 60 days for a bill")
 _YOU_HAVE = re.compile(r"\byou (?:must|may|should|can|have(?!\s+(?:not|already|yet|been|"
                        r"received|paid|had)\b))\b", re.I)
+# The standard time as a wait: "if waiting 30 days could seriously harm your health",
+# "waiting up to 14 days for a decision"
+_WAITED = re.compile(r"\b(?:waiting|wait)\s+(?:up\s+to\s+|for\s+(?:up\s+to\s+)?|"
+                     r"(?:the|a|an)\s+(?:standard|usual|normal|full)\s+)?$", re.I)
 _BEFORE_EVENT = re.compile(r"^\W*(before|prior to|in advance)\b", re.I)
 # A wait, not a limit: "if eight weeks have passed since you complained and we have not
 # answered, you may go to the ombudsman", "once 30 days go by without a decision"

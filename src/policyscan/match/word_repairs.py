@@ -41,15 +41,20 @@ _MAX_RN = 3  # "rn"s tried in one word (each may be an "m" or not)
 _MAX_CACHED = 50_000  # words whose "rn" reading is kept
 
 
-def _strings(value: object) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _strings(item)
+def _strings(value: object) -> list[str]:
+    """Every string in nested lists, tuples and mappings (their values), in no set order.
+    (A stack, not recursive generators: the pattern data holds a hundred thousand items.)"""
+    out: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return out
 
 
 def _rule_text(rule: Rule) -> Iterator[object]:

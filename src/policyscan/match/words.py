@@ -21,6 +21,7 @@ import ahocorasick
 _GAP = r"(?:[^\s.;:|]+\s+){0,6}?"
 
 
+@lru_cache(maxsize=16384)  # (a phrase is read for its list's union and for its first word)
 def _entry(phrase: str) -> str:
     wildcard = phrase.endswith("*")
     words = phrase.rstrip("*").split()
