@@ -553,6 +553,13 @@ SENTENCE_LIMITS = [
     ("To appeal the denial of your premium lens upgrade, write to us within 6 months of the "
      "date of our letter.", [(6, "months")]),
     ("If your premium is not paid, coverage ends 31 days after the due date.", []),
+    # a table of how long the plan takes, under its column label
+    ("How long we take to decide a claim\nType of claim | Initial decision | Extension\n"
+     "Urgent care | Within 72 hours | None\nPost-service | Within 30 days | One 15-day "
+     "extension", []),
+    # a policy's look-over period by its other names
+    ("30-DAY RIGHT TO EXAMINE: after your certificate arrives, you have 30 days to review it "
+     "and return it for a full refund.", []),
 ]
 
 

@@ -240,6 +240,23 @@ def bare_label_v5(ctx: HitContext) -> str | None:
     return bare_label_v4(ctx)
 
 
+# Version 6's shape: the instructions may name who fills the field in ("[Provider: attach
+# chart notes]"), and a placeholder says nothing is stated ("(Reserved)"; vocabulary
+# ``filter_placeholders``).
+_FIELD_INSTRUCTION_V6 = (r"(?:\s+[\w/&-]+){{0,3}}?\s*(?:[:\-\u2013]\s*[(\[]?|[(\[])\s*"
+                         r"(?:[\w ]{{1,20}}:\s*)?(?:please\s+)?"
+                         r"(?:{filter_field_instructions}|{filter_placeholders})\b")
+
+
+def bare_label_v6(ctx: HitContext) -> str | None:
+    """Version 6: a field's instructions may name who fills it in, and a placeholder
+    ("(Reserved)", "[to be added]") under a heading states nothing either."""
+    if ctx.kind != "glossary" and ctx.section.role not in _LISTS_THAT_STATE \
+            and ctx.words.shaped(_FIELD_INSTRUCTION_V6).match(ctx.text, ctx.end):
+        return "a form field's label and what to write in it, not a statement"
+    return bare_label_v5(ctx)
+
+
 def _bare(ctx: HitContext, sentence: str) -> str | None:
     if ctx.kind == "glossary" or ctx.section.role == "definitions":
         return None
@@ -274,6 +291,7 @@ FILTERS: dict[str, Filter] = {
     "bare_label@3": bare_label_v3,
     "bare_label@4": bare_label_v4,
     "bare_label@5": bare_label_v5,
+    "bare_label@6": bare_label_v6,
     "civil_rights_notice@1": civil_rights_notice,
     "covered_clinical_trial@1": _covered_clinical_trial_v1,
     "covered_clinical_trial@2": covered_clinical_trial,
