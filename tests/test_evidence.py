@@ -357,7 +357,7 @@ def test_a_changed_filter_keeps_its_old_version(rules: RuleSet) -> None:
 
     for name in ("covered_clinical_trial", "research_description"):
         assert FILTER_NAMES[name] == f"{name}@2"
-    assert FILTER_NAMES["bare_label"] == "bare_label@5"
+    assert FILTER_NAMES["bare_label"] == "bare_label@6"
     assert FILTER_NAMES["definition_only"] == "definition_only@2"
     assert FILTER_NAMES["non_prefixed"] == "non_prefixed@3"
     # "no longer considered" turns a hit around from version 2 on
@@ -399,6 +399,13 @@ def test_a_changed_filter_keeps_its_old_version(rules: RuleSet) -> None:
                 "Medical Necessity")
     assert get_filter("bare_label@4")(field) is None
     assert get_filter("bare_label")(field)
+    # … and, from version 6 on, one whose instructions name who fills it in, or a
+    # placeholder under a heading
+    for text in ("Section 4 - Medical Necessity [Provider: attach chart notes]",
+                 "Criteria for Medical Necessity (Reserved)"):
+        placeholder = ctx(text, "Medical Necessity")
+        assert get_filter("bare_label@5")(placeholder) is None
+        assert get_filter("bare_label")(placeholder)
     # the answer to a question about what is excluded defines nothing, from version 2 on
     asked = "What's excluded from the plan? Veneers and other work that is aesthetic in nature."
     start, said = asked.index("aesthetic"), asked.index("Veneers")
