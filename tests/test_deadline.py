@@ -549,6 +549,9 @@ SENTENCE_LIMITS = [
      "request.", []),
     ("Comments on proposed revisions to this policy are accepted within 30 days of posting.",
      []),
+    # … a member's comments on a denial are part of the appeal
+    ("To appeal, send us your written comments on the denial within 180 days of receiving "
+     "this notice.", [(180, "days")]),
     # a "premium" lens is a product tier, not the premium paid for cover
     ("To appeal the denial of your premium lens upgrade, write to us within 6 months of the "
      "date of our letter.", [(6, "months")]),
