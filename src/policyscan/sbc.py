@@ -15,14 +15,13 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from .extract import PageText, Rulings, SourceDocument
+from .extract import BULLETS, PageText, Rulings, SourceDocument
 from .models import Box, Finding, GridRowInfo, PriorAuthService, SbcInfo
 from .sbc_prose import ProseReader, ProseRow, may_hold_prose, pieces
 from .structure import SBC_EVENT_NAMES, SectionMap
 
-_BULLETS = "\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7\u2023\u25ba\u2043"
 # pdfminer writes a glyph without a Unicode map as "(cid:N)"; in a list that is the bullet.
-_BULLET_RE = re.compile(f"[{_BULLETS}]|\\(cid:\\d+\\)")
+_BULLET_RE = re.compile(f"[{BULLETS}]|\\(cid:\\d+\\)")
 # A dash used as a bullet: at a line's start or after a space, followed by a space.
 _DASH_RE = re.compile(r"(?:(?<=\s)|^)[-\u2013\u2014*](?= \S)", re.M)
 _MIN_RULE = 6.0  # points: shorter segments are glyph parts, not table borders

@@ -25,7 +25,7 @@ from typing import cast
 
 import numpy as np
 
-from .extract import PageText
+from .extract import BULLETS, PageText
 from .models import Box
 
 _COLUMN_GAP = 6.0  # points: wider than any word space, narrower than a column gutter
@@ -33,8 +33,7 @@ _MIN_COLUMN = 60.0  # points: a text column holds words; a bullet's own strip is
 _SAME_LINE = 2.0  # points: glyph centres this close stand on one line
 # Running heads and footers are set smaller than the benefits.
 _SMALLER = 0.75
-_BULLET = re.compile(r"^\s*(?:[\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7\u2023\u25ba\u2043]|"
-                     r"\(cid:\d+\)|[-\u2013*](?=\s))\s*")
+_BULLET = re.compile(rf"^\s*(?:[{BULLETS}]|\(cid:\d+\)|[-\u2013*](?=\s))\s*")
 # "Specialist visit: …": a short label, then its costs.
 _LABEL = re.compile(r"^[A-Z0-9(][^:;.]{0,120}?:(?=\s|$)")
 _MAX_LABEL_WORDS = 16

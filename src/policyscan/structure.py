@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .extract import Line, PageText, SourceDocument
+from .extract import BULLETS, Line, PageText, SourceDocument
 from .match.words import compile_words
 from .rules.schema import SectionRole
 
@@ -202,7 +202,7 @@ def _title_like(text: str) -> bool:
     return sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
-_BULLET = re.compile(r"[ \t]*[\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7\u2023\u2043\u25ba]")
+_BULLET = re.compile(f"[ \t]*[{BULLETS}]")
 # The end of a sentence that opens the list under it ("Covered Services and Supplies
 # include:"): a lead-in, whose scope ends with its list, not a heading
 _OPENS_LIST = re.compile(r"\b(?:include|includes|including|are|is|cover|covers|means|"
@@ -267,7 +267,7 @@ def _in_menu(text: str, ln: Line) -> bool:
 def _line_heading(page: PageText, ln: Line, body: float | None,
                   running: set[str], words: RoleWords) -> _Heading | None:
     line = page.text[ln.start:ln.end]
-    gap = _COLUMN_GAP.search(line.strip())
+    gap = _COLUMN_GAP.search(line.strip()) if "        " in line or "\t" in line else None
     raw = line.strip()[:gap.start()] if gap else line
     text = _clean(raw)
     if not (3 <= len(text) <= MAX_HEADING_CHARS) or _BULLET.match(raw):

@@ -23,6 +23,7 @@ from .quality import judge_page
 from .sniff import FileType, sniff
 
 __all__ = [
+    "BULLETS",
     "ENGINES",
     "Line",
     "PageText",
@@ -32,6 +33,9 @@ __all__ = [
 ]
 
 ENGINES = ("pdfium", "pdfplumber")
+# The bullet characters list items open with in extracted text (private-use ones are
+# Symbol and Wingdings bullets whose font had no Unicode map).
+BULLETS = "\u2022\u25cf\u25aa\u25e6\u25a0\uf0b7\uf0a7\u2023\u25ba\u2043"
 
 
 @dataclass(frozen=True)

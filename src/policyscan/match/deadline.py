@@ -575,19 +575,18 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
 _RESTATED = re.compile(r"(?:^|[,;:]\s*)(?:it|this|that|the\s+(?:time|limit|period|deadline|"
                        r"time\s+limit|time\s?frame))\s+(?:is|becomes|will\s+be)\s+"
                        r"(?:only\s+|up\s+to\s+|extended\s+to\s+)?$", re.I)
-_CLAUSE_START = re.compile(r"(?s:.*)(?:[.;!?]\s+|\n\s*\n)")
 
 
 def _plan_clock_before(lead: str, words: WordLists) -> bool:
     """Is the last time stated in ``lead`` (that restates none before it) the plan's own,
     read as its sentence reads?"""
-    for m in reversed(list(_DURATION.finditer(lead))):
-        if not (m.group("num") or m.group("paren") or m.group("words")):
-            continue
-        opened = _CLAUSE_START.match(lead, 0, m.start())
-        before = lead[opened.end() if opened else 0:m.start()]
-        if not _RESTATED.search(before):
-            return _insurer_clock(before, lead[m.end():], words)
+    for part in reversed(_LEAD_SENTENCES.split(lead)):
+        for m in reversed(list(_DURATION.finditer(part))):
+            if not (m.group("num") or m.group("paren") or m.group("words")):
+                continue
+            before = part[:m.start()]
+            if not _RESTATED.search(before):
+                return _insurer_clock(before, part[m.end():], words)
     return False
 
 
