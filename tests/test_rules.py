@@ -226,6 +226,19 @@ def test_user_rules_produce_findings(tmp_path: Path) -> None:
         ("custom.widget", "prior_authorization")]
 
 
+def test_user_pattern_on_a_token_attribute_no_bundled_rule_tests(tmp_path: Path) -> None:
+    """The scan computes only the lexeme attributes something reads (start-up cost): a
+    user's pattern on another one ("IS_UPPER", "SHAPE") still has it to read."""
+    write_rules(tmp_path, GOOD_RULE.replace(
+        "phrases: [widget approval]",
+        'patterns: [[{IS_UPPER: true}, {SHAPE: "dd"}, {LOWER: widgets}]]').replace(
+        "You need widget approval before the visit.", "Ask about the PA 12 widgets today."))
+    rules = load_rules([tmp_path])
+    report = Scanner(rules).scan_text("Ask about the PA 12 widgets today.")
+    assert [f.rule for f in report.findings] == ["custom.widget"]
+    assert not Scanner(rules).scan_text("Ask about the pa 12 widgets today.").findings
+
+
 def test_patterns_option_adds_rules_that_produce_findings(tmp_path: Path,
                                                           rules: RuleSet) -> None:
     patterns = tmp_path / "my_rules"

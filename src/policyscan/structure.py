@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .extract import BULLETS, Line, PageText, SourceDocument
-from .match.words import compile_words
+from .match.words import WordStarts, compile_words, word_starts
 from .rules.schema import SectionRole
 
 # Roles a heading can take from its words, in the order they are tried: a civil-rights
@@ -30,7 +30,9 @@ HEADING_ROLES: tuple[SectionRole, ...] = ("civil_rights", "privacy", "history", 
 LEAD_IN_ROLES: tuple[SectionRole, ...] = ("experimental", "exclusions", "covered")
 
 
-_RoleWordList = tuple[tuple[SectionRole, re.Pattern[str]], ...]
+# Searched from each first word (``WordStarts``): a role's list runs to hundreds of
+# phrases, which as one regex cost more to compile than a short document costs to scan.
+_RoleWordList = tuple[tuple[SectionRole, WordStarts], ...]
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,9 @@ class RoleWords:
         def compiled(prefix: str, roles: tuple[SectionRole, ...]) -> _RoleWordList:
             out = []
             for role in roles:
-                pattern = compile_words(tuple(vocabulary.get(f"{prefix}{role}", ())))
-                if pattern is not None:
-                    out.append((role, pattern))
+                phrases = tuple(vocabulary.get(f"{prefix}{role}", ()))
+                if phrases:
+                    out.append((role, word_starts(phrases)))
             return tuple(out)
 
         return cls(compiled("heading_", HEADING_ROLES), compiled("lead_in_", LEAD_IN_ROLES),

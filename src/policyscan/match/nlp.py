@@ -69,10 +69,9 @@ def _import_spacy_without_cli() -> Any:
 
 spacy = _import_spacy_without_cli()
 
-from spacy.attrs import IS_ALPHA, IS_DIGIT, IS_PUNCT, LIKE_NUM, NORM, ORTH  # noqa: E402
+from spacy.attrs import IDS, IS_ALPHA, IS_DIGIT, IS_PUNCT, LIKE_NUM, NORM, ORTH  # noqa: E402
 from spacy.matcher import Matcher, PhraseMatcher  # noqa: E402
-from spacy.tokens import Doc  # noqa: E402
-from spacy.vocab import Vocab  # noqa: E402
+from spacy.vocab import Vocab, create_vocab  # noqa: E402
 
 # Sentence ends, plus the bullets that separate list items in SBC boxes and booklets.
 _PUNCT_CHARS = [".", "!", "?", "\u2022", "\u25cf", "\u25aa", "\u25e6", "\u25a0", "\uf0b7",
@@ -156,13 +155,34 @@ def phrase_variants(phrase: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _blank() -> Any:
+# The lexeme attributes the scan itself reads besides the flags anchored patterns test
+# (``_FLAGS``: sentences end at IS_PUNCT too); a rule's token patterns add theirs.
+_READ_ATTRS = frozenset({"ORTH", "LOWER", "NORM"})
+_ATTR_NAMES = {value: name for name, value in IDS.items()}
+
+
+def pattern_attrs(rules: Sequence[Rule]) -> frozenset[str]:
+    """The token attributes the rules' patterns test ("LOWER", "IS_UPPER" …)."""
+    return frozenset(key.upper() for rule in rules for pattern in rule.patterns
+                     for spec in pattern for key in spec if isinstance(key, str))
+
+
+def _blank(read: frozenset[str] = frozenset()) -> Any:
     name = os.environ.get("POLICYSCAN_SPACY_MODEL")
     if name and spacy.util.is_package(name):
         nlp = spacy.load(name, exclude=["parser", "ner", "tagger", "lemmatizer",
                                         "attribute_ruler", "tok2vec", "senter"])
     else:
-        nlp = spacy.blank("en")
+        defaults = spacy.util.get_lang_class("en").Defaults
+        vocab: Any = create_vocab("en", defaults)
+        # A lexeme computes every attribute getter when its word is first seen (twenty-odd
+        # Python calls per new word, at start-up for each phrase's words and in every
+        # page); only those something reads are kept. A trained model keeps all of its.
+        getters = vocab.lex_attr_getters
+        keep = read | _READ_ATTRS | _FLAGS.keys()
+        for attr in [a for a in getters if _ATTR_NAMES.get(a) not in keep]:
+            del getters[attr]
+        nlp = spacy.blank("en", vocab=vocab)
     # Set before any text is read: a lexeme's NORM is computed once, when first seen.
     nlp.vocab.lex_attr_getters[NORM] = token_norm
     return nlp
@@ -378,8 +398,9 @@ class SpacyMatchers:
     """Phrase and token-pattern matching for a set of rules."""
 
     def __init__(self, rules: Sequence[Rule], abbreviations: Sequence[str] = ()) -> None:
-        self.nlp = _blank()
+        self.nlp = _blank(pattern_attrs(rules))
         self._special: frozenset[str] | None = None  # the tokenizer's special cases
+        self._word_norms: dict[str, int] = {}  # a plain word's NORM hash
         # "Sec. 17.3", "Art. 5": one token, so its period ends no sentence
         for abbreviation in abbreviations:
             for form in {abbreviation, abbreviation.lower(), abbreviation.capitalize()}:
@@ -409,7 +430,7 @@ class SpacyMatchers:
                 else:
                     variants.extend(finite_phrases(pattern) or ())
             if variants:
-                docs = self.phrase_docs(dict.fromkeys(variants))
+                docs = self.phrase_keys(dict.fromkeys(variants))
                 self.phrases.add(rule.id, docs)
             _add_token_patterns(self.tokens, rule, patterns)
 
@@ -465,27 +486,35 @@ class SpacyMatchers:
             before = [s for run in combo[:at] for s in run]
             after = [s for run in combo[at:] for s in run]
             variants.append(_Anchored(tuple(reversed(before)), tuple(after)))
-        self.anchors.add(key, self.phrase_docs(anchors[at]))
+        self.anchors.add(key, self.phrase_keys(anchors[at]))
         self.anchored[key] = variants
         if flagged:
             self._flagged.add(key)
         return True
 
-    def phrase_docs(self, phrases: Iterable[str]) -> list[Any]:
-        """``phrases`` as the tokenizer makes them. A phrase of words of letters only, one
-        space apart and none a special case, is made from its words: the tokenizer splits
-        it at its spaces and nowhere else, and its search for prefixes, suffixes and infixes
-        was a third of building the matchers (a single document's start-up)."""
+    def phrase_keys(self, phrases: Iterable[str]) -> list[Any]:
+        """``phrases`` as the phrase matchers keep them: the NORM of each token the
+        tokenizer makes. A phrase of words of letters only, one space apart and none a
+        special case, is read from its words' lexemes (the tokenizer splits it at its
+        spaces and nowhere else): tokenizing every phrase, then a ``Doc`` per phrase,
+        were most of building the matchers (a single document's start-up). Others are
+        tokenized; ``PhraseMatcher.add`` takes a ``Doc`` or a sequence of hashes (what it
+        keeps, and rebuilds itself from when unpickled)."""
         if self._special is None:
             self._special = frozenset(self.nlp.tokenizer.rules or ())
-        docs = []
+        keys: list[Any] = []
+        norms = self._word_norms
+        vocab = self.nlp.vocab
         for phrase in phrases:
             words = phrase.split(" ")
             if all(w.isascii() and w.isalpha() and w not in self._special for w in words):
-                docs.append(Doc(self.nlp.vocab, words=words))
+                for w in words:
+                    if w not in norms:
+                        norms[w] = vocab[w].norm
+                keys.append(tuple(norms[w] for w in words))
             else:
-                docs.append(self.nlp.tokenizer(phrase))
-        return docs
+                keys.append(self.nlp.tokenizer(phrase))
+        return keys
 
     def _column(self, attr: int) -> int:
         if attr not in self._attrs:

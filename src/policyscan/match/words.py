@@ -51,12 +51,12 @@ def compile_words(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
 
 def find_all_words(phrases: tuple[str, ...], text: str) -> list[re.Match[str]]:
     """Every match of ``phrases`` in ``text``, in order (``compile_words(phrases).finditer``)."""
-    return _word_starts(phrases).finditer(text) if phrases else []
+    return word_starts(phrases).finditer(text) if phrases else []
 
 
 def find_words(phrases: tuple[str, ...], text: str) -> re.Match[str] | None:
     """The first of ``phrases`` in ``text`` (``compile_words(phrases).search(text)``)."""
-    return _word_starts(phrases).search(text) if phrases else None
+    return word_starts(phrases).search(text) if phrases else None
 
 
 _RUN = re.compile(r"\w+")
@@ -282,7 +282,8 @@ class LiteralFinder:
 
 
 @lru_cache(maxsize=512)
-def _word_starts(phrases: tuple[str, ...]) -> WordStarts:
+def word_starts(phrases: tuple[str, ...]) -> WordStarts:
+    """``phrases`` as a ``WordStarts``, shared by equal lists."""
     return WordStarts(phrases)
 
 
@@ -299,7 +300,7 @@ class WordLists:
         # Kept by name: hashing a long word list on every call costs more than the search.
         if name not in self._starts:
             # (shared by equal lists: each scanner of a run has its own WordLists)
-            self._starts[name] = _word_starts(tuple(self._vocabulary.get(name, ())))
+            self._starts[name] = word_starts(tuple(self._vocabulary.get(name, ())))
         return self._starts[name]
 
     def shaped(self, shape: str) -> re.Pattern[str]:
