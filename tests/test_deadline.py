@@ -410,6 +410,11 @@ def test_issue_11_phone_hours_and_access_standards_are_no_appeal(scanner: Scanne
     # the plan's appeal waived: the limit is the outside review's
     ("If we agree in writing that you may skip the plan appeal, you have 4 months from the "
      "date of that agreement to ask for an outside review.", "external_review"),
+    # a second appeal in other words than "second appeal"
+    ("Should the first review confirm the denial, you may send a second written appeal "
+     "within 45 days after that letter.", "second_level"),
+    ("If you are still unhappy, you can appeal again within 21 days of our answer.",
+     "second_level"),
 ])
 def test_issue_11_each_limit_knows_its_stage(scanner: Scanner, sentence: str,
                                              stage: str) -> None:
@@ -427,9 +432,27 @@ def test_issue_11_each_limit_knows_its_stage(scanner: Scanner, sentence: str,
     "Claims for services must be sent to us within 180 days after you receive the services, "
     "and you may appeal a denial.",
     "Within two working days: We will write to confirm that your complaint arrived.",
+    # money back is a claim, not an appeal: its request or claim is the subject
+    "Requests for reimbursement must reach the plan within 24 months of the date you paid "
+    "the pharmacy; you may appeal a denial.",
+    "Refund claims should be lodged within ten (10) days after you leave hospital.",
+    # a suit named by "action" alone
+    "Lawsuits. Once our appeal process is finished you may go to court. Any such action "
+    "must be brought within three years after our final decision.",
 ])
 def test_issue_11_not_a_limit_to_ask_for_review(scanner: Scanner, sentence: str) -> None:
     assert _deadlines(scanner.scan_text(sentence)) == []
+
+
+def test_an_appeal_of_a_refund_claim_is_still_an_appeal(scanner: Scanner) -> None:
+    """Only a claim for money back as the subject is a claim limit: an appeal of one, or a
+    denied request for reimbursement, keeps its appeal limit."""
+    for sentence in ("Appeals of refused refund claims must reach us within 90 days of our "
+                     "letter.",
+                     "If we turn down your request for reimbursement, you may appeal within "
+                     "60 days of our letter."):
+        assert [d.stage for d in _deadlines(scanner.scan_text(sentence))] == [
+            "first_internal_appeal"], sentence
 
 
 def test_the_plans_clock_in_a_later_clause_is_not_the_members(scanner: Scanner) -> None:

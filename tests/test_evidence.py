@@ -700,3 +700,16 @@ def test_a_verdict_with_no_subject_of_its_own_is_on_what_was_named_before(
                               "looks.\nNot covered: charges your plan does not pay.",
                               name="eob.txt")
     assert not _categories(words, "cosmetic_exclusion")
+
+
+def test_what_the_sentence_before_sets_aside_does_not_support_a_hit(
+        scanner: Scanner) -> None:
+    """A word the sentence before says the matter is *not* about ("a complaint that is not
+    about a coverage decision") is no support for the next sentence's hit: a regulator
+    to complain to about service is no review of a denial. Said the other way, it is."""
+    tail = (" call our service line or write to us. You may also contact the state's "
+            "Department of Insurance about it.")
+    service = scanner.scan_text("If your complaint is not about a coverage decision," + tail)
+    assert not _categories(service, "external_review")
+    denial = scanner.scan_text("If your complaint is about a coverage decision," + tail)
+    assert _categories(denial, "external_review")

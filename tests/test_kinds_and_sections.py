@@ -80,6 +80,22 @@ SNIPPETS = [
     # an HMO's contract with an employer abroad
     ("plan_document", "HEALTH CARE AGREEMENT\nThis Agreement is made between the HMO and the "
      "Company. Members must secure a letter of authorization before any planned admission."),
+    # a handbook named for its readers, whose registration page quotes its enrolment form
+    ("plan_document", "KESTREL HMO  ENROLLEE HANDBOOK\n2.3 Signing up\nFill in the enrolment "
+     "form at your employer's desk.\n2.4 Consent (as printed on the enrolment form)\nI confirm "
+     "these details are true. Specialist care needs an authorisation code from us."),
+    # a program guide that asks its reader to keep explanations of benefits
+    ("plan_document", "Veterans Family Care Program Guide\nKeep this guide with your "
+     "identification card and your Explanation of Benefits (EOB) statements. Some services "
+     "must be approved before you receive them."),
+    # written for the plan's providers
+    ("other", "Larkspur Health Plan  Provider Manual 2026\nChapter 5: Utilization Management\n"
+     "Practitioners must request prior authorization for the services below. Members may "
+     "appeal a denial within 180 days."),
+    # a continuation election, not a plan's terms
+    ("other", "COBRA CONTINUATION COVERAGE ELECTION NOTICE\nYou may elect to continue your "
+     "group health coverage. Your certificate of coverage describes your benefits. Return "
+     "the election form within 60 days."),
     # nothing about insurance at all
     ("other", "Dear neighbour, the community picnic is on Saturday. Bring a dish to share "
      "and a folding chair."),
@@ -325,6 +341,63 @@ def test_numbered_and_capitalised_headings_end_the_definitions_before_them(
     assert rights and all(f.plan_term for f in rights)
     fact = report.facts.appeal_deadline
     assert fact is not None and (fact.value, fact.unit) == (6, "months")
+
+
+def test_an_article_heading_ends_the_definitions_whatever_its_title_names(
+        scanner: Scanner) -> None:
+    """Conditions numbered by article ("Art. 4  Start of cover, waiting periods") head
+    their own text in a file without fonts: the article of definitions before them does
+    not run on over the complaints article and make every fact a definition's."""
+    report = scanner.scan_text(
+        "Art. 3   Definitions\n3.1  Accident: a sudden harmful event from outside the body.\n"
+        "3.2  Hospital: an institution on the cantonal list.\n\n"
+        "Art. 4   Start of cover, waiting periods, premium payment by instalments\n"
+        "4.1  Cover starts on the date in the policy.\n\n"
+        "Art. 9   Disagreements and the ombudsman\n"
+        "9.1  If you do not agree with a decision on benefits, you may ask us in writing to "
+        "reconsider it.\n", name="conditions.txt")
+    rights = of(report, "appeal_rights")
+    assert rights and all(f.plan_term for f in rights)
+    assert report.facts.values["appeal_rights"] is True
+    sections = {f.section for f in rights}
+    assert sections and not any("Definitions" in (s or "") for s in sections)
+
+
+def test_a_numbered_heading_in_capitals_ends_the_section_before_it(scanner: Scanner) -> None:
+    """ "4. OUR DECISION" names no role, but a number and capitals on a line set apart make
+    it a heading: the definitions before it end there."""
+    report = scanner.scan_text(
+        "DEFINITIONS\n\nClaim: a request for payment.\n\n4. OUR DECISION\n\nIf you "
+        "disagree with our decision on a claim, you may ask us to review it.\n",
+        name="letter.txt")
+    rights = of(report, "appeal_rights")
+    assert rights and all(f.plan_term for f in rights)
+
+
+def test_a_list_of_records_read_states_no_requirement(scanner: Scanner) -> None:
+    """A review letter's "What we reviewed" lists documents by name, after a sentence
+    pointing at the list: a prior authorization request named there is a record read,
+    not a requirement."""
+    report = scanner.scan_text(
+        "2. WHAT WE REVIEWED\n\nOur reviewer read each record listed below.\n\n"
+        "  \u2022  Prior authorization request and office notes, 11/2025\n"
+        "  \u2022  Operative report, 09/2024\n\n3. WHO DECIDED\n\nA board-certified "
+        "surgeon.\n", name="letter.txt")
+    assert not of(report, "prior_authorization")
+
+
+def test_a_heading_numbered_with_digits_heads_its_section(scanner: Scanner) -> None:
+    """ "7. GENERAL EXCLUSIONS" begins with a digit, not a capital: its words still make it
+    the exclusions heading over the numbered items under it."""
+    report = scanner.scan_text(
+        "6. DEFINITIONS\nHospital means a licensed institution.\n\n"
+        "7. GENERAL EXCLUSIONS\nWe will not pay for any of the following:\n\n"
+        "7.1  Pre-existing conditions during the first year.\n"
+        "7.2  Beauty treatment and plastic surgery to improve looks, unless needed after an "
+        "accident.\n", name="wording.txt")
+    cosmetic = of(report, "cosmetic_exclusion")
+    assert cosmetic and all(f.plan_term for f in cosmetic)
+    assert report.facts.values["cosmetic_exclusion"] is True
 
 
 @pytest.mark.parametrize("line", ["Necessary; Covered Expenses include:",

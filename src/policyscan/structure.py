@@ -212,6 +212,16 @@ _OPENS_LIST = re.compile(r"\b(?:include|includes|including|are|is|cover|covers|m
 # A section's number or letter before its title: "C.", "IV.", "4.2", "Section 7"
 _NUMBERED = re.compile(r"\s*(?:(?:[A-Z]|[IVX]{1,4}|\d{1,2})[.)]|\d{1,2}(?:\.\d{1,2})+\.?"
                        r"|(?:section|part|article)\s+\w{1,4}[.:]?)\s+[A-Z]", re.I)
+# The number before a numbered heading's first word ("9.", "4.2", "IV.", "(c)"): the word
+# after it is the one that starts with a capital.
+_ITEM_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]?|\([a-z\d]{1,3}\)|[IVX]{1,4}\.)\s+")
+# A top-level division by its own word and number: "Art. 4", "Article 12", "§ 7", "Chapter
+# 3" (not "Art. 4.2", a part of one); or by a number alone before a title in capitals ("9.
+# ANALYSIS AND FINDINGS"). Set apart on its own line it is a heading whatever its title
+# names, and ends the section before it.
+_DIVISION = re.compile(r"\s*(?:art\.|article|chapter|section|part|§)\s*\d{1,3}[A-Z]?[.:]?"
+                       r"(?!\.?\d)\s+[A-Z]", re.I)
+_NUMBERED_CAPS = re.compile(r"\s*(?:\d{1,2}|[IVX]{1,4}|[A-Z])[.)]\s+[^a-z]+$")
 _BLANK_BEFORE = re.compile(r"(?:\A|\n)[ \t]*\r?\n\Z")
 _BLANK_AFTER = re.compile(r"[ \t]*(?:\r?\n|\Z)")
 
@@ -233,10 +243,23 @@ def _set_apart(text: str, ln: Line) -> bool:
     return bool(_BLANK_AFTER.match(text, after) or _LIST_MARK.match(text, after))
 
 
-def _most_words(text: str) -> int:
+def _most_words(text: str, division: bool = False) -> int:
     """How many words a heading set in the body font may have: more in capitals ("ASKING
-    US TO REVIEW A DECLINED HEALTH OR DENTAL CLAIM"), which prose is not set in."""
-    return 12 if text.isupper() else 8
+    US TO REVIEW A DECLINED HEALTH OR DENTAL CLAIM"), which prose is not set in, and
+    after a division's number ("Art. 4  Conclusion of the contract, duty of disclosure")."""
+    return 12 if text.isupper() or division else 8
+
+
+def _division(text: str, ln: Line) -> bool:
+    """A division's heading in a text without fonts: "Art. 4  Premiums" on its own line,
+    a blank line (or the page's top) above it, the next line not running on from it."""
+    line = text[ln.start:ln.end]
+    if not (_DIVISION.match(line) or _NUMBERED_CAPS.match(line)):
+        return False
+    before = text[max(0, ln.start - 200):ln.start]
+    if before.strip() and not _BLANK_BEFORE.search(before):
+        return False
+    return not _CONTINUED.match(text, _next_line(text, ln.end))
 
 
 def _label_line(line: str) -> bool:
@@ -282,9 +305,11 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
             by_font, level = True, ln.size
         elif ln.bold and ln.size >= body - 0.5:
             by_font, level = True, ln.size - 0.5
+    division = not by_font and body is None and _division(page.text, ln)
+    capital = _ITEM_NUMBER.sub("", text)[:1].isupper()
     # (first, as most lines are: the tests below read the line again)
-    if not by_font and (ends_sentence or len(text.split()) > _most_words(text)
-                        or not text[:1].isupper() or ";" in text):
+    if not by_font and (ends_sentence or len(text.split()) > _most_words(text, division)
+                        or not capital or ";" in text):
         # body text: neither set as a heading nor shaped like one (a semicolon joins
         # clauses: "… Medically / Necessary; Covered Expenses include:" is a sentence's end)
         return None
@@ -304,11 +329,11 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
     # A short standalone line naming a known section is a heading whatever its font:
     # text files, and PDFs that set headings in the body font. Lines that continue or
     # end a sentence are prose that happens to contain such words.
-    named = (role != "none" and not by_font and len(text.split()) <= _most_words(text)
-             and not ends_sentence and text[:1].isupper()
+    named = (role != "none" and not by_font and len(text.split()) <= _most_words(text, division)
+             and not ends_sentence and capital
              and (_title_like(words.without_furniture(text)) or _set_apart(page.text, ln))
              and not _in_menu(page.text, ln) and not _OPENS_LIST.search(raw))
-    if not (by_font or named):
+    if not (by_font or named or (division and not _in_menu(page.text, ln))):
         return None
     if not by_font:
         level = (body or 10.0) + 0.25
@@ -511,7 +536,8 @@ def build_sections(doc: SourceDocument, kind: str,
         page_marks: list[tuple[int, Section]] = []
         blank_lines = [m.start() for m in _BLANK_LINE.finditer(page.text)]
         list_ends = [m.start() for m in _BLANK_LINE.finditer(page.text)
-                     if not _LIST_MARK.match(page.text, m.end())]
+                     if not _LIST_MARK.match(page.text, m.end())
+                     and not _introduces_list(page.text, m.end())]
         for offset, what, item in _with_list_ends(events, list_ends):
             if what == "sbc":
                 assert isinstance(item, Section)
@@ -550,6 +576,18 @@ def build_sections(doc: SourceDocument, kind: str,
         if page_breaks:
             breaks[page.number] = sorted(set(page_breaks))
     return SectionMap(marks, entering, breaks, toc)
+
+
+def _introduces_list(text: str, start: int) -> bool:
+    """Is the paragraph at ``start`` one sentence pointing at the list right under it ("We
+    considered every item listed below.", "These are the records:")? A list's scope goes
+    on over it."""
+    gap = _BLANK_LINE.search(text, start)
+    if gap is None or not _LIST_MARK.match(text, gap.end()):
+        return False
+    paragraph = text[start:gap.start()]
+    return len(paragraph) <= 400 and bool(_POINTS_DOWN.search(paragraph)
+                                          or paragraph.rstrip().endswith(":"))
 
 
 def _with_list_ends(events: list[tuple[int, str, object]],

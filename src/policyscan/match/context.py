@@ -304,7 +304,10 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
         ev.adjust += BOTH_SUPPORT
     elif strong == 0:
         words = context.near + context.before
-        m = find_words(words, ctx.lead()) if words else None
+        lead = ctx.lead()
+        m = find_words(words, lead) if words else None
+        if m and ctx.words.shaped(_SET_ASIDE).search(lead, 0, m.start()):
+            m = None  # "a complaint that is not about a claim decision": not what it is
         follow = ctx.follow()
         later = find_words(words, follow) if words and follow else None
         if m:
@@ -319,6 +322,12 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
             ev.against.append("nothing around it says this")
             ev.adjust += NO_SUPPORT
     return ev
+
+
+# What the sentence before sets aside, just before the word that would support a hit
+# (vocabulary ``set_aside``): "If you have a complaint that is not about a claim decision,
+# call us … You may also contact the Department of Insurance" is no review of a decision.
+_SET_ASIDE = r"\b(?:{set_aside})\s+(?:\S+\s+){{0,3}}$"
 
 
 # What the plan need not do that is its own duty (vocabulary ``plan_duty``): "the insurer

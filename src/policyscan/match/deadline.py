@@ -247,7 +247,15 @@ _NOT_APPEAL = re.compile(
     # a grievance about claims is taken out before, _FILED_ABOUT_A_CLAIM)
     r"proof of loss|(?<!declined )(?<!denied )(?<!rejected )(?<!refused )"
     r"claims? (forms? )?must be (submitted|filed|received)|(submit|file) (a|your) claim|"
+    # a claim for money back as the subject: "Requests for repayment must reach us",
+    # "Refund claims must be sent" (not an appeal of one: "appeals of denied refund claims")
+    r"(?<!of )(?<!about )(?<!denied )(?<!declined )(?<!rejected )(?<!refused )"
+    r"\b(?:(?:refund|reimbursement|repayment)\s+(?:claims?|requests?)|(?:claims?|requests?)\s+"
+    r"for\s+(?:a\s+)?(?:refund|reimbursement|repayment))\s+(?:must|should|shall|need\s+to)\b|"
     r"filing (a|your) claim|legal action|lawsuit|\bsue\b|court|commenced|statute of limitation|"
+    # a suit by its verb ("any such action must be filed within two years"): a notice of
+    # action is appealed, never filed or brought
+    r"\baction\s+(?:must|shall|may|can)\s+(?:not\s+|only\s+)?be\s+(?:filed|brought|started)\b|"
     r"per (plan|calendar|benefit|contract|policy) (year|period)|benefit period|"
     r"\bevery\s+\S+\s+(\(\d+\)\s+)?(consecutive\s+)?(months|years|days)|"
     r"\b(up to|limited to|maximum of|limit of)\s+\S+\s+(\(\d+\)\s+)?(visits|days)\s+"
