@@ -355,9 +355,9 @@ def test_a_changed_filter_keeps_its_old_version(rules: RuleSet) -> None:
         return HitContext("plan_document", 1, text, start, start + len(hit), (0, len(text)),
                           Section(role, None), None, WordLists(rules.vocabulary))
 
-    for name in ("covered_clinical_trial", "research_description"):
-        assert FILTER_NAMES[name] == f"{name}@2"
-    assert FILTER_NAMES["bare_label"] == "bare_label@6"
+    assert FILTER_NAMES["covered_clinical_trial"] == "covered_clinical_trial@2"
+    assert FILTER_NAMES["research_description"] == "research_description@3"
+    assert FILTER_NAMES["bare_label"] == "bare_label@8"
     assert FILTER_NAMES["definition_only"] == "definition_only@2"
     assert FILTER_NAMES["non_prefixed"] == "non_prefixed@3"
     # "no longer considered" turns a hit around from version 2 on
@@ -373,6 +373,26 @@ def test_a_changed_filter_keeps_its_old_version(rules: RuleSet) -> None:
     verdict = ctx("Laser lipolysis is investigational; the studies are small.", "investigational")
     assert get_filter("research_description@1")(verdict)
     assert get_filter("research_description")(verdict) is None
+    # a field handed to whoever fills it in, from bare_label version 7 on
+    field = ctx("PART C: MEDICAL NECESSITY\n[Physician to complete]", "MEDICAL NECESSITY")
+    assert get_filter("bare_label@6")(field) is None
+    assert get_filter("bare_label")(field)
+    # a header's field naming a section, from bare_label version 8 on
+    header = ctx("Policy ID: IMG-4 | Section: Prior Authorization Criteria | Effective: 2026",
+                 "Prior Authorization")
+    assert get_filter("bare_label@7")(header) is None
+    assert get_filter("bare_label")(header)
+    stated = ctx("Section 2: prior authorization is required for every scan.",
+                 "prior authorization")
+    assert get_filter("bare_label")(stated) is None
+    # an item under a short label that excludes is the label's, from version 3 on
+    text = "Exclusion 9. Any device still under study in a phase II trial."
+    start = text.index("phase II trial")
+    labelled = HitContext("plan_document", 1, text, start, start + len("phase II trial"),
+                          (text.index("Any"), len(text)), Section("none", None), 0,
+                          WordLists(rules.vocabulary))
+    assert get_filter("research_description@2")(labelled)
+    assert get_filter("research_description")(labelled) is None
     # a relative clause describes, unless its sentence or an exclusion list excludes
     told = "Reviewers look at decisions about treatment that is experimental."
     assert get_filter("relative_clause")(ctx(told, "experimental"))

@@ -167,8 +167,22 @@ def _excepted(ctx: HitContext, window: str, window_start: int, against: re.Match
             return True
     else:
         return _conceded(ctx, window, against.start())
-    return bool(ctx.words.search("exception_turns", between)) or _conceded(ctx, window,
-                                                                          against.start())
+    turn = ctx.words.search("exception_turns", between)
+    if turn is not None and against.end() <= hit and _VERDICT_ON.match(between[:turn.start()]) \
+            and _PLAIN_VERDICT.match(turn.group(0)) \
+            and not ctx.words.search("exclusion", against.group(0)) \
+            and not ctx.words.search("exception_turns", window[:against.start()]):
+        # "Physical therapy at home is covered to restore function": the verdict is on the
+        # contrary words' own subject, which it affirms, not an exception to them (an
+        # exclusion's "otherwise excluded as cosmetic are covered when" is one, and so is
+        # anything a sentence opening "Exception:" says)
+        turn = None
+    return turn is not None or _conceded(ctx, window, against.start())
+
+
+# A verdict of cover right after the contrary words (at most four words between, one clause)
+_VERDICT_ON = re.compile(r"^\s*(?:[\w-]+\s+){0,4}$")
+_PLAIN_VERDICT = re.compile(r"(?:is|are|remains?|be|will|we)\b", re.I)
 
 
 # Where a contrary word's clause starts: after the last comma, semicolon, colon or line.

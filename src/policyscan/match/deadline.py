@@ -281,7 +281,8 @@ _FILED_ABOUT_A_CLAIM = re.compile(
     r"\b(?:(?:grievances?|appeals?|complaints?|disputes?|objections?|requests?)\s+"
     r"(?:about|concerning|regarding|over|on|involving|relating\s+to)|"
     r"(?:grievances?|appeals?|complaints?|disputes?|objections?|reviews?|reconsiderations?)\s+"
-    r"(?:of|for|against))"
+    # (whom it goes to between: "appeals to the Board of Trustees of a denied claim")
+    r"(?:to\s+(?:the\s+)?[\w&' -]{1,40}?\s+)?(?:of|for|against))"
     r"\s+[^.;]{0,40}?\bclaims?\s+(forms?\s+)?must\s+be\s+(submitted|filed|received)", re.I)
 _SUPPORTING_INFO = re.compile(r"\b(additional|supporting|further|more)\s+(information|"
                               r"documentation|documents|evidence|records)\b", re.I)

@@ -120,6 +120,19 @@ def _research_description_v1(ctx: HitContext) -> str | None:
     return None
 
 
+def research_description_v3(ctx: HitContext) -> str | None:
+    """Version 3: an item under a short label that excludes ("Exclusion 14. Any drug under
+    study in a phase I trial …") is what the label excludes, not a description."""
+    return None if _excluding_label(ctx) else research_description(ctx)
+
+
+def _excluding_label(ctx: HitContext) -> bool:
+    """Is the sentence before a short label that excludes ("Exclusion 14.", "Not
+    covered.")? The item after it is what it excludes."""
+    lead = ctx.lead().strip()
+    return 0 < len(lead.split()) <= 4 and bool(ctx.words.search("filter_excluding", lead))
+
+
 _LEAD_IN = r"\b(?:{heading_definitions})\s*:"
 _ENTRY = re.compile(r"^\W*[A-Za-z][\w'\u2019 -]{0,40}?(\w+)\s*:\s*(?:(?:a|an|the|any)\s+)?(\w+)")
 
@@ -257,6 +270,42 @@ def bare_label_v6(ctx: HitContext) -> str | None:
     return bare_label_v5(ctx)
 
 
+# Version 7: whoever fills it in, followed by "to" ("[Prescriber to complete]", "(Provider
+# to attach notes)").
+_FIELD_INSTRUCTION_V7 = (r"(?:\s+[\w/&-]+){{0,3}}?\s*(?:[:\-\u2013]\s*[(\[]?|[(\[])\s*"
+                         r"(?:[\w ]{{1,20}}(?::|\s+to\b)\s*)?(?:please\s+)?"
+                         r"(?:this\s+(?:page|section|part)\s+(?:is\s+|has\s+been\s+)?)?"
+                         r"(?:{filter_field_instructions}|{filter_field_completion}|"
+                         r"{filter_placeholders})\b")
+
+
+def bare_label_v7(ctx: HitContext) -> str | None:
+    """Version 7: the one who fills a field in may be named with "to" ("[Prescriber to
+    complete]") as with a colon, and a placeholder may say what is blank ("(This page
+    intentionally left blank.)")."""
+    if ctx.kind != "glossary" and ctx.section.role not in _LISTS_THAT_STATE \
+            and ctx.words.shaped(_FIELD_INSTRUCTION_V7).match(ctx.text, ctx.end):
+        return "a form field's label and what to write in it, not a statement"
+    return bare_label_v6(ctx)
+
+
+# Version 8: a header's field that names a part of the document ("Guideline ID: RAD-12 |
+# Section: Medical Necessity Criteria | Effective Date: …"): a title, not a statement.
+_TITLE_FIELD = re.compile(r"(?:^|[|\n])[ \t]*(?:section|chapter|part|title|subject|topic|"
+                          r"heading)[ \t]*:[ \t]*$", re.I)
+_CELL_END = re.compile(r"[ \t]*(?:[\w-]+[ \t]*)?(?:\||\n|$)")
+
+
+def bare_label_v8(ctx: HitContext) -> str | None:
+    """Version 8: a document header's field naming a section ("Section: Medical Necessity
+    Criteria |") is a title, not a statement."""
+    if ctx.kind != "glossary" and _TITLE_FIELD.search(ctx.text, max(0, ctx.start - 40),
+                                                      ctx.start) \
+            and _CELL_END.match(ctx.text, ctx.end):
+        return "a header field naming a section, not a statement"
+    return bare_label_v7(ctx)
+
+
 def _bare(ctx: HitContext, sentence: str) -> str | None:
     if ctx.kind == "glossary" or ctx.section.role == "definitions":
         return None
@@ -292,11 +341,14 @@ FILTERS: dict[str, Filter] = {
     "bare_label@4": bare_label_v4,
     "bare_label@5": bare_label_v5,
     "bare_label@6": bare_label_v6,
+    "bare_label@7": bare_label_v7,
+    "bare_label@8": bare_label_v8,
     "civil_rights_notice@1": civil_rights_notice,
     "covered_clinical_trial@1": _covered_clinical_trial_v1,
     "covered_clinical_trial@2": covered_clinical_trial,
     "research_description@1": _research_description_v1,
     "research_description@2": research_description,
+    "research_description@3": research_description_v3,
     "definition_only@1": _definition_only_v1,
     "definition_only@2": definition_only,
     "relative_clause@1": relative_clause,
