@@ -439,9 +439,49 @@ def test_issue_11_each_limit_knows_its_stage(scanner: Scanner, sentence: str,
     # a suit named by "action" alone
     "Lawsuits. Once our appeal process is finished you may go to court. Any such action "
     "must be brought within three years after our final decision.",
+    "A suit over a denied refill may not be started later than 3 years after the final "
+    "appeal decision.",
+    # the free look, said as dissatisfaction: no appeal
+    "Dissatisfied with your new certificate? You can return the certificate within 10 days after "
+    "it arrives.",
+    # a refill paid for at the counter is a claim, counted from the fill
+    "Appeals\nPaper claims: mail the reimbursement form within one year of the date you "
+    "filled the prescription.",
 ])
 def test_issue_11_not_a_limit_to_ask_for_review(scanner: Scanner, sentence: str) -> None:
     assert _deadlines(scanner.scan_text(sentence)) == []
+
+
+def test_a_public_programs_notice_gives_its_fair_hearing_limit_as_the_fact(
+        scanner: Scanner) -> None:
+    """A state agency's own decision is first appealed at a fair hearing: with no plan
+    appeal stated, its limit is the fact; after a plan's appeal decision that names an
+    outside review too, it is a later step and no fact."""
+    notice = scanner.scan_text(
+        "NOTICE OF DECISION\nWe will reduce your home care hours. If you disagree, you have "
+        "the right to a fair hearing. You must ask for a hearing within 90 days of the date "
+        "of this notice.", name="notice.txt")
+    fact = notice.facts.appeal_deadline
+    assert fact is not None and (fact.value, fact.unit) == (90, "days")
+    later = scanner.scan_text(
+        "NOTICE OF APPEAL DECISION\nWe upheld our denial. You may ask for an external medical "
+        "review within 120 days of this letter. You may also ask for a state fair hearing "
+        "within 120 days of this letter.", name="letter.txt")
+    assert later.facts.appeal_deadline is None
+
+
+def test_an_organisation_named_in_the_third_person_keeps_its_own_clock(
+        scanner: Scanner) -> None:
+    """ "Brightway acknowledges your complaint within 5 business days and sends you a written
+    answer within 30 days": the named company's times, not the member's; "when Brightway
+    sends you its decision, you have 60 days" is still the member's."""
+    clock = scanner.scan_text("If you have a complaint, call us. Brightway acknowledges your "
+                              "complaint within 5 business days and sends you a written "
+                              "answer within 30 days.")
+    assert _deadlines(clock) == []
+    member = scanner.scan_text("When Brightway sends you its decision, you have 60 days to "
+                               "ask for an external review.")
+    assert [(d.value, d.stage) for d in _deadlines(member)] == [(60, "external_review")]
 
 
 def test_an_appeal_of_a_refund_claim_is_still_an_appeal(scanner: Scanner) -> None:

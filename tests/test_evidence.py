@@ -357,7 +357,7 @@ def test_a_changed_filter_keeps_its_old_version(rules: RuleSet) -> None:
 
     assert FILTER_NAMES["covered_clinical_trial"] == "covered_clinical_trial@2"
     assert FILTER_NAMES["research_description"] == "research_description@3"
-    assert FILTER_NAMES["bare_label"] == "bare_label@8"
+    assert FILTER_NAMES["bare_label"] == "bare_label@9"
     assert FILTER_NAMES["definition_only"] == "definition_only@2"
     assert FILTER_NAMES["non_prefixed"] == "non_prefixed@3"
     # "no longer considered" turns a hit around from version 2 on
@@ -385,6 +385,10 @@ def test_a_changed_filter_keeps_its_old_version(rules: RuleSet) -> None:
     stated = ctx("Section 2: prior authorization is required for every scan.",
                  "prior authorization")
     assert get_filter("bare_label")(stated) is None
+    # a heading of its division and the trigger alone, from bare_label version 9 on
+    division = ctx("SECTION D \u2013 PRIOR AUTHORIZATION", "PRIOR AUTHORIZATION")
+    assert get_filter("bare_label@8")(division) is None
+    assert get_filter("bare_label")(division)
     # an item under a short label that excludes is the label's, from version 3 on
     text = "Exclusion 9. Any device still under study in a phase II trial."
     start = text.index("phase II trial")

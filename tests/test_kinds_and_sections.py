@@ -96,6 +96,21 @@ SNIPPETS = [
     ("other", "COBRA CONTINUATION COVERAGE ELECTION NOTICE\nYou may elect to continue your "
      "group health coverage. Your certificate of coverage describes your benefits. Return "
      "the election form within 60 days."),
+    # a state agency's notice by its own name, with a form to ask for a hearing
+    ("denial_notice", "STATE DEPARTMENT OF HUMAN SERVICES\nNOTICE OF DECISION: CHANGE IN YOUR "
+     "HOME CARE SERVICES\nWe will lower your attendant hours. To ask for a hearing, fill in "
+     "the form on page 4 and sign it."),
+    # a decision on part of a request, citing the plan's certificate and coverage policy
+    ("denial_notice", "Utilization Management\nDear Ms. Rivera,\nWe approved part of your "
+     "request: the eyelid repair is approved, the brow lift is denied. The brow lift is "
+     "cosmetic under your certificate of coverage and our coverage policy on eyelid surgery. "
+     "Because this is a partial approval, you may appeal the part we denied."),
+    # an employer's guide to its assistance program
+    ("plan_document", "Harlow Tools, Inc.\nEmployee Assistance Program - Employee Guide\nSix "
+     "free counseling sessions per issue. The EAP does not pay for inpatient care."),
+    # a discount plan's own terms
+    ("plan_document", "BRIGHTSMILE SAVINGS PLAN\nMEMBERSHIP TERMS AND CONDITIONS\nThis is not "
+     "insurance. Members pay reduced fees to participating dentists."),
     # nothing about insurance at all
     ("other", "Dear neighbour, the community picnic is on Saturday. Bring a dish to share "
      "and a folding chair."),
@@ -372,6 +387,27 @@ def test_a_numbered_heading_in_capitals_ends_the_section_before_it(scanner: Scan
         name="letter.txt")
     rights = of(report, "appeal_rights")
     assert rights and all(f.plan_term for f in rights)
+
+
+def test_a_short_title_in_capitals_or_over_a_paragraph_heads_its_text(scanner: Scanner) -> None:
+    """Without fonts, a short line in capitals ("ASKING US TO PAY YOU BACK") or two words
+    over a paragraph ("Clinical trials") is a heading: the definitions or exclusions before
+    it end there. A sentence set in capitals is none."""
+    report = scanner.scan_text(
+        "WORDS WE USE\n\nClaim: a request for payment.\n\nASKING US TO LOOK AGAIN\nIf you "
+        "disagree with our decision on a claim, you may ask us to review it.\n",
+        name="guide.txt")
+    rights = of(report, "appeal_rights")
+    assert rights and all(f.plan_term for f in rights)
+    trials = scanner.scan_text(
+        "DRUGS NOT COVERED\n1. Drugs for hair growth.\n2. Drugs still under study.\n\n"
+        "Clinical trials\nIf you join an approved trial, your plan keeps paying for routine "
+        "drugs. The drug being studied is supplied by the sponsor.\n", name="list.txt")
+    assert not [f for f in of(trials, "experimental_exclusion") if "sponsor" in f.quote]
+    sentence = scanner.scan_text(
+        "EXCLUSIONS\n\nIF YOU THINK YOU HAVE AN EMERGENCY, CALL\nWe do not cover cosmetic "
+        "surgery.\n", name="guide.txt")
+    assert of(sentence, "cosmetic_exclusion")
 
 
 def test_a_list_of_records_read_states_no_requirement(scanner: Scanner) -> None:

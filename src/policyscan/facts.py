@@ -19,8 +19,10 @@ from .match.words import NO_WORDS, WordLists
 from .models import FACT_CATEGORIES, NON_PLAN_KINDS, DeadlineFact, Facts, Finding
 
 # The member's first internal appeal limit; plans that call appeals "grievances"
-# (California HMOs, say) state only that.
-_DEADLINE_STAGES = ("first_internal_appeal", "grievance")
+# (California HMOs, say) state only that. Failing both, in any benefit: a public
+# program's own decision (a Medicaid agency's notice) is first appealed at a fair hearing.
+_DEADLINE_STAGES = (("first_internal_appeal", "grievance"), ("fair_hearing",))
+_LATER_STAGES = ("external_review", "second_level")
 # Whose first appeal the fact is: the medical plan's; a dental or vision plan's when the
 # document is one. Disability, life and eligibility claims are never the answer.
 _FACT_BENEFITS = ("medical", "dental", "vision")
@@ -35,15 +37,19 @@ def first_appeal_candidates(findings: Sequence[Finding]) -> list[Finding]:
     first benefit that has one, in page order."""
     ordered = sorted((f for f in findings if f.deadline is not None and _counts(f)),
                      key=lambda f: (f.page, f.start))
-    for benefit in _FACT_BENEFITS:
-        for stage in _DEADLINE_STAGES:
-            # A limit in hours is an urgent one whatever its words: never the standard
-            # first appeal's.
-            found = [f for f in ordered if f.deadline is not None
-                     and f.deadline.stage == stage and f.deadline.benefit == benefit
-                     and f.deadline.unit != "hours"]
-            if found:
-                return found
+    # (a fair hearing among later steps, an outside review or a second level, is later too:
+    # a plan's appeal decision that names all of them answers a first appeal already made)
+    later = any(f.deadline is not None and f.deadline.stage in _LATER_STAGES for f in ordered)
+    for stages in _DEADLINE_STAGES[:1] if later else _DEADLINE_STAGES:
+        for benefit in _FACT_BENEFITS:
+            for stage in stages:
+                # A limit in hours is an urgent one whatever its words: never the standard
+                # first appeal's.
+                found = [f for f in ordered if f.deadline is not None
+                         and f.deadline.stage == stage and f.deadline.benefit == benefit
+                         and f.deadline.unit != "hours"]
+                if found:
+                    return found
     return []
 
 

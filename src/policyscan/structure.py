@@ -222,7 +222,14 @@ _ITEM_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]?|\([a-z\d]{1,3}\)|[IVX
 _DIVISION = re.compile(r"\s*(?:art\.|article|chapter|section|part|§)\s*\d{1,3}[A-Z]?[.:]?"
                        r"(?!\.?\d)\s+[A-Z]", re.I)
 _NUMBERED_CAPS = re.compile(r"\s*(?:\d{1,2}|[IVX]{1,4}|[A-Z])[.)]\s+[^a-z]+$")
+# … or a line of three to eight words all in capitals with no comma ("ASKING US TO PAY YOU
+# BACK"; not a sentence set in capitals, "IF YOU BELIEVE YOU ARE HAVING AN EMERGENCY, YOU
+# SHOULD"; two words, "OUTSIDE REVIEW", are read with the sentence under them)
+_CAPS_TITLE = re.compile(r"\s*[A-Z][^a-z,;.]*[A-Z)]\s*$")
+_CAPS_TITLE_WORDS = 8
 _BLANK_BEFORE = re.compile(r"(?:\A|\n)[ \t]*\r?\n\Z")
+# A line of prose starting a paragraph: a capital, then at least fifty characters of words.
+_PARAGRAPH_START = re.compile(r"[ \t]*[A-Z][a-z]+ [^\n]{45,}")
 _BLANK_AFTER = re.compile(r"[ \t]*(?:\r?\n|\Z)")
 
 
@@ -232,14 +239,18 @@ def _set_apart(text: str, ln: Line) -> bool:
     sentence case is one too. A line ending in a colon is a list's lead-in ("The
     following are not eligible expenses:" says what its list is in its own words)."""
     line = text[ln.start:ln.end]
-    if line.rstrip().endswith(":") or len(line.split()) < 3:
-        return False  # (a table's lone "Not covered" cell stands apart too)
+    if line.rstrip().endswith(":") or len(line.split()) < 2:
+        return False
     before = text[max(0, ln.start - 200):ln.start]
     if before.strip() and not _BLANK_BEFORE.search(before):
         return False
+    after = _next_line(text, ln.end)
+    if len(line.split()) < 3:
+        # two words head a paragraph ("Clinical trials" over a sentence of its own), not a
+        # table's lone cell ("Not covered" over the next cell)
+        return bool(_PARAGRAPH_START.match(text, after))
     if _NUMBERED.match(line):
         return True  # "C. Member appeal rights", "4.2 What is not covered"
-    after = _next_line(text, ln.end)
     return bool(_BLANK_AFTER.match(text, after) or _LIST_MARK.match(text, after))
 
 
@@ -254,7 +265,8 @@ def _division(text: str, ln: Line) -> bool:
     """A division's heading in a text without fonts: "Art. 4  Premiums" on its own line,
     a blank line (or the page's top) above it, the next line not running on from it."""
     line = text[ln.start:ln.end]
-    if not (_DIVISION.match(line) or _NUMBERED_CAPS.match(line)):
+    if not (_DIVISION.match(line) or _NUMBERED_CAPS.match(line)
+            or (_CAPS_TITLE.match(line) and 3 <= len(line.split()) <= _CAPS_TITLE_WORDS)):
         return False
     before = text[max(0, ln.start - 200):ln.start]
     if before.strip() and not _BLANK_BEFORE.search(before):

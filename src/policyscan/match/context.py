@@ -27,11 +27,11 @@ NO_SUPPORT = -0.4  # the rule asks for context and nothing around the hit gives 
 AGAINST = -0.6  # a not_section, not_near or not_before word
 # A not_section when the hit's own sentence supports it: the sentence is nearer evidence
 # than its section ("We do not cover experimental drugs." in an appeals chapter).
-# Not in sections that only describe (a change log, a definition, a notice): what a
-# sentence there says is never a plan term.
+# Not in sections that only describe (a change log, a definition, a notice, an SBC's list
+# of other covered services by name): what a sentence there says is never a plan term.
 SECTION_OUTWEIGHED = -0.25
 DESCRIPTIVE_ROLES = frozenset({"history", "references", "definitions", "civil_rights",
-                               "privacy"})
+                               "privacy", "sbc_other_covered"})
 # Sections whose passages state no term of this document's plan: a definition, what an
 # earlier version said, the titles of other policies and of studies. Reported, never facts.
 NOT_PLAN_TERMS = frozenset({"definitions", "history", "references"})

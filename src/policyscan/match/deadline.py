@@ -125,8 +125,10 @@ def _insurer_clock(before: str, after: str, words: WordLists) -> bool:
                 and not words.shaped(_LATER_MEMBER).search(before, m.end("subj")) \
                 and not words.shaped(_MEMBER_OPENS).match(before):
             return True
-    m = words.shaped(_PRESENT_CLOCK).search(before) or words.shaped(_PAST_CLOCK).search(before)
-    if m and not words.shaped(_LATER_MEMBER).search(before, m.end("subj")):
+    m = (words.shaped(_PRESENT_CLOCK).search(before) or words.shaped(_PAST_CLOCK).search(before)
+         or _NAMED_CLOCK.search(before))
+    if m and plan_acts(m.group("subj")) \
+            and not words.shaped(_LATER_MEMBER).search(before, m.end("subj")):
         return True
     if _OPENING.search(before):
         m = _AFTER_CLOCK.search(after)
@@ -174,6 +176,16 @@ _DECISION_WANTED = re.compile(
 # a post-service claim"
 _TO_DECIDE_LISTED = re.compile(r"\b(?:day|hour|week|month)s?\s+" + _DECIDE
                                + r"[^.;]{0,80}?(?:\band|\bor|,)\s+(?:within\s+|up\s+to\s+)?$", re.I)
+
+
+# … or an organisation by its own name, in the third person ("ClearPath confirms that it
+# received your complaint within 5 business days, looks into it, and sends you a written
+# response within 30 days"): a name the vocabulary cannot list. Case matters here.
+_NAMED_CLOCK = re.compile(
+    r"\b(?P<subj>[A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*){0,3})\s+"
+    r"(?:[a-z]+s\s+(?:[\w,]+\s+){0,2}?and\s+)?(?:usually\s+|normally\s+|generally\s+|"
+    r"typically\s+|then\s+)?(?:decides|responds|answers|replies|notifies|resolves|sends|mails|"
+    r"completes|renders|acknowledges|confirms|issues)\b[^.;]{0,200}$")
 
 
 # The same in the simple present, its subject one that decides: "The plan responds to your
@@ -252,7 +264,8 @@ _NOT_APPEAL = re.compile(
     r"(?<!of )(?<!about )(?<!denied )(?<!declined )(?<!rejected )(?<!refused )"
     r"\b(?:(?:refund|reimbursement|repayment)\s+(?:claims?|requests?)|(?:claims?|requests?)\s+"
     r"for\s+(?:a\s+)?(?:refund|reimbursement|repayment))\s+(?:must|should|shall|need\s+to)\b|"
-    r"filing (a|your) claim|legal action|lawsuit|\bsue\b|court|commenced|statute of limitation|"
+    r"filing (a|your) claim|legal action|lawsuit|\bsue\b|\bsuit\b|court(?!-ordered)|commenced|"
+    r"statute of limitation|"
     # a suit by its verb ("any such action must be filed within two years"): a notice of
     # action is appealed, never filed or brought
     r"\baction\s+(?:must|shall|may|can)\s+(?:not\s+|only\s+)?be\s+(?:filed|brought|started)\b|"

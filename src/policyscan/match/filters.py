@@ -306,6 +306,26 @@ def bare_label_v8(ctx: HitContext) -> str | None:
     return bare_label_v7(ctx)
 
 
+# Version 9: a heading's division and number are no words of its title ("SECTION C –
+# MEDICAL NECESSITY", "Part 4: Prior Authorization").
+_DIVISION_PREFIX = re.compile(r"^\W*(?:(?:section|part|article|art\.|chapter|schedule)\s+"
+                              r"\w{1,4}|\d{1,2}(?:\.\d{1,2})*)[.):]?\s*[\u2013\u2014:-]?\s*",
+                              re.I)
+
+
+def bare_label_v9(ctx: HitContext) -> str | None:
+    """Version 9: a heading that is only its division ("SECTION C –") and the trigger words
+    states nothing either."""
+    sentence = ctx.text[ctx.sentence[0]:ctx.sentence[1]].replace("|", " ").strip()
+    prefix = _DIVISION_PREFIX.match(sentence)
+    if prefix and prefix.end() and ctx.section.role not in _LISTS_THAT_STATE \
+            and not sentence.endswith(":"):
+        reason = _bare(ctx, sentence[prefix.end():])
+        if reason is not None:
+            return reason
+    return bare_label_v8(ctx)
+
+
 def _bare(ctx: HitContext, sentence: str) -> str | None:
     if ctx.kind == "glossary" or ctx.section.role == "definitions":
         return None
@@ -343,6 +363,7 @@ FILTERS: dict[str, Filter] = {
     "bare_label@6": bare_label_v6,
     "bare_label@7": bare_label_v7,
     "bare_label@8": bare_label_v8,
+    "bare_label@9": bare_label_v9,
     "civil_rights_notice@1": civil_rights_notice,
     "covered_clinical_trial@1": _covered_clinical_trial_v1,
     "covered_clinical_trial@2": covered_clinical_trial,
