@@ -410,6 +410,9 @@ def test_issue_11_phone_hours_and_access_standards_are_no_appeal(scanner: Scanne
     # the plan's appeal waived: the limit is the outside review's
     ("If we agree in writing that you may skip the plan appeal, you have 4 months from the "
      "date of that agreement to ask for an outside review.", "external_review"),
+    # counted from the first appeal's answer
+    ("Your request must be made in writing within 45 days after you receive our decision on "
+     "the first appeal.", "second_level"),
     # a second appeal in other words than "second appeal"
     ("Should the first review confirm the denial, you may send a second written appeal "
      "within 45 days after that letter.", "second_level"),
@@ -441,6 +444,16 @@ def test_issue_11_each_limit_knows_its_stage(scanner: Scanner, sentence: str,
     "must be brought within three years after our final decision.",
     "A suit over a denied refill may not be started later than 3 years after the final "
     "appeal decision.",
+    # a phone line's promise to call back
+    "Questions about your appeal? Leave a message and our appeals line will return your "
+    "call within 2 business days.",
+    # a claim by another name, told to the member
+    "If you paid for the visit yourself, send us a request for payment within 12 months of "
+    "the date of service; you may appeal a denial.",
+    # the carrier's check of an outside review request, and a period already given running out
+    "Step 2. Your carrier has three business days to complete a preliminary review of your "
+    "request for an external review.",
+    "If we need more time to decide your appeal, we will tell you before the 30 days end.",
     # the free look, said as dissatisfaction: no appeal
     "Dissatisfied with your new certificate? You can return the certificate within 10 days after "
     "it arrives.",
@@ -482,6 +495,29 @@ def test_an_organisation_named_in_the_third_person_keeps_its_own_clock(
     member = scanner.scan_text("When Brightway sends you its decision, you have 60 days to "
                                "ask for an external review.")
     assert [(d.value, d.stage) for d in _deadlines(member)] == [(60, "external_review")]
+
+
+def test_a_table_column_says_whose_time_its_cells_are(scanner: Scanner) -> None:
+    """A row is read with its column's header: under "Member files within" the member's
+    limit, under "We decide within" the plan's, whatever else the row's line says."""
+    report = scanner.scan_text(
+        "Step | Member files within | We decide within\n"
+        "First appeal | 90 days after the denial notice | 30 days\n"
+        "Second appeal | 45 days after the first answer | 20 days\n", name="table.txt")
+    assert sorted((d.value, d.stage) for d in _deadlines(report)) == [
+        (45, "second_level"), (90, "first_internal_appeal")]
+    assert all("|" not in d.anchor for d in _deadlines(report))
+    # an outside reviewer's column of its own times
+    iro = scanner.scan_text(
+        "Type of review | Reviewer decision due | How you are told\n"
+        "Standard external review | Within 45 days after the reviewer gets it | In writing\n",
+        name="table.txt")
+    assert _deadlines(iro) == []
+    # a table of the plan's times only, whatever its rows name (an urgent appeal)
+    plan = scanner.scan_text(
+        "How long the plan has to decide\nType of appeal | Plan's decision deadline\n"
+        "Urgent appeal | 72 hours\nService not yet received | 30 days\n", name="table.txt")
+    assert _deadlines(plan) == []
 
 
 def test_an_appeal_of_a_refund_claim_is_still_an_appeal(scanner: Scanner) -> None:

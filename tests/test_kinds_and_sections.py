@@ -111,6 +111,18 @@ SNIPPETS = [
     # a discount plan's own terms
     ("plan_document", "BRIGHTSMILE SAVINGS PLAN\nMEMBERSHIP TERMS AND CONDITIONS\nThis is not "
      "insurance. Members pay reduced fees to participating dentists."),
+    # a plan's newsletter, which quotes the plan's rules
+    ("other", "GREENFIELD HEALTH CONNECTIONS\nMember Newsletter | Spring 2026 | Issue 2\nNew "
+     "this year: some scans need prior authorization. Your evidence of coverage explains how "
+     "to appeal."),
+    # a hospital's charity care policy, which is not insurance
+    ("other", "Riverbend Medical Center\nFINANCIAL ASSISTANCE POLICY\nPatients with household "
+     "income under 200% of the poverty level pay nothing. Cosmetic procedures are not "
+     "eligible. You may appeal a denied application within 30 days."),
+    # accident-only cover by its own name
+    ("plan_document", "Policy Number: SA-2291\nBLANKET STUDENT ACCIDENT INSURANCE POLICY\nWe pay "
+     "covered medical expenses for injuries from school activities. Cosmetic surgery is "
+     "excluded unless needed because of a covered injury."),
     # nothing about insurance at all
     ("other", "Dear neighbour, the community picnic is on Saturday. Bring a dish to share "
      "and a folding chair."),

@@ -402,7 +402,7 @@ class Scanner:
                     _follow_end(analysis.sentences, k, sections, page.number, norm, section))
             lead, follow = around[key]
             return HitContext(kind, page.number, norm.text, hit.start, hit.end, sentence,
-                              section, lead, self._words, follow)
+                              section, lead, self._words, follow, page.text, raw_start)
 
         ordered = sorted(hits, key=lambda h: h.start)
         against = NegativeEvidence()

@@ -55,6 +55,10 @@ class HitContext:
     # Where a short sentence right after the hit's, in the same paragraph, ends: a verdict
     # that refers back to it ("That's a cosmetic service. Your plan doesn't cover it.").
     follow_end: int | None = None
+    # The page's text with its lines (``text`` has them joined) and where the hit starts
+    # there: a table's rows and columns are lines and cells.
+    raw: str = ""
+    raw_start: int = -1
 
     @property
     def hit(self) -> str:

@@ -264,6 +264,9 @@ _NOT_APPEAL = re.compile(
     r"(?<!of )(?<!about )(?<!denied )(?<!declined )(?<!rejected )(?<!refused )"
     r"\b(?:(?:refund|reimbursement|repayment)\s+(?:claims?|requests?)|(?:claims?|requests?)\s+"
     r"for\s+(?:a\s+)?(?:refund|reimbursement|repayment))\s+(?:must|should|shall|need\s+to)\b|"
+    # … or told to the member: "send us a request for payment within 12 months"
+    r"\b(?:send|submit|mail|file)\s+(?:us\s+)?(?:a|your|the)\s+(?:request|claim)s?\s+for\s+"
+    r"(?:payment|reimbursement|repayment|a\s+refund)\b|"
     r"filing (a|your) claim|legal action|lawsuit|\bsue\b|\bsuit\b|court(?!-ordered)|commenced|"
     r"statute of limitation|"
     # a suit by its verb ("any such action must be filed within two years"): a notice of
@@ -329,7 +332,7 @@ _ACTIONS: tuple[tuple[Action, re.Pattern[str]], ...] = (
                                    r"(new|another|second|fresh) look at", re.I)),
 )
 _LEAD_SENTENCES = re.compile(r"(?<=[.!?:;])\s+")
-_ANCHOR_END = re.compile(r"[.;:,()\[\]]|\s(and|or|but|unless|if|to)\s", re.I)
+_ANCHOR_END = re.compile(r"[.;:,()\[\]|]|\s(and|or|but|unless|if|to)\s", re.I)
 _MAX_ANCHOR_WORDS = 14
 
 
@@ -393,8 +396,11 @@ def _action(*texts: str) -> Action:
 
 
 def _anchor(after: str) -> str:
-    # Skip a restatement in parentheses: "180 days (6 months) of receiving notice".
+    # Skip a restatement in parentheses: "180 days (6 months) of receiving notice", and a
+    # cell's end right after the number ("within 45 days | from the date of the denial"):
+    # the anchor is the next cell, and ends with it.
     words = re.sub(r"^\s*\([^)]{0,40}\)", "", after).strip()
+    words = re.sub(r"^\|\s*", "", words)
     m = _ANCHOR_END.search(words)
     if m:
         words = words[:m.start()]
@@ -490,6 +496,46 @@ _TOLD_NOW = (r"(?:^|[|:;•●▪-]|\bthen\b)\s*(?:please\s+)?(?:{deadline_imper
              r"[^.;|:•]{{0,50}}$")
 
 
+def _table_row(text: str, at: int) -> str | None:
+    """The pipe-table row (its line) the text at ``at`` stands in, None outside one."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    line = text[start:end if end >= 0 else len(text)]
+    return line if "|" in line else None
+
+
+def _column_header(text: str, at: int) -> str | None:
+    """The header of the pipe-table column the text at ``at`` stands in: the same cell of
+    the first line of the run of lines with as many cells, if it holds no digits (a
+    table's header row; the rows under it may have none either)."""
+    line_start = text.rfind("\n", 0, at) + 1
+    line_end = text.find("\n", at)
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    cells = line.count("|")
+    if not cells:
+        return None
+    column = text.count("|", line_start, at)
+    first = None
+    end = line_start - 1
+    for _ in range(_HEADER_REACH):
+        if end <= 0:
+            break
+        start = text.rfind("\n", 0, end) + 1
+        above = text[start:end]
+        if above.count("|") != cells:
+            break
+        first = above
+        end = start - 1
+    if first is None or _DIGIT.search(first):
+        return None
+    return first.split("|")[column].strip()
+
+
+# How many lines above a row its table's header may stand
+_HEADER_REACH = 12
+_DIGIT = re.compile(r"\d")
+
+
 def read_deadline(ctx: HitContext) -> DeadlineReading:
     """Interpret the duration at ``ctx`` as a member's deadline, or say why it is not one."""
     sentence = ctx.window("sentence")
@@ -529,12 +575,21 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     if _PLAN_RECEIPT_ANCHOR.search(after):
         return DeadlineReading(None, "counted from when the plan receives the request: "
                                "the plan's own decision time")
+    # A table's column says whose time its cells are ("Member must file within | Plan
+    # decides within"), whatever else the row's line holds.
+    header = _column_header(ctx.raw, ctx.raw_start) if ctx.raw_start >= 0 else None
+    member_column = header is not None and bool(words.search("clock_labels_member", header))
+    if header is not None and not member_column and (
+            words.search("clock_labels_plan", header)
+            or words.shaped(_PRESENT_CLOCK).search(header)):
+        return DeadlineReading(None, f"in the column '{header}': the plan's own decision time")
     labels = words.finditer("clock_labels_plan", before)
     label = labels[-1] if labels else None
-    if label and not words.search("clock_labels_member", before[label.end():]):
+    if label and not member_column \
+            and not words.search("clock_labels_member", before[label.end():]):
         return DeadlineReading(None, f"under '{label.group(0)}': the plan's own decision time")
-    if _insurer_clock(before, after, words) and not _YOU_HAVE.search(before[-60:]) \
-            and not arrives \
+    if not member_column and _insurer_clock(before, after, words) \
+            and not _YOU_HAVE.search(before[-60:]) and not arrives \
             and not words.shaped(_MEMBER_WHO).search(before):
         return DeadlineReading(None, "the plan's or a reviewer's own decision time")
     if _RESTATED.search(before) and _plan_clock_before(ctx.lead(), words):
@@ -581,6 +636,11 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     # (the lead-in read from its last sentence back: "Ask us to reconsider … . You must
     # include … within 180 days" is the reconsideration's, whatever an earlier sentence says
     # of OPM)
+    # A table row is its own sentence: "First appeal | 90 days | 30 days" under the
+    # header, whatever the rows below it name.
+    row = _table_row(ctx.raw, ctx.raw_start) if ctx.raw_start >= 0 else None
+    if row is not None:
+        clause = sentence = row
     action = _action(clause, sentence, *reversed(_LEAD_SENTENCES.split(lead_in)),
                      ctx.section.title or "")
     stage = _stage(action, sentence, anchor, words, ctx.lead())
