@@ -413,6 +413,8 @@ def test_issue_11_phone_hours_and_access_standards_are_no_appeal(scanner: Scanne
     # counted from the first appeal's answer
     ("Your request must be made in writing within 45 days after you receive our decision on "
      "the first appeal.", "second_level"),
+    ("You must ask for the hearing within ninety (90) calendar days from the date of our "
+     "notice of appeal resolution.", "fair_hearing"),
     # a second appeal in other words than "second appeal"
     ("Should the first review confirm the denial, you may send a second written appeal "
      "within 45 days after that letter.", "second_level"),
