@@ -496,11 +496,16 @@ _TOLD_NOW = (r"(?:^|[|:;•●▪-]|\bthen\b)\s*(?:please\s+)?(?:{deadline_imper
              r"[^.;|:•]{{0,50}}$")
 
 
-def _table_row(text: str, at: int) -> str | None:
-    """The pipe-table row (its line) the text at ``at`` stands in, None outside one."""
+def _line_at(text: str, at: int) -> tuple[int, str]:
+    """Where the line holding ``text[at]`` starts, and the line."""
     start = text.rfind("\n", 0, at) + 1
     end = text.find("\n", at)
-    line = text[start:end if end >= 0 else len(text)]
+    return start, text[start:end if end >= 0 else len(text)]
+
+
+def _table_row(text: str, at: int) -> str | None:
+    """The pipe-table row (its line) the text at ``at`` stands in, None outside one."""
+    _, line = _line_at(text, at)
     return line if "|" in line else None
 
 
@@ -508,9 +513,7 @@ def _column_header(text: str, at: int) -> str | None:
     """The header of the pipe-table column the text at ``at`` stands in: the same cell of
     the first line of the run of lines with as many cells, if it holds no digits (a
     table's header row; the rows under it may have none either)."""
-    line_start = text.rfind("\n", 0, at) + 1
-    line_end = text.find("\n", at)
-    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    line_start, line = _line_at(text, at)
     cells = line.count("|")
     if not cells:
         return None
@@ -518,10 +521,9 @@ def _column_header(text: str, at: int) -> str | None:
     first = None
     end = line_start - 1
     for _ in range(_HEADER_REACH):
-        if end <= 0:
-            break
-        start = text.rfind("\n", 0, end) + 1
-        above = text[start:end]
+        if end <= 0 or text[end - 1] == "\n":
+            break  # the page's top, or a blank line: the table ends there
+        start, above = _line_at(text, end - 1)
         if above.count("|") != cells:
             break
         first = above
