@@ -422,6 +422,16 @@ def test_a_short_title_in_capitals_or_over_a_paragraph_heads_its_text(scanner: S
     assert of(sentence, "cosmetic_exclusion")
 
 
+def test_a_list_of_what_something_is_not_lists_exclusions(scanner: Scanner) -> None:
+    """ "None of the following is hospitalization for treatment:" opens a list of what the
+    benefit leaves out, as "The following are excluded:" does."""
+    report = scanner.scan_text(
+        "Article 5  Hospitalization\nNone of the following is a stay for treatment:\n"
+        "(1) a stay for cosmetic procedures;\n(2) a stay for a routine check-up;\n",
+        name="terms.txt")
+    assert of(report, "cosmetic_exclusion")
+
+
 def test_a_list_of_records_read_states_no_requirement(scanner: Scanner) -> None:
     """A review letter's "What we reviewed" lists documents by name, after a sentence
     pointing at the list: a prior authorization request named there is a record read,

@@ -18919,6 +18919,7 @@ def test_a_deadline_alone_is_read_with_its_number(scanner: Scanner, text: str, v
 
 # Saying that no approval is needed is still a prior-authorization finding, marked negated.
 NO_APPROVAL_NEEDED = [
+    "None of the following services require preauthorization:\n\u2022 Allergy shots\n\u2022 Office visits",
     'No prior authorization is needed for emergency services or for visits to an in-network obstetrician-gynecologist.',
     'Routine cleanings and exams do not need prior approval.',
     'Emergency room visits do not require preauthorization, so this part of your claim was processed normally.',
