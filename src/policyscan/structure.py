@@ -210,7 +210,8 @@ _BULLET = re.compile(f"[ \t]*[{BULLETS}]")
 _OPENS_LIST = re.compile(r"\b(?:include|includes|including|are|is|cover|covers|means|"
                          r"as follows)\s*:\s*$", re.I)
 # A section's number or letter before its title: "C.", "IV.", "4.2", "Section 7"
-_NUMBERED = re.compile(r"\s*(?:(?:[A-Z]|[IVX]{1,4}|\d{1,2})[.)]|\d{1,2}(?:\.\d{1,2})+\.?"
+_ONE_LEVEL = r"(?:[A-Z]|[IVX]{1,4}|\d{1,2})[.)]"
+_NUMBERED = re.compile(r"\s*(?:" + _ONE_LEVEL + r"|\d{1,2}(?:\.\d{1,2})+\.?"
                        r"|(?:section|part|article)\s+\w{1,4}[.:]?)\s+[A-Z]", re.I)
 # The number before a numbered heading's first word ("9.", "4.2", "IV.", "(c)"): the word
 # after it is the one that starts with a capital.
@@ -221,7 +222,7 @@ _ITEM_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]?|\([a-z\d]{1,3}\)|[IVX
 # names, and ends the section before it.
 _DIVISION = re.compile(r"\s*(?:art\.|article|chapter|section|part|§)\s*\d{1,3}[A-Z]?[.:]?"
                        r"(?!\.?\d)\s+[A-Z]", re.I)
-_NUMBERED_CAPS = re.compile(r"\s*(?:\d{1,2}|[IVX]{1,4}|[A-Z])[.)]\s+[^a-z]+$")
+_NUMBERED_CAPS = re.compile(r"\s*" + _ONE_LEVEL + r"\s+[^a-z]+$")
 # … or a line of three to eight words all in capitals with no comma ("ASKING US TO PAY YOU
 # BACK"; not a sentence set in capitals, "IF YOU BELIEVE YOU ARE HAVING AN EMERGENCY, YOU
 # SHOULD"; two words, "OUTSIDE REVIEW", are read with the sentence under them)
@@ -239,10 +240,7 @@ def _set_apart(text: str, ln: Line) -> bool:
     sentence case is one too. A line ending in a colon is a list's lead-in ("The
     following are not eligible expenses:" says what its list is in its own words)."""
     line = text[ln.start:ln.end]
-    if line.rstrip().endswith(":") or len(line.split()) < 2:
-        return False
-    before = text[max(0, ln.start - 200):ln.start]
-    if before.strip() and not _BLANK_BEFORE.search(before):
+    if line.rstrip().endswith(":") or len(line.split()) < 2 or not _blank_above(text, ln):
         return False
     after = _next_line(text, ln.end)
     if len(line.split()) < 3:
@@ -268,10 +266,13 @@ def _division(text: str, ln: Line) -> bool:
     if not (_DIVISION.match(line) or _NUMBERED_CAPS.match(line)
             or (_CAPS_TITLE.match(line) and 3 <= len(line.split()) <= _CAPS_TITLE_WORDS)):
         return False
+    return _blank_above(text, ln) and not _CONTINUED.match(text, _next_line(text, ln.end))
+
+
+def _blank_above(text: str, ln: Line) -> bool:
+    """Is there a blank line (or the page's top) right above the line?"""
     before = text[max(0, ln.start - 200):ln.start]
-    if before.strip() and not _BLANK_BEFORE.search(before):
-        return False
-    return not _CONTINUED.match(text, _next_line(text, ln.end))
+    return not before.strip() or bool(_BLANK_BEFORE.search(before))
 
 
 def _label_line(line: str) -> bool:

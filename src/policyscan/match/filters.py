@@ -244,13 +244,19 @@ _FIELD_INSTRUCTION = (r"(?:\s+[\w/&-]+){{0,3}}?\s*(?:[:\-\u2013]\s*[(\[]?|[(\[])
                       r"(?:{filter_field_instructions})\b")
 
 
+def _form_field(ctx: HitContext, shape: str) -> str | None:
+    """A form field's label followed by what to write in it (``shape``, right after the
+    hit), outside a glossary and an exclusion list."""
+    if ctx.kind != "glossary" and ctx.section.role not in _LISTS_THAT_STATE \
+            and ctx.words.shaped(shape).match(ctx.text, ctx.end):
+        return "a form field's label and what to write in it, not a statement"
+    return None
+
+
 def bare_label_v5(ctx: HitContext) -> str | None:
     """Version 5: a form field's label followed by instructions for filling it in states
     nothing either."""
-    if ctx.kind != "glossary" and ctx.section.role not in _LISTS_THAT_STATE \
-            and ctx.words.shaped(_FIELD_INSTRUCTION).match(ctx.text, ctx.end):
-        return "a form field's label and what to write in it, not a statement"
-    return bare_label_v4(ctx)
+    return _form_field(ctx, _FIELD_INSTRUCTION) or bare_label_v4(ctx)
 
 
 # Version 6's shape: the instructions may name who fills the field in ("[Provider: attach
@@ -264,10 +270,7 @@ _FIELD_INSTRUCTION_V6 = (r"(?:\s+[\w/&-]+){{0,3}}?\s*(?:[:\-\u2013]\s*[(\[]?|[(\
 def bare_label_v6(ctx: HitContext) -> str | None:
     """Version 6: a field's instructions may name who fills it in, and a placeholder
     ("(Reserved)", "[to be added]") under a heading states nothing either."""
-    if ctx.kind != "glossary" and ctx.section.role not in _LISTS_THAT_STATE \
-            and ctx.words.shaped(_FIELD_INSTRUCTION_V6).match(ctx.text, ctx.end):
-        return "a form field's label and what to write in it, not a statement"
-    return bare_label_v5(ctx)
+    return _form_field(ctx, _FIELD_INSTRUCTION_V6) or bare_label_v5(ctx)
 
 
 # Version 7: whoever fills it in, followed by "to" ("[Prescriber to complete]", "(Provider
@@ -283,10 +286,7 @@ def bare_label_v7(ctx: HitContext) -> str | None:
     """Version 7: the one who fills a field in may be named with "to" ("[Prescriber to
     complete]") as with a colon, and a placeholder may say what is blank ("(This page
     intentionally left blank.)")."""
-    if ctx.kind != "glossary" and ctx.section.role not in _LISTS_THAT_STATE \
-            and ctx.words.shaped(_FIELD_INSTRUCTION_V7).match(ctx.text, ctx.end):
-        return "a form field's label and what to write in it, not a statement"
-    return bare_label_v6(ctx)
+    return _form_field(ctx, _FIELD_INSTRUCTION_V7) or bare_label_v6(ctx)
 
 
 # Version 8: a header's field that names a part of the document ("Guideline ID: RAD-12 |
