@@ -522,6 +522,76 @@ def test_a_table_column_says_whose_time_its_cells_are(scanner: Scanner) -> None:
     assert _deadlines(plan) == []
 
 
+def test_a_second_level_heading_gives_its_limits_their_stage(scanner: Scanner) -> None:
+    """Under "How a Level 2 appeal works" a limit is the second level's; under a
+    procedure's "Step 2: Ask us for an appeal" it is still the first appeal's."""
+    level = scanner.scan_text("How a Level 2 appeal works\n\nWrite to the review board within "
+                              "60 days of the date on our letter to ask for it.\n")
+    assert [(d.value, d.stage) for d in _deadlines(level)] == [(60, "second_level")]
+    step = scanner.scan_text("Step 2: Ask us to look at our decision again\n\nSend us your "
+                             "appeal within 65 days of the date on our notice.\n")
+    assert [(d.value, d.stage) for d in _deadlines(step)] == [(65, "first_internal_appeal")]
+
+
+def test_a_complaint_against_a_decision_is_a_first_appeal(scanner: Scanner) -> None:
+    """A complaint that asks for a decision to be changed is a first appeal by another
+    name; one about an incident stays a grievance."""
+    decision = scanner.scan_text("Your complaint has to reach us within six months of the "
+                                 "decision you disagree with.")
+    assert [(d.value, d.stage) for d in _deadlines(decision)] == [(6, "first_internal_appeal")]
+    incident = scanner.scan_text("You may file a complaint within 60 days after the incident "
+                                 "you are complaining about.")
+    assert [(d.value, d.stage) for d in _deadlines(incident)] == [(60, "grievance")]
+
+
+@pytest.mark.parametrize("sentence", [
+    # how long something lasted, or a length of care, in an appeal's own letter
+    "Your back pain had lasted about 3 weeks when you asked for the scan.",
+    "You completed more than 16 weeks of daily nasal spray before you asked for surgery.",
+    # an invoice sent in for payment, a contract's dispute put to an arbitrator
+    "We must receive your invoice no later than three years after the year of treatment.",
+    "A demand for mediation or arbitration under this agreement must be made within one year.",
+])
+def test_lengths_invoices_and_contract_disputes_are_no_appeal_limits(scanner: Scanner,
+                                                                     sentence: str) -> None:
+    text = f"How to appeal\nYou may appeal any decision we make about your care.\n{sentence}"
+    assert _deadlines(scanner.scan_text(text)) == []
+
+
+def test_the_same_period_as_another_appeal_is_a_limit(scanner: Scanner) -> None:
+    """"within the same 180-day period" names the limit a hyphenated compound can."""
+    report = scanner.scan_text("An expedited appeal must be requested within the same 180-day "
+                               "period that applies to a standard appeal.")
+    assert [(d.value, d.stage) for d in _deadlines(report)] == [(180, "expedited_appeal")]
+
+
+def test_the_plan_telling_the_member_by_phone_is_its_own_clock(scanner: Scanner) -> None:
+    """"We will call you with our decision within 72 hours" is the plan's time to answer;
+    "you must call us within 30 days" is still the member's."""
+    plan = scanner.scan_text("If we fast-track your appeal, we will phone you with our answer "
+                             "within 72 hours.")
+    assert _deadlines(plan) == []
+    member = scanner.scan_text("You must call us within 30 days of the denial letter to "
+                               "start an appeal.")
+    assert [(d.value, d.unit) for d in _deadlines(member)] == [(30, "days")]
+
+
+def test_a_member_column_names_the_filer_when_its_limit_counts_from_a_notice(
+        scanner: Scanner) -> None:
+    """Under "Time limit to file" the row's limit is the member's when it counts from
+    something sent to them (Original Medicare's summary notice too); a column that names
+    a deadline and the plan's deciding ("Deadline to decide") is the plan's."""
+    member = scanner.scan_text(
+        "Level | Who decides | Time limit to file\n"
+        "1. Redetermination | The claims contractor | 120 days from receipt of the MSN\n",
+        name="table.txt")
+    assert [(d.value, d.stage) for d in _deadlines(member)] == [(120, "first_internal_appeal")]
+    plan = scanner.scan_text(
+        "Step | Deadline to decide\nFirst appeal | 30 days from the appeal notice\n",
+        name="table.txt")
+    assert _deadlines(plan) == []
+
+
 def test_an_appeal_of_a_refund_claim_is_still_an_appeal(scanner: Scanner) -> None:
     """Only a claim for money back as the subject is a claim limit: an appeal of one, or a
     denied request for reimbursement, keeps its appeal limit."""

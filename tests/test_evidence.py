@@ -311,6 +311,19 @@ def test_an_index_line_with_a_page_range_is_no_finding(scanner: Scanner) -> None
     assert not report.findings, report.findings
 
 
+def test_a_contents_line_naming_its_page_is_no_finding(scanner: Scanner) -> None:
+    """The page number may be named after the leaders ("........ page 12"); a policy's
+    contents may stand on one line, its parts between bars."""
+    text = ("Contents\n"
+            "Part 4 - Medical necessity and evacuation ............ page 12\n"
+            "Part 5 - Prior approval of treatment ................. pp. 14-15\n")
+    report = scanner.scan_text(text)
+    assert not report.findings, report.findings
+    one_line = scanner.scan_text("Knee Bracing (Policy KB-7)\nContents: I. Policy | II. Medical "
+                                 "Necessity Criteria | III. Coding | IV. References\n")
+    assert not one_line.findings, one_line.findings
+
+
 def test_a_patterns_directory_extends_a_filter_and_a_heading_role(tmp_path: object) -> None:
     from pathlib import Path
 

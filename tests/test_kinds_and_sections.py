@@ -123,6 +123,17 @@ SNIPPETS = [
     ("plan_document", "Policy Number: SA-2291\nBLANKET STUDENT ACCIDENT INSURANCE POLICY\nWe pay "
      "covered medical expenses for injuries from school activities. Cosmetic surgery is "
      "excluded unless needed because of a covered injury."),
+    # a practice's own membership, which is not insurance and no plan's terms
+    ("other", "MAPLEWOOD FAMILY DIRECT PRIMARY CARE\nMEMBERSHIP AGREEMENT\nThis agreement is "
+     "not health insurance. Your monthly fee covers office visits with your physician; "
+     "cosmetic services are extra."),
+    # a member's appeal as sent, quoting the plan's denial
+    ("other", "Jordan Ellis\n14 Birch Lane\nRE: First-Level Appeal of Adverse Benefit "
+     "Determination\nI am writing to appeal the denial of my septoplasty. Your notice says I "
+     "have 180 days to appeal. Enclosed is my surgeon's letter of medical necessity."),
+    # a public plan's guide for residents by its subject
+    ("plan_document", "Department of Health\nYOUR GUIDE TO PROVINCIAL HEALTH COVERAGE\nWhat "
+     "is insured and what is not. Cosmetic surgery is not insured."),
     # nothing about insurance at all
     ("other", "Dear neighbour, the community picnic is on Saturday. Bring a dish to share "
      "and a folding chair."),
@@ -643,3 +654,46 @@ def test_a_text_without_a_signals_words_is_one_it_does_not_match() -> None:
                 matched.add(signal.pattern.pattern)
                 assert signal.may_match(text), (signal.pattern.pattern, signal.hints)
     assert len(matched) >= 10, "too few signals match: the test checks little"
+
+
+def _quotes(report: DocumentReport, category: str) -> list[str]:
+    return [f.quote for f in report.findings if f.category == category]
+
+
+def test_a_sentence_case_heading_over_a_paragraph_heads_its_list(scanner: Scanner) -> None:
+    """Three words or more in sentence case over a paragraph, a blank line above, head it
+    ("Services that are not insured"), as two words did; a pipe table's header row does
+    not."""
+    text = ("Help with bills\nCall us if you have a question about a bill from a clinic.\n\n"
+            "Services that are not insured\nYou or your private insurance must pay for the "
+            "services below. Ask about the cost first.\n\n• surgery done to change how you "
+            "look\n")
+    found = _quotes(scanner.scan_text(text, name="guide.txt"), "cosmetic_exclusion")
+    assert any("change how you look" in q for q in found), found
+    table = ("\nType of complaint | We will decide\nBilling | Within 30 days after we "
+             "have everything we need\n")
+    report = scanner.scan_text(table, name="table.txt")
+    assert all(f.section != "Type of complaint | We will decide" for f in report.findings)
+
+
+def test_a_document_history_table_ends_where_its_lines_do(scanner: Scanner) -> None:
+    """A version table under "Document history" heads nothing after it: the numbered
+    sections that follow ("2  Principles", no role of their own) are not history."""
+    text = ("Document history\nVersion | Date        | Author             | Summary of change\n"
+            "1.0     | May 2024    | Policy lead        | First issue\n\n"
+            "2  Principles\n\n2.4  The board does not fund treatments that are experimental "
+            "or unproven.\n")
+    found = _quotes(scanner.scan_text(text, name="policy.txt"), "experimental_exclusion")
+    assert found, "the exclusion was read as part of the document history"
+
+
+def test_a_section_numbered_with_a_letter_in_brackets_is_a_division(scanner: Scanner) -> None:
+    """"Section 5(a). Medical Services and Supplies" heads what follows it, as "Section 5"
+    would: a finding under it stands in it, not in the appeals section above."""
+    text = ("Your Appeal Rights\nYou can ask us to look at a decision again within 6 months "
+            "of our decision.\n\nSection 5(a). Medical Services and Supplies\n\nThe plan "
+            "pays only for care that is medically necessary.\n")
+    found = [f for f in scanner.scan_text(text, name="brochure.txt").findings
+             if f.category == "medical_necessity"]
+    assert found and all((f.section or "").startswith("Section 5(a)") for f in found), \
+        [(f.section, f.quote) for f in found]

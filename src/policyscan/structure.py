@@ -132,8 +132,14 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
 # An index line may point at several pages: "Breast reconstruction ....... 64-65, 80".
 _PAGES = r"\d{1,4}(?:\s*[-\u2013,]\s*\d{1,4})*"
 # A back-of-book index entry has no leaders: "Precertification, 22-24", "  breast, 46".
-_TOC_LINE = re.compile(rf"(?:\.\s?){{4,}}\s*{_PAGES}\s*$|\u2026{{2,}}\s*{_PAGES}\s*$|"
-                       rf"^[ \t]*[^\W\d_][^\d.;:!?$%\n]{{0,80}},\s*{_PAGES}\s*$", re.M)
+# (the number may be named: "Medical necessity ........ page 12")
+_PAGE_WORD = r"(?:(?:page|pages|pg\.?|p\.|pp\.)\s*)?"
+_TOC_LINE = re.compile(rf"(?:\.\s?){{4,}}\s*{_PAGE_WORD}{_PAGES}\s*$|"
+                       rf"\u2026{{2,}}\s*{_PAGE_WORD}{_PAGES}\s*$|"
+                       rf"^[ \t]*[^\W\d_][^\d.;:!?$%\n]{{0,80}},\s*{_PAGES}\s*$|"
+                       # a contents list on one line: "Contents: I. Policy Statement | II.
+                       # Medical Necessity Criteria | III. Coding"
+                       r"^[ \t]*(?i:(?:table\s+of\s+)?contents)\s*:[^\n]*\|[^\n]*$", re.M)
 
 # Cost cells: a line with them is a row of a benefit table, never a heading.
 _TABLE_ROW = re.compile(r"\$\s?\d|\d\s?%|\bnot covered\b.*\bnot covered\b|\bno charge\b|"
@@ -219,9 +225,10 @@ _ITEM_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]?|\([a-z\d]{1,3}\)|[IVX
 # A top-level division by its own word and number: "Art. 4", "Article 12", "§ 7", "Chapter
 # 3" (not "Art. 4.2", a part of one); or by a number alone before a title in capitals ("9.
 # ANALYSIS AND FINDINGS"). Set apart on its own line it is a heading whatever its title
-# names, and ends the section before it.
-_DIVISION = re.compile(r"\s*(?:art\.|article|chapter|section|part|§)\s*\d{1,3}[A-Z]?[.:]?"
-                       r"(?!\.?\d)\s+[A-Z]", re.I)
+# names, and ends the section before it. (A letter in brackets may follow the number: a
+# federal brochure's "Section 5(a). Medical Services and Supplies".)
+_DIVISION = re.compile(r"\s*(?:art\.|article|chapter|section|part|§)\s*\d{1,3}[A-Z]?"
+                       r"(?:\([a-z]\))?[.:]?(?!\.?\d)\s+[A-Z]", re.I)
 _NUMBERED_CAPS = re.compile(r"\s*" + _ONE_LEVEL + r"\s+[^a-z]+$")
 # … or a line of three to eight words all in capitals with no comma ("ASKING US TO PAY YOU
 # BACK"; not a sentence set in capitals, "IF YOU BELIEVE YOU ARE HAVING AN EMERGENCY, YOU
@@ -240,13 +247,17 @@ def _set_apart(text: str, ln: Line) -> bool:
     sentence case is one too. A line ending in a colon is a list's lead-in ("The
     following are not eligible expenses:" says what its list is in its own words)."""
     line = text[ln.start:ln.end]
-    if line.rstrip().endswith(":") or len(line.split()) < 2 or not _blank_above(text, ln):
-        return False
+    if line.rstrip().endswith(":") or len(line.split()) < 2 or "|" in line \
+            or not _blank_above(text, ln):
+        return False  # (a pipe table's header row is no heading)
     after = _next_line(text, ln.end)
+    # a line over a paragraph heads it ("Services that are not insured" over the sentence
+    # that opens its list; "Clinical trials" over a sentence of its own), not a table's
+    # lone cell ("Not covered" over the next cell)
+    if _PARAGRAPH_START.match(text, after):
+        return True
     if len(line.split()) < 3:
-        # two words head a paragraph ("Clinical trials" over a sentence of its own), not a
-        # table's lone cell ("Not covered" over the next cell)
-        return bool(_PARAGRAPH_START.match(text, after))
+        return False
     if _NUMBERED.match(line):
         return True  # "C. Member appeal rights", "4.2 What is not covered"
     return bool(_BLANK_AFTER.match(text, after) or _LIST_MARK.match(text, after))
@@ -319,9 +330,13 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
         elif ln.bold and ln.size >= body - 0.5:
             by_font, level = True, ln.size - 0.5
     division = not by_font and body is None and _division(page.text, ln)
-    capital = _ITEM_NUMBER.sub("", text)[:1].isupper()
+    title = _ITEM_NUMBER.sub("", text)
+    capital = title[:1].isupper()
+    # (a section's number is no word of its title: "6.4 Step 2: Appeal to the Regional
+    # Complaints Committee" has eight)
+    title_words = len(title.split())
     # (first, as most lines are: the tests below read the line again)
-    if not by_font and (ends_sentence or len(text.split()) > _most_words(text, division)
+    if not by_font and (ends_sentence or title_words > _most_words(text, division)
                         or not capital or ";" in text):
         # body text: neither set as a heading nor shaped like one (a semicolon joins
         # clauses: "… Medically / Necessary; Covered Expenses include:" is a sentence's end)
@@ -342,7 +357,7 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
     # A short standalone line naming a known section is a heading whatever its font:
     # text files, and PDFs that set headings in the body font. Lines that continue or
     # end a sentence are prose that happens to contain such words.
-    named = (role != "none" and not by_font and len(text.split()) <= _most_words(text, division)
+    named = (role != "none" and not by_font and title_words <= _most_words(text, division)
              and not ends_sentence and capital
              and (_title_like(words.without_furniture(text)) or _set_apart(page.text, ln))
              and not _in_menu(page.text, ln) and not _OPENS_LIST.search(raw))
@@ -350,9 +365,10 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
         return None
     if not by_font:
         level = (body or 10.0) + 0.25
-        if role == "references":
-            # (a list of other documents' titles ends where its lines do: without a font
-            # to tell, the next heading may be one no role names)
+        if role in ("references", "history"):
+            # (a list of other documents' titles, a table of a document's versions, ends
+            # where its lines do: without a font to tell, the next heading may be one no
+            # role names, "1  Introduction")
             level = LEAD_IN_LEVEL
     if body is None and ln.bold:  # Markdown "#" headings in text files
         level = 30.0 - raw.lstrip().count("#", 0, 6)

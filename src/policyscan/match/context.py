@@ -193,6 +193,11 @@ _PLAIN_VERDICT = re.compile(r"(?:is|are|remains?|be|will|we)\b", re.I)
 _CLAUSE_BREAK = re.compile(r"[,;:\n](?=[^,;:\n]*$)")
 
 
+# How far after a contrary word "does not apply" may follow it ("the cosmetic-procedure
+# exclusion therefore does not apply")
+_WAIVED_REACH = 40
+
+
 def _conceded(ctx: HitContext, text: str, at: int) -> bool:
     """Is the contrary word at ``text[at]`` conceded in its own clause ("although such
     surgery is otherwise excluded", "carves out of its appearance exclusion"), so that it
@@ -293,8 +298,10 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
                  if (t := ctx.words.search(name, rest))]
         m = _contrary(ctx, context.not_after, rest[:min(turns)] if turns else rest)
         hit = ctx.text[ctx.start:ctx.end]
-        if m and _conceded(ctx, hit + rest, len(hit) + m.start()):
-            # "the accident exception to the cosmetic exclusion": the rule it is an exception to
+        if m and (_conceded(ctx, hit + rest, len(hit) + m.start())
+                  or ctx.words.search("exclusion_waived", rest[m.end():m.end() + _WAIVED_REACH])):
+            # "the accident exception to the cosmetic exclusion", "so the cosmetic exclusion
+            # does not apply": the rule it is an exception to
             ev.support.append(f"'{m.group(0)}' after it, named as what it is an exception to")
         elif m and not ctx.words.search("exception_turns", ctx.before()):
             ev.against.append(f"'{m.group(0)}' after it")

@@ -59,7 +59,11 @@ _DECISION_VERB = (
     r"mail\w*|rule|reach(?!\s+(?:us|the\s+plan|the\s+insurer|the\s+fund|the\s+scheme)\b)|"
     r"render\w*|extend\w*|take|forward\w*|hold|schedul\w*|assign\w*|let\s+you\s+know|"
     r"settl\w*|investigat\w*|conclud\w*|finish\w*|reply|replies|get back|come back|"
-    r"write back|call back|act\s+(?:on|upon))"
+    r"write back|call back|act\s+(?:on|upon)|"
+    # told by phone: "we will call you with our decision within 72 hours"; the care itself
+    # approved or paid for: "we must authorize the care within 72 hours"
+    r"(?:call|phone|telephone|contact)s?\s+you\b|authori[sz]\w*|approv\w*|pay|pays|"
+    r"reimburs\w*)"
 )
 _MODAL = (r"(will|must|shall|should|may|can|could|would|is required to|are required to|"
           r"agrees? to|has to|have to|(?:is|are) unable to|(?:is|are) not able to|fails? to|"
@@ -167,7 +171,8 @@ _TO_DECIDE = re.compile(r"^\W{0,3}" + _DECIDE, re.I)
 # hours", "you will get a fast decision in 24 hours" (not "appeal the decision within")
 _DECISION_WANTED = re.compile(
     r"\b(?:need|needs|get|gets|receive|receives|expect|want|wants|request|requests|"
-    r"ask\s+for)\s+(?:a|an|the|our|its|your)\s+(?:[\w-]+\s+)?decision\s+(?:within|in)\s+$|"
+    r"ask\s+for|for)\s+(?:a|an|the|our|its|your)\s+(?:[\w-]+\s+)?decision\s+(?:within|in)\s+"
+    r"(?:the\s+)?$|"
     # … or given to the member, whoever promises it: "• aim to give you our response within"
     r"\b(?:give|send|provide|issue)\s+you\s+(?:our|its|their|a|the)\s+(?:final\s+|written\s+)?"
     r"(?:response|decision|answer|reply|determination)\s+(?:within|in)\s+$",
@@ -267,7 +272,15 @@ _NOT_APPEAL = re.compile(
     # … or told to the member: "send us a request for payment within 12 months"
     r"\b(?:send|submit|mail|file)\s+(?:us\s+)?(?:a|your|the)\s+(?:request|claim)s?\s+for\s+"
     r"(?:payment|reimbursement|repayment|a\s+refund)\b|"
-    r"filing (a|your) claim|legal action|lawsuit|\bsue\b|\bsuit\b|court(?!-ordered)|commenced|"
+    r"filing (a|your) claim|filing of claims?|legal action|lawsuit|\bsue\b|\bsuit\b|"
+    # a claim sent back to be corrected and resubmitted: "Compliance with returned claims"
+    r"\breturned claims?\b|\bresubmi\w*\s+(?:of\s+)?(?:a\s+|the\s+|your\s+)?claims?\b|"
+    r"\bcorrected claims?\b|"
+    r"court(?!-ordered)|commenced|"
+    # an invoice or a bill sent in for payment: "we must receive your invoice no later
+    # than three years after …"
+    r"\b(?:receive|submit|send|file)\s+(?:us\s+)?(?:your|the|an?|all)\s+(?:original\s+)?"
+    r"(?:invoices?|bills?|receipts?)\b|\binvoices?\s+(?:must|should|shall)\b|"
     r"statute of limitation|"
     # a suit by its verb ("any such action must be filed within two years"): a notice of
     # action is appealed, never filed or brought
@@ -327,6 +340,11 @@ _ACTIONS: tuple[tuple[Action, re.Pattern[str]], ...] = (
                                    r"requests? (for )?(an? )?review|ask us to review|"
                                    r"(disagree|do not agree|don['\u2019]t agree) with "
                                    r"(our|the|this|a) decision|"
+                                   # "ask the District Office to review the decision",
+                                   # "any decision about your benefits that you disagree with"
+                                   r"\breview (the|our|this|that|its|your) (decision|denial|"
+                                   r"determination|refusal)|(decision|denial|determination)s? "
+                                   r"(that )?you disagree with|"
                                    # "ask us to look at your claim again", "take a new look"
                                    r"look(ed)? (at [^.;]{0,40} )?again|"
                                    r"(new|another|second|fresh) look at", re.I)),
@@ -413,7 +431,8 @@ def _anchor(after: str) -> str:
 # "2-year outcomes" and "once in a 12-month period" are not.
 _SPAN = r"(?:window|period|limit|deadline|time\s*frame|time\s+limit)s?\b"
 _SPAN_NOUN = re.compile(r"^\s*" + _SPAN, re.I)
-_WITHIN_THE = re.compile(r"\bwithin\s+(?:the|a|this|that|your)\s*$", re.I)
+# ("within the same 180-day period" that a standard appeal has)
+_WITHIN_THE = re.compile(r"\bwithin\s+(?:the|a|this|that|your)\s+(?:same\s+)?$", re.I)
 _COMPOUND_LIMIT = (r"^\s*(?:(?:{appeal}|filing|review|hearing)\s+" + _SPAN + r"|" + _SPAN
                    + r"(?:\s+[\w'-]+){{0,6}}?\s+(?:to|for|in\s+which\s+to|within\s+which\s+to)\s+"
                    r"(?:{deadline_act}))")
@@ -455,13 +474,18 @@ def _member_files(ctx: HitContext, words: WordLists, sentence: str, before: str,
     anchor = _anchor(after)
     # a label names the filing; what it counts from is the member's (an incident, a
     # notice, the decision of the stage before), not the plan's receipt, read before
-    if words.shaped(_LABELLED_FILING).search(before) and (
-            words.search("anchor_notice", anchor) or words.search("anchor_event", anchor)
-            or words.search("anchor_prior_decision", anchor)):
+    if words.shaped(_LABELLED_FILING).search(before) and _counts_from_member_event(words, anchor):
         return True
     return bool(words.search("anchor_notice", anchor)
                 and (words.search("deadline_act", sentence)
                      or words.search("deadline_act", ctx.lead())))
+
+
+def _counts_from_member_event(words: WordLists, anchor: str) -> bool:
+    """Does the limit count from something that happened to the member (an incident, a
+    notice, the decision of the stage before) rather than from the plan's receipt?"""
+    return bool(words.search("anchor_notice", anchor) or words.search("anchor_event", anchor)
+                or words.search("anchor_prior_decision", anchor))
 
 
 # The member told what to do once something happens: "[ ] If the insurer upholds its
@@ -533,6 +557,8 @@ def _column_header(text: str, at: int) -> str | None:
     return first.split("|")[column].strip()
 
 
+# Two runs of words far apart on one line: a row of a table laid out in columns.
+_COLUMN_ROW = re.compile(r"\S {3,}\S")
 # How many lines above a row its table's header may stand
 _HEADER_REACH = 12
 _DIGIT = re.compile(r"\d")
@@ -553,13 +579,25 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
         return DeadlineReading(None, "a restatement of the limit just before it")
     if _PLACEHOLDER.search(before[-40:]) or _PLACEHOLDER.search(after[:40]):
         return DeadlineReading(None, "a template placeholder, not a number")
+    if _LASTED.search(before[-40:]):
+        return DeadlineReading(None, "how long something lasted ('pain that had lasted 3 "
+                               "weeks'), not a time limit")
+    if _LENGTH_OF.match(after) and not _LIMIT_BEFORE.search(before[-40:]) \
+            and not (ctx.words.search("anchor_notice", after[:60])
+                     or ctx.words.search("anchor_event", after[:60])):
+        return DeadlineReading(None, "a length of care or of cover ('16 weeks of therapy'), "
+                               "not a time limit")
     words = ctx.words
     if "-" in ctx.hit and not (words.shaped(_COMPOUND_LIMIT).match(after)
                                or (_WITHIN_THE.search(before)
                                    and _SPAN_NOUN.match(after))):
         return DeadlineReading(None, "a compound ('a 90-day supply', 'a 2-year study') that "
                                "names no filing limit")
-    if _NOT_APPEAL.search(_FILED_ABOUT_A_CLAIM.sub(" ", sentence)):
+    # A row of a table laid out in columns is read alone: "Direct filing of claims  60 days"
+    # above it says nothing of "Motion for Reconsideration  15 days".
+    line = _line_at(ctx.raw, ctx.raw_start)[1] if ctx.raw_start >= 0 else ""
+    subject = line if _COLUMN_ROW.search(line) else sentence
+    if _NOT_APPEAL.search(_FILED_ABOUT_A_CLAIM.sub(" ", subject)):
         return DeadlineReading(None, "a claim, lawsuit or benefit limit, not an appeal limit")
     if words.shaped(_ABOUT_COVERAGE).search(sentence) \
             and not words.shaped(_APPEAL_JUST_BEFORE).search(before):
@@ -580,7 +618,9 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     # A table's column says whose time its cells are ("Member must file within | Plan
     # decides within"), whatever else the row's line holds.
     header = _column_header(ctx.raw, ctx.raw_start) if ctx.raw_start >= 0 else None
-    member_column = header is not None and bool(words.search("clock_labels_member", header))
+    # ("Deadline to decide" names a deadline and whose it is: the plan's)
+    member_column = header is not None and bool(words.search("clock_labels_member", header)) \
+        and not words.search("clock_labels_plan", header)
     if header is not None and not member_column and (
             words.search("clock_labels_plan", header)
             or words.shaped(_PRESENT_CLOCK).search(header)):
@@ -597,7 +637,8 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     if _RESTATED.search(before) and _plan_clock_before(ctx.lead(), words):
         return DeadlineReading(None, "the plan's own decision time, restated for another "
                                "case ('for a bill, it is 60 days')")
-    if not (arrives or _member_files(ctx, words, sentence, before, after)):
+    if not (arrives or (member_column and _counts_from_member_event(words, _anchor(after)))
+            or _member_files(ctx, words, sentence, before, after)):
         return DeadlineReading(None, "no member filing the request")
     if words.shaped(_GIVES_PLAN).search(before):
         return DeadlineReading(None, "time given to the insurer itself, not to the member")
@@ -641,6 +682,8 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     # A table row is its own sentence: "First appeal | 90 days | 30 days" under the
     # header, whatever the rows below it name.
     row = _table_row(ctx.raw, ctx.raw_start) if ctx.raw_start >= 0 else None
+    if row is None and _COLUMN_ROW.search(line):
+        row = line  # a row of a table laid out in columns
     if row is not None:
         clause = sentence = row
     action = _action(clause, sentence, *reversed(_LEAD_SENTENCES.split(lead_in)),
@@ -648,6 +691,11 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     stage = _stage(action, sentence, anchor, words, ctx.lead())
     if stage == "first_internal_appeal" and words.search("stage_outside", before):
         stage = "other"  # "a demand for arbitration must be made within one year"
+    title = ctx.section.title or ""
+    if stage in ("first_internal_appeal", "other") and words.search("stage_second_level", title) \
+            and not _FIRST_STEP.search(title):
+        stage = "second_level"  # under "How a Level 2 appeal is done" (not under a
+        # procedure's second step, "Step 2: ask us to look at it again")
     benefit = _benefit(words, sentence, ctx.lead(), ctx.section.title or "")
     return DeadlineReading(Deadline(value, unit, action, anchor, stage, benefit),
                            f"{value} {unit.replace('_', ' ')} to {stage.replace('_', ' ')}"
@@ -687,6 +735,17 @@ _BEFORE_EVENT = re.compile(r"^\W*(before|prior to|in advance)\b", re.I)
 # answered, you may go to the ombudsman", "once 30 days go by without a decision"
 _ELAPSED = re.compile(r"^\W*(?:have|has|had)\s+(?:now\s+)?(?:passed|elapsed|gone\s+by|run)\b|"
                       r"^\W*(?:pass|elapse|go\s+by)\b", re.I)
+# What a number of weeks is of, when nothing limits it: "more than 16 weeks of daily
+# therapy", "six months of coverage" (not "within 60 days of the denial")
+_LENGTH_OF = re.compile(r"\s*of\s+(?!(?:the|your|this|that|our|its|their|his|her|a|an|"
+                        r"receipt|receiving|getting|being|date|when|service)\b)", re.I)
+_LIMIT_BEFORE = re.compile(r"\b(?:within|no\s+later\s+than|not\s+later\s+than|by|up\s+to|"
+                           r"before|after|have|has|had|allow\w*|given?)\b", re.I)
+# A title that names the first step too ("Appeals: Level 1 and Level 2") heads both.
+_FIRST_STEP = re.compile(r"\b(?:level|step|stage)\s*(?:1|one|i)\b|\bfirst\b", re.I)
+_LASTED = re.compile(r"\b(?:lasted|lasting|lasts|persisted|persisting|persists|continued|"
+                     r"ongoing)\s+(?:for\s+)?(?:about\s+|at\s+least\s+|more\s+than\s+|over\s+|"
+                     r"nearly\s+|almost\s+|only\s+)?$", re.I)
 # A notice period: "available for audit on ten days' notice", "with 30 days' written notice"
 _NOTICE_PERIOD = re.compile(r"^['\u2019]?\s*(?:prior\s+|advance\s+|written\s+)*notice\b", re.I)
 # A sentence that opens in lower case continues the text before it.
@@ -704,6 +763,11 @@ def _benefit(words: WordLists, *texts: str) -> Benefit:
             return "medical"
         for benefit in _BENEFIT_ORDER:
             if words.search(f"benefit_{benefit}", text):
+                # eligibility named beside care ("your enrolment was decided wrongly, or the
+                # care you received was not paid for"; eligibility for continuing
+                # healthcare) is no enrolment dispute alone
+                if benefit == "eligibility" and words.search("benefit_care_decision", text):
+                    return "medical"
                 return benefit
     return "medical"
 
@@ -721,13 +785,15 @@ def _stage(action: Action, sentence: str, anchor: str, words: WordLists,
         return "fair_hearing"
     if words.search("stage_informal", sentence):
         return "informal_review"
-    if words.search("stage_continuation", sentence) or words.search("stage_continuation", lead):
+    if words.search("stage_continuation", sentence) or words.search("stage_continuation", lead) \
+            or words.search("stage_fallback", sentence):
         return "other"
     if words.search("stage_second_level", sentence) or words.search("anchor_prior_decision",
                                                                        anchor):
         return "second_level"
     if action == "grievance":
-        return "grievance"
+        return "first_internal_appeal" if words.search("complaint_about_decision", sentence) \
+            else "grievance"
     if action == "internal_appeal":
         return "first_internal_appeal"
     return "other"
