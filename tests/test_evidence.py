@@ -311,6 +311,34 @@ def test_an_index_line_with_a_page_range_is_no_finding(scanner: Scanner) -> None
     assert not report.findings, report.findings
 
 
+def test_a_public_schemes_headings_say_what_they_hold(scanner: Scanner) -> None:
+    """"Items not admissible under the scheme" heads an exclusion list; a "Right to
+    Information" section's appeals are a records law's, not a claim's."""
+    text = ("9. ITEMS AND TREATMENTS NOT ADMISSIBLE UNDER THE SCHEME\n\n"
+            "• Experimental treatment and unproven devices\n\n"
+            "12. RIGHT TO INFORMATION\n\nIf the officer refuses, a first appeal lies to the "
+            "appellate authority within 30 days of the reply.\n")
+    report = scanner.scan_text(text, name="guide.txt")
+    assert _categories(report, "experimental_exclusion")
+    assert not _categories(report, "appeal_rights") and not _categories(report, "appeal_deadline")
+
+
+def test_a_glossary_entry_explains_a_term_and_states_nothing(scanner: Scanner) -> None:
+    """"Appeal: A request that your plan review a decision" explains a word; an entry that
+    tells the member what to do, a note's label ("Exception: …") and an item of an
+    exclusion list ("Cosmetic surgery – any operation … unless it repairs an injury") are
+    statements."""
+    entry = scanner.scan_text("Appeal - A request that your plan review a decision it made "
+                              "about your care.")
+    assert not _categories(entry, "appeal_rights")
+    tells = scanner.scan_text("Appeal: You can file an appeal with us within 180 days of our "
+                              "letter.")
+    assert _categories(tells, "appeal_rights")
+    note = scanner.scan_text("Exception: the cosmetic exclusion does not apply to surgery that "
+                             "repairs a part of the body damaged in an accident.")
+    assert _categories(note, "reconstructive_exception")
+
+
 def test_a_contents_line_naming_its_page_is_no_finding(scanner: Scanner) -> None:
     """The page number may be named after the leaders ("........ page 12"); a policy's
     contents may stand on one line, its parts between bars."""

@@ -134,6 +134,19 @@ SNIPPETS = [
     # a public plan's guide for residents by its subject
     ("plan_document", "Department of Health\nYOUR GUIDE TO PROVINCIAL HEALTH COVERAGE\nWhat "
      "is insured and what is not. Cosmetic surgery is not insured."),
+    # a public scheme's guide for its beneficiaries, one check box in it
+    ("plan_document", "Ministry of Health\nHEALTH SCHEME BENEFICIARY GUIDE\nTreatment in "
+     "empanelled hospitals needs prior permission. [ ] Tick if you are a pensioner."),
+    # a denial letter by its own title, with an appeal request form enclosed
+    ("denial_notice", "Harbor Mutual\nNOTICE OF CLAIM DENIAL\nWe cannot pay this claim. To "
+     "appeal, complete the enclosed appeal request form within 180 days."),
+    # a program's bulletin to its providers on a coverage rule
+    ("medical_policy", "Department of Medical Assistance\nPROVIDER BULLETIN\nFrom July 1, "
+     "orthodontic treatment needs prior authorization; cases that are cosmetic only are "
+     "denied."),
+    # an employer's wellness notice beside its plan
+    ("other", "Acme Corp Wellness Program - Annual Notice\nA tobacco surcharge applies unless "
+     "you complete a cessation class. See your certificate of coverage for plan benefits."),
     # nothing about insurance at all
     ("other", "Dear neighbour, the community picnic is on Saturday. Bring a dish to share "
      "and a folding chair."),
@@ -697,3 +710,17 @@ def test_a_section_numbered_with_a_letter_in_brackets_is_a_division(scanner: Sca
              if f.category == "medical_necessity"]
     assert found and all((f.section or "").startswith("Section 5(a)") for f in found), \
         [(f.section, f.quote) for f in found]
+
+
+def test_a_kind_read_from_next_to_nothing_is_not_sure() -> None:
+    """A check box or two in the body make a form the likeliest kind of a guide that names
+    itself in no words the signals know, but not a sure one: its facts still come from its
+    passages."""
+    from policyscan.classify import classify_text
+    from policyscan.facts import SURE_KIND
+
+    weak = classify_text("how our scheme works", "tick one [ ] yes [ ] no", "scheme")
+    assert weak.kind == "form" and weak.confidence < SURE_KIND
+    strong = classify_text("prior authorization request form please complete", "", "form")
+    assert strong.kind == "form" and strong.confidence >= SURE_KIND
+

@@ -33,6 +33,9 @@ _HEAD_MIN_WEIGHT = 1.5
 _TITLE_CHARS = 80  # names that start this close to the first one belong to the same title
 _READ_CHARS = 100_000
 _BODY_CAP = 6.0  # body hits of one signal stop counting after this much weight
+# A score below this (one naming signal in the front pages is three times its weight) makes
+# a kind less than sure, however far it leads.
+_CONFIDENT_SCORE = 3.0
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,10 @@ class KindDecision:
         if self.kind not in self.scores:
             return 1.0 - min(ranked[0] / 6.0, 1.0)  # "other": unsure as a plan grows likely
         second = ranked[1] if len(ranked) > 1 else 0.0
-        return self.scores[self.kind] / (self.scores[self.kind] + second)
+        share = self.scores[self.kind] / (self.scores[self.kind] + second)
+        # (a kind read from next to nothing, a check box or two in the body, leads by
+        # default: it is no surer than its evidence is strong)
+        return share * min(1.0, self.scores[self.kind] / _CONFIDENT_SCORE)
 
 
 def _hits(pattern: re.Pattern[str], text: str, limit: int) -> int:

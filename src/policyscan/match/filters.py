@@ -143,6 +143,44 @@ def _restates_its_term(sentence: str) -> bool:
     return m is not None and m.group(1).lower() == m.group(2).lower()
 
 
+# A glossary entry's term and what follows it: "Appeal: A request that your plan review a
+# decision", "Reconstructive Surgery - surgery to repair a part of the body …".
+_GLOSSARY_ENTRY = re.compile(r"^\W*([A-Z][\w'\u2019/-]*(?:\s+[\w'\u2019/-]+){0,4}?)\s*"
+                             r"(?::|\s[-\u2013\u2014]\s)\s*(?:((?i:a|an|the|any))\s+)?(\w+)")
+
+
+def glossary_term(ctx: HitContext) -> str | None:
+    """The hit is in a glossary entry ("Appeal: A request that your plan review a
+    decision"), its definition opening with an article or with the term's own noun: a word
+    explained, not a right or a term of the plan stated. A definition that tells the
+    member what to do ("Appeal: You may ask us …", "… within 180 days") is no mere
+    explanation."""
+    s, e = ctx.sentence
+    sentence = ctx.text[s:e]
+    m = _GLOSSARY_ENTRY.match(sentence)
+    if m is None:
+        return None
+    term_noun = m.group(1).split()[-1].lower()
+    if not m.group(2) and m.group(3).lower() != term_noun or _NOTE_LABEL.match(m.group(1)):
+        return None
+    if _TELLS_THE_MEMBER.search(sentence, m.end(1)) or ctx.section.role in _LISTS_THAT_STATE \
+            or ctx.section.listed:
+        return None  # (an item of an exclusion list states what it names)
+    return f"'{m.group(1)}' is the term a glossary entry defines"
+
+
+# A label that introduces a statement, not a term: "Exception: the cosmetic exclusion does
+# not apply to …", "Note: …"
+_NOTE_LABEL = re.compile(r"(?:exceptions?|notes?|important|example|reminder|tip|warning|caution|"
+                         r"remember|please note|attention|nb|n\.b|q|a|question|answer)$", re.I)
+_TELLS_THE_MEMBER = re.compile(r"\b(?:may|can|must|should|shall|will|cannot|won['\u2019]t)\b|"
+                               r"\b(?:has|have)\s+the\s+right\b|\bunless\b|\bexcept\b|"
+                               r"\b(?:is|are)\s+(?:not\s+)?(?:entitled|covered|excluded)\b|"
+                               r"\b(?:does|do)\s+not\s+apply\b|\bapplies\b|"
+                               r"\bwithin\s+\S+\s+(?:calendar\s+|business\s+)?"
+                               r"(?:days?|months?|weeks?|years?)\b", re.I)
+
+
 def _definition_only_v1(ctx: HitContext) -> str | None:
     return _defines_only(ctx, asks_exclusions=False)
 
@@ -372,6 +410,7 @@ FILTERS: dict[str, Filter] = {
     "research_description@3": research_description_v3,
     "definition_only@1": _definition_only_v1,
     "definition_only@2": definition_only,
+    "glossary_term@1": glossary_term,
     "relative_clause@1": relative_clause,
     "unchecked_option@1": unchecked_option,
 }
