@@ -39,6 +39,12 @@ def _alternatives(phrases: tuple[str, ...]) -> list[str]:
 
 
 def _union(alternatives: list[str]) -> re.Pattern[str]:
+    return _compiled_union(tuple(alternatives))
+
+
+# (one first word's phrases recur across lists, "appeal" in a dozen of them: compiled once)
+@lru_cache(maxsize=4096)
+def _compiled_union(alternatives: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", re.I)
 
 
