@@ -582,12 +582,11 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     if _LASTED.search(before[-40:]):
         return DeadlineReading(None, "how long something lasted ('pain that had lasted 3 "
                                "weeks'), not a time limit")
+    words = ctx.words
     if _LENGTH_OF.match(after) and not _LIMIT_BEFORE.search(before[-40:]) \
-            and not (ctx.words.search("anchor_notice", after[:60])
-                     or ctx.words.search("anchor_event", after[:60])):
+            and not _counts_from_member_event(words, after[:60]):
         return DeadlineReading(None, "a length of care or of cover ('16 weeks of therapy'), "
                                "not a time limit")
-    words = ctx.words
     if "-" in ctx.hit and not (words.shaped(_COMPOUND_LIMIT).match(after)
                                or (_WITHIN_THE.search(before)
                                    and _SPAN_NOUN.match(after))):
@@ -696,7 +695,7 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
             and not _FIRST_STEP.search(title):
         stage = "second_level"  # under "How a Level 2 appeal is done" (not under a
         # procedure's second step, "Step 2: ask us to look at it again")
-    benefit = _benefit(words, sentence, ctx.lead(), ctx.section.title or "")
+    benefit = _benefit(words, sentence, ctx.lead(), title)
     return DeadlineReading(Deadline(value, unit, action, anchor, stage, benefit),
                            f"{value} {unit.replace('_', ' ')} to {stage.replace('_', ' ')}"
                            + ("" if benefit == "medical" else f" ({benefit} benefits)"))

@@ -161,8 +161,8 @@ def glossary_term(ctx: HitContext) -> str | None:
     if m is None:
         return None
     term_noun = m.group(1).split()[-1].lower()
-    if not m.group(2) and m.group(3).lower() != term_noun or _NOTE_LABEL.match(m.group(1)):
-        return None
+    if (not m.group(2) and m.group(3).lower() != term_noun) or _NOTE_LABEL.match(m.group(1)):
+        return None  # (no article and not the term's own noun: a label before a statement)
     if _TELLS_THE_MEMBER.search(sentence, m.end(1)) or ctx.section.role in _LISTS_THAT_STATE \
             or ctx.section.listed:
         return None  # (an item of an exclusion list states what it names)
