@@ -527,12 +527,6 @@ def _line_at(text: str, at: int) -> tuple[int, str]:
     return start, text[start:end if end >= 0 else len(text)]
 
 
-def _table_row(text: str, at: int) -> str | None:
-    """The pipe-table row (its line) the text at ``at`` stands in, None outside one."""
-    _, line = _line_at(text, at)
-    return line if "|" in line else None
-
-
 def _column_header(text: str, at: int) -> str | None:
     """The header of the pipe-table column the text at ``at`` stands in: the same cell of
     the first line of the run of lines with as many cells, if it holds no digits (a
@@ -680,21 +674,14 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     # of OPM)
     # A table row is its own sentence: "First appeal | 90 days | 30 days" under the
     # header, whatever the rows below it name.
-    row = _table_row(ctx.raw, ctx.raw_start) if ctx.raw_start >= 0 else None
-    if row is None and _COLUMN_ROW.search(line):
-        row = line  # a row of a table laid out in columns
-    if row is not None:
-        clause = sentence = row
-    action = _action(clause, sentence, *reversed(_LEAD_SENTENCES.split(lead_in)),
-                     ctx.section.title or "")
-    stage = _stage(action, sentence, anchor, words, ctx.lead())
+    # (a pipe table's row, or a row of a table laid out in columns)
+    if "|" in line or _COLUMN_ROW.search(line):
+        clause = sentence = line
+    title = ctx.section.title or ""
+    action = _action(clause, sentence, *reversed(_LEAD_SENTENCES.split(lead_in)), title)
+    stage = _stage(action, sentence, anchor, words, ctx.lead(), title)
     if stage == "first_internal_appeal" and words.search("stage_outside", before):
         stage = "other"  # "a demand for arbitration must be made within one year"
-    title = ctx.section.title or ""
-    if stage in ("first_internal_appeal", "other") and words.search("stage_second_level", title) \
-            and not _FIRST_STEP.search(title):
-        stage = "second_level"  # under "How a Level 2 appeal is done" (not under a
-        # procedure's second step, "Step 2: ask us to look at it again")
     benefit = _benefit(words, sentence, ctx.lead(), title)
     return DeadlineReading(Deadline(value, unit, action, anchor, stage, benefit),
                            f"{value} {unit.replace('_', ' ')} to {stage.replace('_', ' ')}"
@@ -772,10 +759,12 @@ def _benefit(words: WordLists, *texts: str) -> Benefit:
 
 
 def _stage(action: Action, sentence: str, anchor: str, words: WordLists,
-           lead: str = "") -> Stage:
+           lead: str = "", title: str = "") -> Stage:
     """The step of the appeal ladder: from the action, then the sentence's own words, then
     the event the anchor counts from (a limit counted from a final or an appeal decision
-    belongs to a later stage)."""
+    belongs to a later stage), then the section's title ("How a Level 2 appeal is done";
+    not one that names the first step too, nor a procedure's "Step 2: ask us to look at it
+    again")."""
     if action == "external_review":
         return "external_review"
     if action == "expedited_appeal":
@@ -789,6 +778,9 @@ def _stage(action: Action, sentence: str, anchor: str, words: WordLists,
         return "other"
     if words.search("stage_second_level", sentence) or words.search("anchor_prior_decision",
                                                                        anchor):
+        return "second_level"
+    if action != "grievance" and words.search("stage_second_level", title) \
+            and not _FIRST_STEP.search(title):
         return "second_level"
     if action == "grievance":
         return "first_internal_appeal" if words.search("complaint_about_decision", sentence) \
