@@ -734,6 +734,29 @@ SENTENCE_LIMITS = [
     # a policy's look-over period by its other names
     ("30-DAY RIGHT TO EXAMINE: after your certificate arrives, you have 30 days to review it "
      "and return it for a full refund.", []),
+    # when a mailed notice is taken to have arrived is no limit
+    ("Ask for a review within 120 days of getting the statement. We assume that you got the "
+     "statement 5 days after the date printed on it.", [(120, "days")]),
+    # a review asked of a denied claim is the member's, though "claim … must be filed"
+    ("A request for redetermination of a denied wheelchair claim must be filed within 120 "
+     "days of the date you receive the notice.", [(120, "days")]),
+    # the reviewer by a pronoun keeps its own time
+    ("How long does an outside review take?\nThe review organization must decide within 45 "
+     "days after it gets your request. For expedited external reviews, it decides within 72 "
+     "hours, or sooner if your health needs it.", []),
+    # a time that opens the sentence and is given to someone else after the comma (under a
+    # heading with no stop)
+    ("Appeals and complaints\n\nHow to appeal if you are asked to leave the hospital too "
+     "soon\nWithin two calendar days after you are admitted, the hospital will hand you a "
+     "written notice about your rights.", []),
+    ("Within 60 days after you get the denial, the plan must receive your appeal.",
+     [(60, "days")]),
+    # the member told what to do after a clause of the plan's ("…, send your appeal")
+    ("If you disagree with our decision about where your scan may be done, send your appeal "
+     "within 90 days after you get this letter.", [(90, "days")]),
+    # paperwork for the program's eligibility
+    ("If you disagree with a decision, you can appeal. If the county asks for proof of "
+     "income, send it within 10 days of the request.", []),
 ]
 
 
@@ -742,3 +765,20 @@ SENTENCE_LIMITS = [
 def test_a_sentence_alone_states_exactly_these_member_limits(
         scanner: Scanner, text: str, expected: list[tuple[int, str]]) -> None:
     assert [(d.value, d.unit) for d in _deadlines(scanner.scan_text(text))] == expected
+
+
+def test_a_wrapped_table_cell_gives_its_limit_its_whole_anchor(scanner: Scanner) -> None:
+    """A limit whose cell wraps onto the next line ("60 days from the date you get the" over
+    "Level 2 decision") counts from what the whole cell says: a later level's decision,
+    not the first appeal's."""
+    text = ("Medicare appeal levels\n"
+            "Level            | Who decides                 | Time to ask                  |\n"
+            "Redetermination  | Medicare contractor         | 120 days from the date you   |\n"
+            "                 |                             | get the notice               |\n"
+            "Reconsideration  | Independent contractor      | 180 days from the date you   |\n"
+            "                 |                             | get the Level 1 decision     |\n")
+    found = {d.value: d for d in _deadlines(scanner.scan_text(text))}
+    assert found[120].stage == "first_internal_appeal", found[120]
+    assert found[180].stage == "second_level" and "Level 1 decision" in found[180].anchor, \
+        found[180]
+

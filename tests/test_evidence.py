@@ -400,7 +400,7 @@ def test_a_changed_filter_keeps_its_old_version(rules: RuleSet) -> None:
     assert FILTER_NAMES["research_description"] == "research_description@3"
     assert FILTER_NAMES["bare_label"] == "bare_label@9"
     assert FILTER_NAMES["definition_only"] == "definition_only@2"
-    assert FILTER_NAMES["non_prefixed"] == "non_prefixed@3"
+    assert FILTER_NAMES["non_prefixed"] == "non_prefixed@4"
     # "no longer considered" turns a hit around from version 2 on
     turned = ctx("This drug is no longer considered experimental.", "experimental")
     assert get_filter("non_prefixed@1")(turned) is None
@@ -410,6 +410,14 @@ def test_a_changed_filter_keeps_its_old_version(rules: RuleSet) -> None:
     once = ctx("Keyhole surgery, once regarded as experimental, is covered.", "experimental")
     assert get_filter("non_prefixed@2")(once) is None
     assert get_filter("non_prefixed")(once)
+    # and a subject that denies it, or what it would be but for the case, from version 4 on
+    for text in ("The three methods are standard care; none of them is considered "
+                 "investigational.",
+                 "Trial costs are paid even when the device would otherwise be considered "
+                 "investigational."):
+        denied = ctx(text, "investigational")
+        assert get_filter("non_prefixed@3")(denied) is None, text
+        assert get_filter("non_prefixed")(denied), text
     # a verdict on the treatment is no account of research, from version 2 on
     verdict = ctx("Laser lipolysis is investigational; the studies are small.", "investigational")
     assert get_filter("research_description@1")(verdict)

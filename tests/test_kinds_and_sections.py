@@ -279,6 +279,7 @@ def test_glossary_definitions_give_findings_but_every_fact_is_false(scanner: Sca
 
 
 def test_related_policies_and_cited_studies_state_no_plan_term(scanner: Scanner) -> None:
+    """Other documents' titles and studies' titles are neither facts nor findings."""
     report = scanner.scan_text(
         "Medical Policy: Laser Therapy\n\nRelated Policies\n"
         "Cosmetic and Reconstructive Surgery (after an accident or a mastectomy), MP-7\n\n"
@@ -286,8 +287,8 @@ def test_related_policies_and_cited_studies_state_no_plan_term(scanner: Scanner)
         "References\n"
         "1. Ortiz A. Investigational lasers for scars after burns. J Skin Res. 2021;4:12-19.",
         name="policy.txt")
-    found = of(report, "reconstructive_exception")
-    assert found and not any(f.plan_term for f in found)
+    assert not of(report, "reconstructive_exception")
+    assert not of(report, "experimental_exclusion")
     assert report.facts.values["reconstructive_exception"] is False
 
 
@@ -724,3 +725,65 @@ def test_a_kind_read_from_next_to_nothing_is_not_sure() -> None:
     strong = classify_text("prior authorization request form please complete", "", "form")
     assert strong.kind == "form" and strong.confidence >= SURE_KIND
 
+
+
+def test_a_lead_in_that_goes_on_from_the_line_above_keeps_its_sentence_whole(
+        scanner: Scanner) -> None:
+    """"… considers X to be cosmetic," / "and therefore not covered, for any use not listed
+    above, including:" opens a list, and its scope starts where its sentence does: the
+    sentence is not cut in two at the line the list's words stand on."""
+    text = ("Other uses\n"
+            "The plan considers tattoo removal and skin bleaching to be cosmetic,\n"
+            "and therefore not covered, for any use not listed in Parts I to III,\n"
+            "including:\n"
+            "   \u2022  removal of a tattoo the member chose to have;\n"
+            "   \u2022  lightening of normal skin.\n")
+    found = _quotes(scanner.scan_text(text, name="policy.txt"), "cosmetic_exclusion")
+    assert any("to be cosmetic" in q and "not covered" in q for q in found), found
+
+
+def test_a_set_apart_heading_of_up_to_eleven_words_heads_its_section(
+        scanner: Scanner) -> None:
+    """A plain-language heading on its own line, a blank line above it and its paragraph
+    under it, may run to eleven words ("When surgery that changes how you look is
+    covered"): the exceptions listed under it are not read under the exclusions above."""
+    text = ("Things the plan does not cover\n"
+            "The plan does not pay for surgery done to improve the way you look.\n\n"
+            "When surgery that changes how you look is covered\n"
+            "The plan may pay for surgery that also changes how you look if you need it:\n"
+            " \u2022  To repair damage from an accident, like a broken nose.\n"
+            " \u2022  To rebuild a breast after a mastectomy.\n")
+    report = scanner.scan_text(text, name="guide.txt")
+    rebuilt = [f for f in report.findings if "rebuild a breast" in f.quote]
+    assert rebuilt and all(f.category == "reconstructive_exception" for f in rebuilt), \
+        [(f.category, f.section, f.quote) for f in rebuilt]
+
+
+def test_a_list_of_related_policies_reports_nothing(scanner: Scanner) -> None:
+    """Other documents' titles ("Cosmetic and Reconstructive Surgery" among a policy's
+    related policies) state no term: they are not findings, not only not facts."""
+    text = ("Related Policies\n"
+            "MP-1.101    Cosmetic and Reconstructive Surgery\n"
+            "MP-1.102    Experimental and Investigational Services\n\n"
+            "Policy\n"
+            "Laser hair removal is considered cosmetic and is not covered.\n")
+    report = scanner.scan_text(text, name="policy.txt")
+    listed = [f for f in report.findings if f.page == 1 and "MP-1.10" in f.quote]
+    assert not listed, [(f.category, f.quote) for f in listed]
+    assert _quotes(report, "cosmetic_exclusion"), "the policy's own statement was lost"
+
+
+def test_a_regulators_request_form_is_a_sure_form() -> None:
+    """A department's external review request form, named by its number and revision and
+    by its title, is a form however often its instructions speak of reviews (and its
+    division's name is weaker evidence than a title)."""
+    from policyscan.classify import classify_text
+    from policyscan.facts import SURE_KIND
+
+    head = ("state department of insurance form dr-7 (rev. 01/2026) consumer services "
+            "division request for external review of a health plan's decision instructions")
+    body = ("who may file: the covered person or a representative. use this form if your "
+            "plan upheld its denial. [ ] urgent [ ] standard. sign the form and mail it to "
+            "the division. signature of covered person ______ date ______")
+    decision = classify_text(head + " " + body, "", "external_review_request")
+    assert decision.kind == "form" and decision.confidence >= SURE_KIND, decision

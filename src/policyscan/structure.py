@@ -263,6 +263,9 @@ def _set_apart(text: str, ln: Line) -> bool:
     return bool(_BLANK_AFTER.match(text, after) or _LIST_MARK.match(text, after))
 
 
+_SET_APART_WORDS = 11
+
+
 def _most_words(text: str, division: bool = False) -> int:
     """How many words a heading set in the body font may have: more in capitals ("ASKING
     US TO REVIEW A DECLINED HEALTH OR DENTAL CLAIM"), which prose is not set in, and
@@ -336,7 +339,13 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
     # Complaints Committee" has eight)
     title_words = len(title.split())
     # (first, as most lines are: the tests below read the line again)
-    if not by_font and (ends_sentence or title_words > _most_words(text, division)
+    # (a plain-language heading set apart may run longer: "When surgery that changes how
+    # you look is covered")
+    most = _most_words(text, division)
+    if not by_font and title_words > most and title_words <= _SET_APART_WORDS \
+            and _set_apart(page.text, ln):
+        most = _SET_APART_WORDS
+    if not by_font and (ends_sentence or title_words > most
                         or not capital or ";" in text):
         # body text: neither set as a heading nor shaped like one (a semicolon joins
         # clauses: "… Medically / Necessary; Covered Expenses include:" is a sentence's end)
@@ -357,7 +366,7 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
     # A short standalone line naming a known section is a heading whatever its font:
     # text files, and PDFs that set headings in the body font. Lines that continue or
     # end a sentence are prose that happens to contain such words.
-    named = (role != "none" and not by_font and title_words <= _most_words(text, division)
+    named = (role != "none" and not by_font and title_words <= most
              and not ends_sentence and capital
              and (_title_like(words.without_furniture(text)) or _set_apart(page.text, ln))
              and not _in_menu(page.text, ln) and not _OPENS_LIST.search(raw))
@@ -494,9 +503,25 @@ def _lead_in(page: PageText, ln: Line, words: RoleWords,
             continue
         role = words.lead_in_role(text)
         if role != "none":
-            return _Heading(title, ln.end, LEAD_IN_LEVEL, role,
-                            _clean(page.text[title:ln.end]).strip())
+            return _Heading(_sentence_begun(page.text, title, ln.end), ln.end, LEAD_IN_LEVEL,
+                            role, _clean(page.text[title:ln.end]).strip())
     return None
+
+
+def _sentence_begun(text: str, at: int, end: int) -> int:
+    """Where the lead-in's sentence starts: one read from a line that goes on with the
+    sentence above ("X is considered cosmetic," / "and therefore not covered, …
+    including:") scopes from there, so the sentence is never cut in two (one that ends a
+    sentence before its own starts is read from its line, as before)."""
+    if _INNER_END.search(text, at, end):
+        return at
+    before = text[max(0, at - 400):at]
+    if not before.strip() or _SENTENCE_END.search(before) or before.rstrip(" ").endswith("\n\n"):
+        return at
+    begun = _SENTENCE_START.search(before)
+    if begun:
+        return at - len(before) + begun.end()
+    return 0 if at <= 400 else at  # (the page's top opens it)
 
 
 def build_sections(doc: SourceDocument, kind: str,

@@ -35,6 +35,10 @@ DESCRIPTIVE_ROLES = frozenset({"history", "references", "definitions", "civil_ri
 # Sections whose passages state no term of this document's plan: a definition, what an
 # earlier version said, the titles of other policies and of studies. Reported, never facts.
 NOT_PLAN_TERMS = frozenset({"definitions", "history", "references"})
+# Of those, the lists of other documents and of this one's versions are not reported
+# either: "Cosmetic and Reconstructive Surgery" in a list of related policies, "Clarified
+# medical necessity criteria" in a change log say nothing a reader asked about.
+LISTS_OF_DOCUMENTS = frozenset({"history", "references"})
 
 
 @dataclass(frozen=True)
@@ -252,6 +256,9 @@ def weigh_context(ctx: HitContext, context: Context) -> Evidence:
     ev = Evidence()
     role = ctx.section.role
     window = ctx.window(context.window)
+    if role in LISTS_OF_DOCUMENTS and role not in context.not_sections:
+        ev.against.append(f"in section role {role}: a list of documents or of versions")
+        ev.adjust += AGAINST
     if role in context.not_sections:
         turned = ctx.words.search("exception_turns", ctx.before())
         if turned:

@@ -73,7 +73,9 @@ _ACTIVE_CLOCK = re.compile(
     # "we'll get back to you": the contraction is the subject and its modal
     # (a promise listed under its modal: "we will: - acknowledge your complaint within …")
     r"\b(?P<subj>[^\W\d_]\w*)(?:['\u2019]ll|\s+" + _MODAL + r")(?:\s*:\s*[-\u2013\u2022*]?)?\s+"
-    r"(?:not\s+)?(?:[\w,'-]+\s+){0,3}?"
+    # (no comma between: "If … your surgery may be performed, send your appeal" is the
+    # member told what to do)
+    r"(?:not\s+)?(?:[\w'-]+\s+){0,3}?"
     # a second verb of the promise: "we will handle your complaint and give you a reply",
     # "we will treat your Level 2 appeal as urgent and decide it"
     + r"(?:(?:[\w,'-]+\s+){0,5}?and\s+)?"
@@ -196,7 +198,9 @@ _NAMED_CLOCK = re.compile(
 # The same in the simple present, its subject one that decides: "The plan responds to your
 # grievance within 15 days", "our appeals unit normally answers within 30 days" (no verb
 # that is also a noun after "plan": "Plan rules: appeal_filing_limit=90 days").
-_PRESENT_CLOCK = (r"\b(?P<subj>{plan_deciders})\s+"
+# (or "it", the reviewer named in the sentence before: "For expedited reviews, it decides
+# within 72 hours"; a member is never "it")
+_PRESENT_CLOCK = (r"\b(?P<subj>{plan_deciders}|it)\s+"
                   # a second verb of its own, the first in the third person: "the Committee
                   # meets monthly and issues its decision" (not "the decision we made and send")
                   r"(?:[a-z]+s\s+(?:[\w,]+\s+){{0,2}}?and\s+)?(?:usually\s+|normally\s+|generally\s+|"
@@ -309,7 +313,8 @@ _APPEAL_JUST_BEFORE = r"\b(?:{appeal})\b[^.;|]{{0,30}}$"
 _FILED_ABOUT_A_CLAIM = re.compile(
     r"\b(?:(?:grievances?|appeals?|complaints?|disputes?|objections?|requests?)\s+"
     r"(?:about|concerning|regarding|over|on|involving|relating\s+to)|"
-    r"(?:grievances?|appeals?|complaints?|disputes?|objections?|reviews?|reconsiderations?)\s+"
+    r"(?:grievances?|appeals?|complaints?|disputes?|objections?|reviews?|reconsiderations?|"
+    r"redeterminations?)\s+"
     # (whom it goes to between: "appeals to the Board of Trustees of a denied claim")
     r"(?:to\s+(?:the\s+)?[\w&' -]{1,40}?\s+)?(?:of|for|against))"
     r"\s+[^.;]{0,40}?\bclaims?\s+(forms?\s+)?must\s+be\s+(submitted|filed|received)", re.I)
@@ -551,6 +556,25 @@ def _column_header(text: str, at: int) -> str | None:
     return first.split("|")[column].strip()
 
 
+def _cell_continued(text: str, at: int) -> str:
+    """The rest of the pipe-table cell at ``at`` on the lines below, where a long cell wraps
+    ("60 days from the date you get the | … " over "| | Level 2 decision |"): the same
+    column of the following lines with as many cells and an empty first cell."""
+    line_start, line = _line_at(text, at)
+    cells = line.count("|")
+    column = text.count("|", line_start, at)
+    more: list[str] = []
+    end = line_start + len(line)
+    while end < len(text):
+        _, below = _line_at(text, end + 1)
+        parts = below.split("|")
+        if below.count("|") != cells or parts[0].strip() or not parts[column].strip():
+            break
+        more.append(parts[column].strip())
+        end += len(below) + 1
+    return " ".join(more)
+
+
 # Two runs of words far apart on one line: a row of a table laid out in columns.
 _COLUMN_ROW = re.compile(r"\S {3,}\S")
 # How many lines above a row its table's header may stand
@@ -590,6 +614,10 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     # above it says nothing of "Motion for Reconsideration  15 days".
     line = _line_at(ctx.raw, ctx.raw_start)[1] if ctx.raw_start >= 0 else ""
     subject = line if _COLUMN_ROW.search(line) else sentence
+    # what the limit counts from, with the rest of its table cell where the cell wraps
+    cell = after.split("|", 1)[0]
+    anchor = _anchor(cell + " " + _cell_continued(ctx.raw, ctx.raw_start)
+                     if "|" in line and cell.strip() else after)
     if _NOT_APPEAL.search(_FILED_ABOUT_A_CLAIM.sub(" ", subject)):
         return DeadlineReading(None, "a claim, lawsuit or benefit limit, not an appeal limit")
     if words.shaped(_ABOUT_COVERAGE).search(sentence) \
@@ -630,7 +658,7 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     if _RESTATED.search(before) and _plan_clock_before(ctx.lead(), words):
         return DeadlineReading(None, "the plan's own decision time, restated for another "
                                "case ('for a bill, it is 60 days')")
-    if not (arrives or (member_column and _counts_from_member_event(words, _anchor(after)))
+    if not (arrives or (member_column and _counts_from_member_event(words, anchor))
             or _member_files(ctx, words, sentence, before, after)):
         return DeadlineReading(None, "no member filing the request")
     if words.shaped(_GIVES_PLAN).search(before):
@@ -643,12 +671,26 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     shape = words.search("deadline_not_member", sentence)
     if shape:
         return DeadlineReading(None, f"'{shape.group(0)}': not a limit to ask for a review")
-    anchor = _anchor(after)
+    # (in the hit's own clause: "… due 120 days after the notice, and Medicare assumes you
+    # got it 5 days after the date on it" has a limit and a presumption)
+    own = (re.split(r"[,;]|\band\b", before)[-1] + ctx.hit
+           + re.split(r"[,;]", after, maxsplit=1)[0])
+    presumed = words.search("receipt_presumed", own)
+    if presumed:
+        return DeadlineReading(None, f"'{presumed.group(0)}': when a notice is taken to have "
+                               "arrived, not a limit")
     # (a grievance "must be lodged within 1 year after the date of service" is one)
     if words.search("anchor_service", after[:80]) and not arrives \
             and not words.shaped(_TO_APPEAL).search(after) \
             and not words.shaped(_APPEAL_FILED).search(before):
         return DeadlineReading(None, "counted from the service: a claim-filing limit")
+    opener = _OTHERS_CLAUSE.match(after) if _OPENS_SENTENCE.search(before) else None
+    # (not one that names the member's filing: "…, the plan must receive your appeal",
+    # "…, the request must be sent")
+    if opener and not words.search("deadline_member", opener.group("subj")) \
+            and not words.search("filing_nouns", after[opener.start("subj"):]):
+        return DeadlineReading(None, f"'{opener.group('subj')} …' keeps this time, not the "
+                               "member")
     if _BEFORE_EVENT.match(after) or _NOTICE_PERIOD.match(after):
         return DeadlineReading(None, "counted back from a coming event: notice given in "
                                "advance, not a limit to ask for a review")
@@ -717,6 +759,14 @@ _YOU_HAVE = re.compile(r"\byou (?:must|may|should|can|have(?!\s+(?:not|already|y
 _WAITED = re.compile(r"\b(?:waiting|wait)\s+(?:up\s+to\s+|for\s+(?:up\s+to\s+)?|"
                      r"(?:the|a|an)\s+(?:standard|usual|normal|full)\s+)?$", re.I)
 _BEFORE_EVENT = re.compile(r"^\W*(before|prior to|in advance)\b", re.I)
+# A sentence that opens with the time and gives it to someone else after the comma:
+# "Within two calendar days after you are admitted, the hospital will hand you a notice"
+# (the number may stand before the hit: "Within two calendar days", "within ten (10)";
+# a capital opens the sentence after a heading without a stop)
+_OPENS_SENTENCE = re.compile(r"(?:^\W*|[.!?:;]\s+|\s(?=[WN]))(?:[Ww]ithin|[Nn]o\s+later\s+than|"
+                             r"[Nn]ot\s+later\s+than)(?:\s+[\w()-]+){0,3}?\s*$")
+_OTHERS_CLAUSE = re.compile(r"^[^,;.]{0,100},\s*(?P<subj>(?:we|it|they|(?:the|our)\s+[\w-]+))"
+                            r"\b", re.I)
 # A wait, not a limit: "if eight weeks have passed since you complained and we have not
 # answered, you may go to the ombudsman", "once 30 days go by without a decision"
 _ELAPSED = re.compile(r"^\W*(?:have|has|had)\s+(?:now\s+)?(?:passed|elapsed|gone\s+by|run)\b|"

@@ -220,7 +220,15 @@ def _turned_around(negations: str) -> re.Pattern[str]:
 _TURNED_AROUND_V1 = _turned_around(r"non-?|not|never")
 _TURNED_AROUND_V2 = _turned_around(r"non-?|not|never|no\s+longer")
 # version 3: what it was called before ("once regarded as investigational, now covered")
-_TURNED_AROUND = _turned_around(r"non-?|not|never|no\s+longer|once|formerly|previously")
+_TURNED_AROUND_V3 = _turned_around(r"non-?|not|never|no\s+longer|once|formerly|previously")
+# version 4: a subject that denies it ("none of them is considered investigational",
+# "neither technique is experimental"), and what it would be but for the case at hand
+# ("covered even when the drug studied would otherwise be considered investigational")
+_TURNED_AROUND = _turned_around(r"non-?|not|never|no\s+longer|once|formerly|previously|"
+                                r"otherwise(?:\s+be)?|"
+                                r"(?:none(?:\s+of\s+(?:them|these|those|which|the\s+\w+))?|"
+                                r"neither(?:\s+of\s+(?:them|these|those))?(?:\s+\w+)?)"
+                                r"\s+(?:is|are|was|were)")
 
 
 def _prefixed(ctx: HitContext, pattern: re.Pattern[str]) -> str | None:
@@ -231,7 +239,8 @@ def _prefixed(ctx: HitContext, pattern: re.Pattern[str]) -> str | None:
 def non_prefixed(ctx: HitContext) -> str | None:
     """ "non-cosmetic", "Not Experimental", "not considered cosmetic", "not for cosmetic
     purposes", "no longer considered investigational" (version 2), "once regarded as
-    investigational" (version 3): the words directly before turn it around."""
+    investigational" (version 3), "none of them is considered investigational" (version 4):
+    the words directly before turn it around."""
     return _prefixed(ctx, _TURNED_AROUND)
 
 
@@ -392,7 +401,8 @@ def unchecked_option(ctx: HitContext) -> str | None:
 FILTERS: dict[str, Filter] = {
     "non_prefixed@1": lambda ctx: _prefixed(ctx, _TURNED_AROUND_V1),
     "non_prefixed@2": lambda ctx: _prefixed(ctx, _TURNED_AROUND_V2),
-    "non_prefixed@3": non_prefixed,
+    "non_prefixed@3": lambda ctx: _prefixed(ctx, _TURNED_AROUND_V3),
+    "non_prefixed@4": non_prefixed,
     "bare_label@1": lambda ctx: _bare(ctx, ctx.text[ctx.sentence[0]:ctx.sentence[1]]),
     "bare_label@2": bare_label,
     "bare_label@3": bare_label_v3,
