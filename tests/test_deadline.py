@@ -757,6 +757,25 @@ SENTENCE_LIMITS = [
     # paperwork for the program's eligibility
     ("If you disagree with a decision, you can appeal. If the county asks for proof of "
      "income, send it within 10 days of the request.", []),
+    # missing paperwork for the appeal, and a period of records looked back on
+    ("How to appeal\nSend your appeal within 180 days of the denial. If information is "
+     "missing, you will have at least 45 days to provide it.", [(180, "days")]),
+    ("How to appeal\nWe looked at these records: your pharmacy claims for the last 12 months",
+     []),
+    # a court's review of the last decision is a lawsuit's limit
+    ("Appeals\nAn application for judicial review of the tribunal's decision must be filed "
+     "within 60 days of the date the decision is issued.", []),
+    # the plan's notice sent within its own time, whoever the subject is
+    ("Appeals\nIf the County turns down a fast appeal, it will move the appeal to the "
+     "standard timeline, try to call you, and send you a written notice within two days.",
+     []),
+    ("Asking us to review a claim decision\nIf you think we got a claim decision wrong, "
+     "please write to our review team within 3 months of the date on our claim letter.\n\n"
+     "How long a review takes\nWe aim to write to you with the outcome within 20 working "
+     "days.", [(3, "months")]),
+    # a public scheme's supervisor taking the dispute after the insurer's final answer
+    ("If the insurer keeps its refusal, you may request the intervention of the health "
+     "superintendency within six months from the date of its final answer.", [(6, "months")]),
 ]
 
 
@@ -781,4 +800,34 @@ def test_a_wrapped_table_cell_gives_its_limit_its_whole_anchor(scanner: Scanner)
     assert found[120].stage == "first_internal_appeal", found[120]
     assert found[180].stage == "second_level" and "Level 1 decision" in found[180].anchor, \
         found[180]
+
+
+def test_a_table_of_time_limits_in_columns_is_read_row_by_row(scanner: Scanner) -> None:
+    """A table of limits laid out in columns (no bars) gives each row its own limit: what
+    the row says it is for (or the column's header), what it counts from up to the line's
+    end, and the row alone as its quote; a row for something else ("Using an approval
+    number") is no limit, nor is a column of the plan's answers ("Our answer is due")."""
+    text = ("Time limits\n"
+            "What                                     Time limit\n"
+            "Cancelling your policy                   14 days from your renewal date\n"
+            "Sending us a bill for treatment          6 months from the date of treatment\n"
+            "Asking us to review a claim decision     3 months from the date on our letter\n"
+            "Our final response to a complaint        8 weeks from receiving your complaint\n"
+            "Using an approval number                 90 days from the date we give it\n")
+    found = [f for f in scanner.scan_text(text, name="pack.txt").findings
+             if f.category == "appeal_deadline"]
+    assert [(f.deadline.value, f.deadline.unit, f.deadline.stage) for f in found
+            if f.deadline] == [(3, "months", "first_internal_appeal")], found
+    assert found[0].quote.startswith("Asking us to review") and "\n" not in found[0].quote
+    assert "14 days" not in found[0].context and "8 weeks" not in found[0].context
+    header = ("Type of appeal                      Our answer is due\n"
+              "Equipment you do not have yet       30 calendar days\n"
+              "Payment for equipment you have      60 calendar days\n")
+    assert not _deadlines(scanner.scan_text("Appeals\n" + header)), header
+    labelled = ("Type of claim                Time to appeal\n"
+                "Medical                      180 days from the denial\n"
+                "Dental                       60 days from the denial\n")
+    stages = {(d.value, d.benefit, d.stage) for d in _deadlines(scanner.scan_text(labelled))}
+    assert stages == {(180, "medical", "first_internal_appeal"),
+                      (60, "dental", "first_internal_appeal")}, stages
 

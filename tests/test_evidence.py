@@ -401,6 +401,12 @@ def test_a_changed_filter_keeps_its_old_version(rules: RuleSet) -> None:
     assert FILTER_NAMES["bare_label"] == "bare_label@9"
     assert FILTER_NAMES["definition_only"] == "definition_only@2"
     assert FILTER_NAMES["non_prefixed"] == "non_prefixed@4"
+    assert FILTER_NAMES["glossary_term"] == "glossary_term@2"
+    # a definition opening with a verb that defines is a glossary entry from version 2 on
+    entry = ctx("Reconstructive: Describes surgery that restores function; it may also "
+                "improve appearance.", "surgery")
+    assert get_filter("glossary_term@1")(entry) is None
+    assert get_filter("glossary_term")(entry)
     # "no longer considered" turns a hit around from version 2 on
     turned = ctx("This drug is no longer considered experimental.", "experimental")
     assert get_filter("non_prefixed@1")(turned) is None

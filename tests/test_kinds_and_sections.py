@@ -787,3 +787,34 @@ def test_a_regulators_request_form_is_a_sure_form() -> None:
             "the division. signature of covered person ______ date ______")
     decision = classify_text(head + " " + body, "", "external_review_request")
     assert decision.kind == "form" and decision.confidence >= SURE_KIND, decision
+
+
+@pytest.mark.parametrize(("front", "kind"), [
+    # an employer's packet of required notices, which only points to the SPD
+    ("2025 annual benefit notices important notices about your health plan coverage please "
+     "read this packet and keep it with your summary plan description. you may owe a "
+     "deductible.", "other"),
+    # a yearly pack of an insurer's policy terms
+    ("personal health cover | renewal pack renewal date: 1 june policy number: 123 your cover "
+     "what we pay for", "plan_document"),
+    # an employer's summary of its dental and vision plans
+    ("2025 dental and vision benefits summary for faculty and staff. the plan pays a "
+     "deductible and coinsurance.", "plan_document"),
+])
+def test_a_document_named_for_what_it_is_beats_one_it_points_to(front: str, kind: str) -> None:
+    """A packet that tells the reader to keep it "with your Summary Plan Description" is not
+    that plan document; a renewal pack and a benefits summary are plan documents by name."""
+    from policyscan.classify import classify_text
+
+    assert classify_text(front, "", "doc").kind == kind
+
+
+def test_a_glossary_entry_may_open_with_a_verb_that_defines(scanner: Scanner) -> None:
+    """"Reconstructive: Describes surgery on …, though it may also improve appearance"
+    defines a word; its "may" is no right given to anyone."""
+    text = ("Definitions\n"
+            "Reconstructive: Describes surgery on parts of the body shaped abnormally by a "
+            "birth defect or an injury, done to restore function, though it may also improve "
+            "appearance.\n")
+    report = scanner.scan_text(text, name="policy.txt")
+    assert not of(report, "reconstructive_exception"), of(report, "reconstructive_exception")

@@ -103,6 +103,10 @@ def quote_span(text: str, sentence: tuple[int, int], hit: RawHit, mode: str,
         e = cut_end + 1 if cut_end >= 0 else (text.rfind(" ", hit.end, hi) if
                                               text.rfind(" ", hit.end, hi) > 0 else hi)
     e = _with_list_items(text, s, e, following)
+    return _trimmed(text, s, e)
+
+
+def _trimmed(text: str, s: int, e: int) -> tuple[int, int]:
     while s < e and text[s] in _TRIM:
         s += 1
     while e > s and text[e - 1] in _TRIM:
@@ -110,15 +114,61 @@ def quote_span(text: str, sentence: tuple[int, int], hit: RawHit, mode: str,
     return s, max(e, s)
 
 
+# Two runs of words far apart on one line: a cell and the next, in a table laid out in
+# columns without bars.
+_COLUMNS = re.compile(r"\S {3,}\S")
+
+
+def _line(text: str, at: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    return start, end if end >= 0 else len(text)
+
+
+def column_row(text: str, at: int) -> tuple[int, int] | None:
+    """In the page's text with its lines, the line at ``at`` when it is a row of a table
+    laid out in columns (it and the line above or below it each hold two runs of words far
+    apart): the row is the passage, not the run of rows the sentencizer sees as one
+    sentence."""
+    start, end = _line(text, at)
+    if "|" in text[start:end] or not _COLUMNS.search(text, start, end):
+        return None
+    above = _line(text, start - 1) if start > 0 else None
+    below = _line(text, end + 1) if end < len(text) else None
+    if not any(n is not None and n != (start, end) and _COLUMNS.search(text, *n)
+               for n in (above, below)):
+        return None
+    # A cell that wraps goes on in lines whose first column is empty: the row runs from
+    # the line that fills it to the last such line.
+    for _ in range(_ROW_LINES):
+        if start == 0 or not _CONTINUED_ROW.match(text, start):
+            break
+        start = _line(text, start - 1)[0]
+    for _ in range(_ROW_LINES):
+        if end >= len(text) or not _CONTINUED_ROW.match(text, end + 1):
+            break
+        end = _line(text, end + 1)[1]
+    return start, end
+
+
+# A line of a table laid out in columns whose first column is empty: the rest of a row.
+_CONTINUED_ROW = re.compile(r"[ \t]{3,}\S")
+_ROW_LINES = 8
+
+
 def context_of(norm: NormalizedText, start: int, end: int,
-               sentences: Sequence[tuple[int, int]], starts: list[int]) -> str:
+               sentences: Sequence[tuple[int, int]], starts: list[int],
+               row: tuple[int, int] | None = None) -> str:
     """The quote with the sentence before it and a little of the one after, with the
-    page's own letters (not the words read for matching)."""
+    page's own letters (not the words read for matching); a table row's is its row (the
+    rows around it are other limits, not what leads into it)."""
     text = norm.text
     k = bisect_right(starts, start) - 1
     before = sentences[k - 1][0] if k >= 1 else 0
     j = bisect_right(starts, max(end - 1, start))
     after = sentences[j][1] if j < len(sentences) else len(text)
+    if row is not None:
+        before, after = row
     lo = max(0, before, start - CONTEXT_BEFORE)
     hi = min(len(text), after, end + CONTEXT_AFTER)
     topic = _NEW_TOPIC.search(text, max(end - 1, 0), hi)

@@ -34,7 +34,7 @@ from .match.words import WordLists
 from .models import Box, DocumentReport, Finding, PlanInfo, ScanError
 from .options import ScanOptions
 from .plan import read_plan_info
-from .quotes import context_of, quote_span
+from .quotes import column_row, context_of, quote_span
 from .regime import regime_of
 from .rules.loader import RuleSet
 from .rules.schema import Rule
@@ -52,6 +52,16 @@ _ITEM_WORD = re.compile(r"[A-Za-z]{2,}")
 # How far back the sentences leading into a hit's sentence may reach.
 LEAD_CHARS = 400
 FOLLOW_CHARS = 120  # a verdict after the hit's sentence is short ("We don't cover it.")
+
+
+def _row_of(page: PageText, norm: NormalizedText, start: int, end: int) -> tuple[int, int] | None:
+    """The row of a table laid out in columns that holds ``start:end`` (normalised
+    offsets), in normalised offsets."""
+    row = column_row(page.text, norm.to_raw(start))
+    if row is None:
+        return None
+    lo, hi = norm.to_norm(row[0]), norm.to_norm(row[1])
+    return (lo, hi) if lo <= start and end <= hi else None
 
 
 def _lead_start(sentences: Sequence[tuple[int, int]], k: int, sections: SectionMap,
@@ -307,7 +317,9 @@ class Scanner:
             starts = [s for s, _ in analysis.sentences]
             merged = sorted(merge(candidates), key=lambda c: c.start)
             for cand in merged[:MAX_FINDINGS_PER_PAGE]:
-                context = context_of(norm, cand.start, cand.end, analysis.sentences, starts)
+                context = context_of(norm, cand.start, cand.end, analysis.sentences, starts,
+                                     _row_of(page, norm, cand.start, cand.end)
+                                     if cand.deadline is not None else None)
                 findings.append(self._finding(doc, page, norm, cand, context))
             room = max(0, MAX_FINDINGS_PER_PAGE - len(merged))
             codes, more_codes = self._codes(doc, page, norm, analysis.sentences, starts, room)
@@ -455,8 +467,13 @@ class Scanner:
             if score < threshold:
                 self._reject_score(ctx, rule, score, threshold, reasons)
                 continue
-            qs, qe = quote_span(norm.text, sentence, hit, rule.quote,
-                                  analysis.sentences[k + 1:k + 1 + MAX_LIST_ITEMS])
+            # (a limit in a table of limits laid out in columns is its row's)
+            row = _row_of(page, norm, hit.start, hit.end) if deadline is not None else None
+            if row is not None:
+                qs, qe = quote_span(norm.text, row, hit, rule.quote)
+            else:
+                qs, qe = quote_span(norm.text, sentence, hit, rule.quote,
+                                    analysis.sentences[k + 1:k + 1 + MAX_LIST_ITEMS])
             if (kind == "glossary" or section.role == "definitions") and \
                     len(norm.text[qs:qe].split()) <= len(hit.detail.split()) + 1:
                 # A defined term standing alone: quote it with its definition.

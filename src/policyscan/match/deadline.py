@@ -59,7 +59,7 @@ _DECISION_VERB = (
     r"mail\w*|rule|reach(?!\s+(?:us|the\s+plan|the\s+insurer|the\s+fund|the\s+scheme)\b)|"
     r"render\w*|extend\w*|take|forward\w*|hold|schedul\w*|assign\w*|let\s+you\s+know|"
     r"settl\w*|investigat\w*|conclud\w*|finish\w*|reply|replies|get back|come back|"
-    r"write back|call back|act\s+(?:on|upon)|"
+    r"write back|call back|act\s+(?:on|upon)|write\s+to\s+you|"
     # told by phone: "we will call you with our decision within 72 hours"; the care itself
     # approved or paid for: "we must authorize the care within 72 hours"
     r"(?:call|phone|telephone|contact)s?\s+you\b|authori[sz]\w*|approv\w*|pay|pays|"
@@ -176,8 +176,8 @@ _DECISION_WANTED = re.compile(
     r"ask\s+for|for)\s+(?:a|an|the|our|its|your)\s+(?:[\w-]+\s+)?decision\s+(?:within|in)\s+"
     r"(?:the\s+)?$|"
     # … or given to the member, whoever promises it: "• aim to give you our response within"
-    r"\b(?:give|send|provide|issue)\s+you\s+(?:our|its|their|a|the)\s+(?:final\s+|written\s+)?"
-    r"(?:response|decision|answer|reply|determination)\s+(?:within|in)\s+$",
+    r"\b(?:give|send|provide|issue|mail)\s+you\s+(?:our|its|their|a|an|the)\s+(?:final\s+|written\s+)?"
+    r"(?:response|decision|answer|reply|determination|notice|letter)\s+(?:within|in)\s+$",
     re.I)
 # … and the times listed with it: "30 days to decide a pre-service request and 60 days for
 # a post-service claim"
@@ -280,7 +280,7 @@ _NOT_APPEAL = re.compile(
     # a claim sent back to be corrected and resubmitted: "Compliance with returned claims"
     r"\breturned claims?\b|\bresubmi\w*\s+(?:of\s+)?(?:a\s+|the\s+|your\s+)?claims?\b|"
     r"\bcorrected claims?\b|"
-    r"court(?!-ordered)|commenced|"
+    r"court(?!-ordered)|commenced|judicial review|"
     # an invoice or a bill sent in for payment: "we must receive your invoice no later
     # than three years after …"
     r"\b(?:receive|submit|send|file)\s+(?:us\s+)?(?:your|the|an?|all)\s+(?:original\s+)?"
@@ -327,7 +327,7 @@ _ALONG_WITH = re.compile(
 _ACTIONS: tuple[tuple[Action, re.Pattern[str]], ...] = (
     ("external_review", re.compile(r"external|independent (medical )?review|\biro\b|\bimr\b|"
                                    r"independent review (organization|entity)|"
-                                   r"external entity|\bombud|"
+                                   r"external entity|\bombud|\bsuperintenden|"
                                    # a federal employees' plan's last step: "ask OPM to review it"
                                    r"\bopm\b|office of personnel management|"
                                    # the plan's appeal waived: the next step's limit
@@ -342,13 +342,14 @@ _ACTIONS: tuple[tuple[Action, re.Pattern[str]], ...] = (
     ("internal_appeal", re.compile(r"appeal|reconsider|\bobjection|\bformal review|"
                                    r"review of (the|our|this|an?) (decision|denied|adverse|"
                                    r"denial|determination)|seek(ing)? review|redetermination|"
-                                   r"requests? (for )?(an? )?review|ask us to review|"
+                                   r"requests? (for )?(an? )?review|ask(?:ing)? us to review|"
                                    r"(disagree|do not agree|don['\u2019]t agree) with "
                                    r"(our|the|this|a) decision|"
                                    # "ask the District Office to review the decision",
                                    # "any decision about your benefits that you disagree with"
-                                   r"\breview (the|our|this|that|its|your) (decision|denial|"
-                                   r"determination|refusal)|(decision|denial|determination)s? "
+                                   r"\breview (the|our|this|that|its|your|a) (claim )?"
+                                   r"(decision|denial|determination|refusal)|"
+                                   r"(decision|denial|determination)s? "
                                    r"(that )?you disagree with|"
                                    # "ask us to look at your claim again", "take a new look"
                                    r"look(ed)? (at [^.;]{0,40} )?again|"
@@ -575,6 +576,32 @@ def _cell_continued(text: str, at: int) -> str:
     return " ".join(more)
 
 
+def _row_rest(text: str, at: int) -> str:
+    """What follows the duration at ``at`` on its line (after its unit), or "" when the
+    unit is not on the line."""
+    line_start, line = _line_at(text, at)
+    m = _UNIT_END.search(line, at - line_start)
+    return line[m.end():] if m else ""
+
+
+def _column_run_head(text: str, at: int) -> str:
+    """The first line of the run of column-laid lines that holds ``at``: a table's header."""
+    start, line = _line_at(text, at)
+    head = line
+    for _ in range(_HEADER_REACH):
+        if start <= 0:
+            break
+        above_start, above = _line_at(text, start - 1)
+        if not _COLUMN_ROW.search(above):
+            break
+        head, start = above, above_start
+    return head
+
+
+_UNIT_END = re.compile(r"\b(?:calendar\s+|business\s+|working\s+)?(?:day|week|month|year|hour)s?\b"
+                       r"(?:\s*\(\s*\d+\s*\))?", re.I)
+
+
 # Two runs of words far apart on one line: a row of a table laid out in columns.
 _COLUMN_ROW = re.compile(r"\S {3,}\S")
 # How many lines above a row its table's header may stand
@@ -597,6 +624,9 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
         return DeadlineReading(None, "a restatement of the limit just before it")
     if _PLACEHOLDER.search(before[-40:]) or _PLACEHOLDER.search(after[:40]):
         return DeadlineReading(None, "a template placeholder, not a number")
+    if _LOOKED_BACK.search(before[-30:]):
+        return DeadlineReading(None, "a period looked back on ('the last 12 months'), not a "
+                               "time limit")
     if _LASTED.search(before[-40:]):
         return DeadlineReading(None, "how long something lasted ('pain that had lasted 3 "
                                "weeks'), not a time limit")
@@ -614,6 +644,10 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     # above it says nothing of "Motion for Reconsideration  15 days".
     line = _line_at(ctx.raw, ctx.raw_start)[1] if ctx.raw_start >= 0 else ""
     subject = line if _COLUMN_ROW.search(line) else sentence
+    if subject is line and "|" not in line:
+        # a row of a table laid out in columns ends with its line: "6 months from the date
+        # of treatment" is not followed by the next row's "Asking us to review …"
+        after = _row_rest(ctx.raw, ctx.raw_start) or after
     # what the limit counts from, with the rest of its table cell where the cell wraps
     cell = after.split("|", 1)[0]
     anchor = _anchor(cell + " " + _cell_continued(ctx.raw, ctx.raw_start)
@@ -668,7 +702,7 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     if insurer and not words.shaped(_LATER_MEMBER).search(before, insurer.end("subj")):
         return DeadlineReading(None, f"'{insurer.group(0).strip()}': the insurer's own "
                                "filing, not the member's")
-    shape = words.search("deadline_not_member", sentence)
+    shape = words.search("deadline_not_member", subject)
     if shape:
         return DeadlineReading(None, f"'{shape.group(0)}': not a limit to ask for a review")
     # (in the hit's own clause: "… due 120 days after the notice, and Medicare assumes you
@@ -704,6 +738,13 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     if not (words.search("deadline_act", sentence) or words.search("deadline_act", ctx.lead())
             or words is NO_WORDS):
         return DeadlineReading(None, "no request for a review in or before the sentence")
+    if subject is line and "|" not in line and words is not NO_WORDS \
+            and not words.search("deadline_act", line) \
+            and not words.search("deadline_act", _column_run_head(ctx.raw, ctx.raw_start)):
+        # a table of time limits laid out in columns says in each row what its time is for
+        # ("Using a pre-authorisation number   90 days"), or in its header
+        return DeadlineReading(None, "a row of a table of time limits that names no request "
+                               "for a review")
     if _CONTINUES.match(sentence):
         # A sentence cut by a line read as a heading ("Refer the matter to the Ombud
         # within six months of … | or within six months of our failure …") belongs to it.
@@ -717,10 +758,13 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     # A table row is its own sentence: "First appeal | 90 days | 30 days" under the
     # header, whatever the rows below it name.
     # (a pipe table's row, or a row of a table laid out in columns)
+    head = ""
     if "|" in line or _COLUMN_ROW.search(line):
         clause = sentence = line
+        if "|" not in line:
+            head = _column_run_head(ctx.raw, ctx.raw_start)  # ("Time to appeal" over the rows)
     title = ctx.section.title or ""
-    action = _action(clause, sentence, *reversed(_LEAD_SENTENCES.split(lead_in)), title)
+    action = _action(clause, sentence, head, *reversed(_LEAD_SENTENCES.split(lead_in)), title)
     stage = _stage(action, sentence, anchor, words, ctx.lead(), title)
     if stage == "first_internal_appeal" and words.search("stage_outside", before):
         stage = "other"  # "a demand for arbitration must be made within one year"
@@ -779,6 +823,8 @@ _LIMIT_BEFORE = re.compile(r"\b(?:within|no\s+later\s+than|not\s+later\s+than|by
                            r"before|after|have|has|had|allow\w*|given?)\b", re.I)
 # A title that names the first step too ("Appeals: Level 1 and Level 2") heads both.
 _FIRST_STEP = re.compile(r"\b(?:level|step|stage)\s*(?:1|one|i)\b|\bfirst\b", re.I)
+# A period looked back on: "your pharmacy claims for the last 12 months"
+_LOOKED_BACK = re.compile(r"\b(?:the\s+)?(?:last|past|previous|preceding)\s+$", re.I)
 _LASTED = re.compile(r"\b(?:lasted|lasting|lasts|persisted|persisting|persists|continued|"
                      r"ongoing)\s+(?:for\s+)?(?:about\s+|at\s+least\s+|more\s+than\s+|over\s+|"
                      r"nearly\s+|almost\s+|only\s+)?$", re.I)

@@ -149,21 +149,38 @@ _GLOSSARY_ENTRY = re.compile(r"^\W*([A-Z][\w'\u2019/-]*(?:\s+[\w'\u2019/-]+){0,4
                              r"(?::|\s[-\u2013\u2014]\s)\s*(?:((?i:a|an|the|any))\s+)?(\w+)")
 
 
+def _glossary_term_v1(ctx: HitContext) -> str | None:
+    return _glossary_entry(ctx, _TELLS_THE_MEMBER, ())
+
+
 def glossary_term(ctx: HitContext) -> str | None:
     """The hit is in a glossary entry ("Appeal: A request that your plan review a
     decision"), its definition opening with an article or with the term's own noun: a word
     explained, not a right or a term of the plan stated. A definition that tells the
     member what to do ("Appeal: You may ask us …", "… within 180 days") is no mere
-    explanation."""
+    explanation. Version 2: a definition may open with a verb that defines ("Reconstructive:
+    Describes surgery on …", "Refers to …"), and "may" tells the member something only with
+    a person as its subject ("it may also improve appearance" is no right)."""
+    return _glossary_entry(ctx, _TELLS_THE_MEMBER_V2, _DEFINING_VERBS)
+
+
+# the verbs a definition may open with: "Reconstructive: Describes surgery on …"
+_DEFINING_VERBS = ("describes", "refers", "means", "denotes", "includes", "is")
+
+
+def _glossary_entry(ctx: HitContext, tells: re.Pattern[str],
+                    defining: tuple[str, ...]) -> str | None:
     s, e = ctx.sentence
     sentence = ctx.text[s:e]
     m = _GLOSSARY_ENTRY.match(sentence)
     if m is None:
         return None
     term_noun = m.group(1).split()[-1].lower()
-    if (not m.group(2) and m.group(3).lower() != term_noun) or _NOTE_LABEL.match(m.group(1)):
+    opening = m.group(3).lower()
+    if (not m.group(2) and opening != term_noun and opening not in defining) \
+            or _NOTE_LABEL.match(m.group(1)):
         return None  # (no article and not the term's own noun: a label before a statement)
-    if _TELLS_THE_MEMBER.search(sentence, m.end(1)) or ctx.section.role in _LISTS_THAT_STATE \
+    if tells.search(sentence, m.end(1)) or ctx.section.role in _LISTS_THAT_STATE \
             or ctx.section.listed:
         return None  # (an item of an exclusion list states what it names)
     return f"'{m.group(1)}' is the term a glossary entry defines"
@@ -173,12 +190,23 @@ def glossary_term(ctx: HitContext) -> str | None:
 # not apply to …", "Note: …"
 _NOTE_LABEL = re.compile(r"(?:exceptions?|notes?|important|example|reminder|tip|warning|caution|"
                          r"remember|please note|attention|nb|n\.b|q|a|question|answer)$", re.I)
+# Words that tell the member something: a right, a duty, an exception, a time limit.
+_TELLS_REST = (r"\b(?:has|have)\s+the\s+right\b|\bunless\b|\bexcept\b|"
+               r"\b(?:is|are)\s+(?:not\s+)?(?:entitled|covered|excluded)\b|"
+               r"\b(?:does|do)\s+not\s+apply\b|\bapplies\b|"
+               r"\bwithin\s+\S+\s+(?:calendar\s+|business\s+)?(?:days?|months?|weeks?|years?)\b")
 _TELLS_THE_MEMBER = re.compile(r"\b(?:may|can|must|should|shall|will|cannot|won['\u2019]t)\b|"
-                               r"\b(?:has|have)\s+the\s+right\b|\bunless\b|\bexcept\b|"
-                               r"\b(?:is|are)\s+(?:not\s+)?(?:entitled|covered|excluded)\b|"
-                               r"\b(?:does|do)\s+not\s+apply\b|\bapplies\b|"
-                               r"\bwithin\s+\S+\s+(?:calendar\s+|business\s+)?"
-                               r"(?:days?|months?|weeks?|years?)\b", re.I)
+                               + _TELLS_REST, re.I)
+# (version 2: a modal tells the member something only with a person or the plan as its
+# subject: "you may", "the plan will", not "it may also bring appearance closer to normal")
+_TELLS_THE_MEMBER_V2 = re.compile(
+    r"\b(?:you|we|they|members?|enrollees?|participants?|patients?|claimants?|beneficiar(?:y|ies)|"
+    r"insured|applicants?|parents?|guardians?|representatives?|prescribers?|providers?|"
+    r"doctors?|plan|insurer|company|fund|scheme)\b[^.;]{0,80}?"
+    r"\b(?:may|can|must|should|shall|will|cannot|won['\u2019]t)\b|"
+    # (or what the plan does with it: "it can still be covered when …")
+    r"\b(?:may|can|will|shall|cannot)\s+(?:\w+\s+)?be\s+(?:covered|excluded|paid)\b|"
+    + _TELLS_REST, re.I)
 
 
 def _definition_only_v1(ctx: HitContext) -> str | None:
@@ -420,7 +448,8 @@ FILTERS: dict[str, Filter] = {
     "research_description@3": research_description_v3,
     "definition_only@1": _definition_only_v1,
     "definition_only@2": definition_only,
-    "glossary_term@1": glossary_term,
+    "glossary_term@1": _glossary_term_v1,
+    "glossary_term@2": glossary_term,
     "relative_clause@1": relative_clause,
     "unchecked_option@1": unchecked_option,
 }
