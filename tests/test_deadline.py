@@ -773,6 +773,15 @@ SENTENCE_LIMITS = [
      "please write to our review team within 3 months of the date on our claim letter.\n\n"
      "How long a review takes\nWe aim to write to you with the outcome within 20 working "
      "days.", [(3, "months")]),
+    # the plan's times listed item by item under its first ("…: within 30 days" restates it)
+    ("How long we take to decide\n\u2022 Payment for care you already had: we will give you our "
+     "decision within 60 days after we receive your appeal.\n\u2022 Care you have not had yet: "
+     "within 30 days.\n\u2022 A drug you have not had yet: within 7 days.", []),
+    ("Appeal deadlines\n\u2022 Standard appeal: within 60 days of the denial notice.",
+     [(60, "days")]),
+    # the file handed on by the plan's team
+    ("Appeals\nSend your request to the Appeals Team, who will pass your file to the clinical "
+     "reviewers within five working days.", []),
     # a public scheme's supervisor taking the dispute after the insurer's final answer
     ("If the insurer keeps its refusal, you may request the intervention of the health "
      "superintendency within six months from the date of its final answer.", [(6, "months")]),
@@ -830,4 +839,20 @@ def test_a_table_of_time_limits_in_columns_is_read_row_by_row(scanner: Scanner) 
     stages = {(d.value, d.benefit, d.stage) for d in _deadlines(scanner.scan_text(labelled))}
     assert stages == {(180, "medical", "first_internal_appeal"),
                       (60, "dental", "first_internal_appeal")}, stages
+
+
+def test_a_row_of_a_table_of_steps_says_who_acts(scanner: Scanner) -> None:
+    """In a table of steps with a column of who acts, the scheme's row is its own decision
+    time and the member's rows are the member's; a limit counted from an earlier stage's
+    answer ("the internal appeal outcome", "our Stage 1 decision") is a later stage's."""
+    text = ("Step                              | Who acts | Time limit\n"
+            "Lodge an internal appeal          | Member   | 60 days from the decision letter\n"
+            "Decide a routine appeal           | Scheme   | 30 days from receipt of the appeal\n"
+            "Ask for the disputes committee    | Member   | 30 days from the appeal outcome\n")
+    found = [(d.value, d.stage) for d in _deadlines(scanner.scan_text(text))]
+    assert found == [(60, "first_internal_appeal"), (30, "second_level")], found
+    staged = _deadlines(scanner.scan_text(
+        "Appeals\nYour request for a final review must be made within 60 days of our Stage 1 "
+        "decision."))
+    assert [(d.value, d.stage) for d in staged] == [(60, "second_level")], staged
 

@@ -130,6 +130,11 @@ def column_row(text: str, at: int) -> tuple[int, int] | None:
     laid out in columns (it and the line above or below it each hold two runs of words far
     apart): the row is the passage, not the run of rows the sentencizer sees as one
     sentence."""
+    # (a table's row is a short line: a line without breaks, a whole page run together,
+    # is never looked through)
+    if text.rfind("\n", max(0, at - _ROW_CHARS), at) < 0 and at > _ROW_CHARS \
+            or text.find("\n", at, at + _ROW_CHARS) < 0 and len(text) - at > _ROW_CHARS:
+        return None
     start, end = _line(text, at)
     if "|" in text[start:end] or not _COLUMNS.search(text, start, end):
         return None
@@ -154,6 +159,7 @@ def column_row(text: str, at: int) -> tuple[int, int] | None:
 # A line of a table laid out in columns whose first column is empty: the rest of a row.
 _CONTINUED_ROW = re.compile(r"[ \t]{3,}\S")
 _ROW_LINES = 8
+_ROW_CHARS = 400
 
 
 def context_of(norm: NormalizedText, start: int, end: int,

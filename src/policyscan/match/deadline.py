@@ -58,6 +58,8 @@ _DECISION_VERB = (
     # (a decision reached, not a letter that must reach the plan: "It must reach us within")
     r"mail\w*|rule|reach(?!\s+(?:us|the\s+plan|the\s+insurer|the\s+fund|the\s+scheme)\b)|"
     r"render\w*|extend\w*|take|forward\w*|hold|schedul\w*|assign\w*|let\s+you\s+know|"
+    # the file handed on: "the Appeals Team, who will pass your file to the reviewer"
+    r"pass(?:es)?\s+(?:it|your|the)\s+(?:file|appeal|request|case|complaint)|"
     r"settl\w*|investigat\w*|conclud\w*|finish\w*|reply|replies|get back|come back|"
     r"write back|call back|act\s+(?:on|upon)|write\s+to\s+you|"
     # told by phone: "we will call you with our decision within 72 hours"; the care itself
@@ -356,6 +358,7 @@ _ACTIONS: tuple[tuple[Action, re.Pattern[str]], ...] = (
                                    r"(new|another|second|fresh) look at", re.I)),
 )
 _LEAD_SENTENCES = re.compile(r"(?<=[.!?:;])\s+")
+_WHOLE_SENTENCES = re.compile(r"(?<=[.!?;])\s+")
 _ANCHOR_END = re.compile(r"[.;:,()\[\]|]|\s(and|or|but|unless|if|to)\s", re.I)
 _MAX_ANCHOR_WORDS = 14
 
@@ -557,6 +560,20 @@ def _column_header(text: str, at: int) -> str | None:
     return first.split("|")[column].strip()
 
 
+def _acted_by_plan(line: str, words: WordLists) -> bool:
+    """Is one of the row's cells only the plan (or a reviewer) as the one who acts, and
+    none the member?"""
+    cells = [re.sub(r"^(?:the|our)\s+", "", c.strip(), flags=re.I) for c in line.split("|")]
+    short = [c for c in cells if c and len(c.split()) <= 3]
+
+    def only(name: str, cell: str) -> bool:  # the cell says nothing but who
+        m = words.search(name, cell)
+        return m is not None and len(m.group(0).strip()) == len(cell)
+
+    return any(only("row_actor_plan", c) for c in short) \
+        and not any(only("deadline_member", c) for c in short)
+
+
 def _cell_continued(text: str, at: int) -> str:
     """The rest of the pipe-table cell at ``at`` on the lines below, where a long cell wraps
     ("60 days from the date you get the | … " over "| | Level 2 decision |"): the same
@@ -609,9 +626,15 @@ _HEADER_REACH = 12
 _DIGIT = re.compile(r"\d")
 
 
+_SENTENCE_REACH = 1000
+
+
 def read_deadline(ctx: HitContext) -> DeadlineReading:
     """Interpret the duration at ``ctx`` as a member's deadline, or say why it is not one."""
+    # (a "sentence" with no full stop in pages of text is read only around the hit)
     sentence = ctx.window("sentence")
+    if len(sentence) > 2 * _SENTENCE_REACH:
+        sentence = ctx.around(_SENTENCE_REACH)
     # Read from a little before the hit so number words ("sixty (60) days") are included.
     lead = ctx.text[max(ctx.sentence[0], ctx.start - 60):ctx.start]
     parsed = parse_duration(lead + ctx.text[ctx.start:ctx.end + 20], min_end=len(lead))
@@ -643,15 +666,19 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     # A row of a table laid out in columns is read alone: "Direct filing of claims  60 days"
     # above it says nothing of "Motion for Reconsideration  15 days".
     line = _line_at(ctx.raw, ctx.raw_start)[1] if ctx.raw_start >= 0 else ""
+    if len(line) > 2 * _SENTENCE_REACH:
+        line = ""  # (a table's row is never so long)
     subject = line if _COLUMN_ROW.search(line) else sentence
+    rest = _row_rest(ctx.raw, ctx.raw_start) if (subject is line or "|" in line) else ""
     if subject is line and "|" not in line:
         # a row of a table laid out in columns ends with its line: "6 months from the date
         # of treatment" is not followed by the next row's "Asking us to review …"
-        after = _row_rest(ctx.raw, ctx.raw_start) or after
-    # what the limit counts from, with the rest of its table cell where the cell wraps
-    cell = after.split("|", 1)[0]
+        after = rest or after
+    # what the limit counts from, with the rest of its table cell where the cell wraps (and
+    # no further than its row: the last cell's line is not run on into the next row)
+    cell = (rest or after).split("|", 1)[0]
     anchor = _anchor(cell + " " + _cell_continued(ctx.raw, ctx.raw_start)
-                     if "|" in line and cell.strip() else after)
+                     if "|" in line and cell.strip() else (rest or after))
     if _NOT_APPEAL.search(_FILED_ABOUT_A_CLAIM.sub(" ", subject)):
         return DeadlineReading(None, "a claim, lawsuit or benefit limit, not an appeal limit")
     if words.shaped(_ABOUT_COVERAGE).search(sentence) \
@@ -680,6 +707,9 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
             words.search("clock_labels_plan", header)
             or words.shaped(_PRESENT_CLOCK).search(header)):
         return DeadlineReading(None, f"in the column '{header}': the plan's own decision time")
+    # a table with a column of who acts: "Decision on a routine appeal | Scheme | 30 days"
+    if "|" in line and not member_column and _acted_by_plan(line, words):
+        return DeadlineReading(None, "its row says the plan acts: the plan's own decision time")
     labels = words.finditer("clock_labels_plan", before)
     label = labels[-1] if labels else None
     if label and not member_column \
@@ -707,8 +737,8 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
         return DeadlineReading(None, f"'{shape.group(0)}': not a limit to ask for a review")
     # (in the hit's own clause: "… due 120 days after the notice, and Medicare assumes you
     # got it 5 days after the date on it" has a limit and a presumption)
-    own = (re.split(r"[,;]|\band\b", before)[-1] + ctx.hit
-           + re.split(r"[,;]", after, maxsplit=1)[0])
+    own = (re.split(r"[,;]|\band\b", before[-200:])[-1] + ctx.hit
+           + re.split(r"[,;]", after[:200], maxsplit=1)[0])
     presumed = words.search("receipt_presumed", own)
     if presumed:
         return DeadlineReading(None, f"'{presumed.group(0)}': when a notice is taken to have "
@@ -718,7 +748,9 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
             and not words.shaped(_TO_APPEAL).search(after) \
             and not words.shaped(_APPEAL_FILED).search(before):
         return DeadlineReading(None, "counted from the service: a claim-filing limit")
-    opener = _OTHERS_CLAUSE.match(after) if _OPENS_SENTENCE.search(before) else None
+    # (the sentence's opening read from its last words: a long sentence cut here has none)
+    tail = before if len(before) <= 120 else "…" + before[-120:]
+    opener = _OTHERS_CLAUSE.match(after) if _OPENS_SENTENCE.search(tail) else None
     # (not one that names the member's filing: "…, the plan must receive your appeal",
     # "…, the request must be sent")
     if opener and not words.search("deadline_member", opener.group("subj")) \
@@ -778,13 +810,18 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
 # is 7 days", "for a bill, it is 60 days". Whose clock it is, the sentence before said.
 _RESTATED = re.compile(r"(?:^|[,;:]\s*)(?:it|this|that|the\s+(?:time|limit|period|deadline|"
                        r"time\s+limit|time\s?frame))\s+(?:is|becomes|will\s+be)\s+"
-                       r"(?:only\s+|up\s+to\s+|extended\s+to\s+)?$", re.I)
+                       r"(?:only\s+|up\s+to\s+|extended\s+to\s+)?$|"
+                       # a list's next item, a label and its time: "• A service you have not
+                       # received yet: within 30 calendar days."
+                       r"^\W*[^.;:|]{3,80}:\s*(?:within|in)\s+$", re.I)
 
 
 def _plan_clock_before(lead: str, words: WordLists) -> bool:
     """Is the last time stated in ``lead`` (that restates none before it) the plan's own,
     read as its sentence reads?"""
-    for part in reversed(_LEAD_SENTENCES.split(lead)):
+    # (sentences whole: a list item's label and its time, "A service …: within 30 days",
+    # are one)
+    for part in reversed(_WHOLE_SENTENCES.split(lead)):
         for m in reversed(list(_DURATION.finditer(part))):
             if not (m.group("num") or m.group("paren") or m.group("words")):
                 continue
