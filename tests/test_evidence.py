@@ -420,7 +420,8 @@ def test_a_changed_filter_keeps_its_old_version(rules: RuleSet) -> None:
     for text in ("The three methods are standard care; none of them is considered "
                  "investigational.",
                  "Trial costs are paid even when the device would otherwise be considered "
-                 "investigational."):
+                 "investigational.",
+                 "Scar surgery is not excluded as investigational when it restores movement."):
         denied = ctx(text, "investigational")
         assert get_filter("non_prefixed@3")(denied) is None, text
         assert get_filter("non_prefixed")(denied), text
@@ -792,3 +793,13 @@ def test_what_the_sentence_before_sets_aside_does_not_support_a_hit(
     assert not _categories(service, "external_review")
     denial = scanner.scan_text("If your complaint is about a coverage decision," + tail)
     assert _categories(denial, "external_review")
+
+
+def test_a_contrary_word_the_sentence_denies_speaks_for_the_hit(scanner: Scanner) -> None:
+    """"is not excluded as cosmetic when it repairs …" names the exclusion only to deny it:
+    the exception beside it stands, and nothing is excluded as cosmetic."""
+    report = scanner.scan_text("Surgery that also changes how a scar looks is not excluded "
+                               "as cosmetic when it repairs a burn injury.")
+    categories = {f.category for f in report.findings}
+    assert "reconstructive_exception" in categories, report.findings
+

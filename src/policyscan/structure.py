@@ -342,8 +342,8 @@ def _line_heading(page: PageText, ln: Line, body: float | None,
     # (a plain-language heading set apart may run longer: "When surgery that changes how
     # you look is covered")
     most = _most_words(text, division)
-    if not by_font and title_words > most and title_words <= _SET_APART_WORDS \
-            and _set_apart(page.text, ln):
+    if not by_font and most < title_words <= _SET_APART_WORDS and not ends_sentence \
+            and capital and _set_apart(page.text, ln):
         most = _SET_APART_WORDS
     if not by_font and (ends_sentence or title_words > most
                         or not capital or ";" in text):

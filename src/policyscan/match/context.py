@@ -245,10 +245,18 @@ def _contrary(ctx: HitContext, phrases: tuple[str, ...], text: str) -> re.Match[
     elsewhere, and says nothing against the exception beside it."""
     # (the first match through the lists' kept answers: only one in a pointer costs a scan)
     m = find_words(phrases, text)
-    if m is None or not _in_pointer(ctx, text, m):
+    if m is None or not (_in_pointer(ctx, text, m) or _denied(text, m)):
         return m
-    return next((m for m in find_all_words(phrases, text) if not _in_pointer(ctx, text, m)),
-                None)
+    # (nor a contrary word the sentence denies: "is not excluded as cosmetic when …")
+    return next((m for m in find_all_words(phrases, text)
+                 if not (_in_pointer(ctx, text, m) or _denied(text, m))), None)
+
+
+def _denied(text: str, m: re.Match[str]) -> bool:
+    return _NEGATED.search(text, max(0, m.start() - 12), m.start()) is not None
+
+
+_NEGATED = re.compile(r"\b(?:is|are|was|were|be)\s+not\s+$", re.I)
 
 
 def weigh_context(ctx: HitContext, context: Context) -> Evidence:

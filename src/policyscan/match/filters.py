@@ -240,8 +240,9 @@ def _defines_only(ctx: HitContext, asks_exclusions: bool) -> str | None:
 
 
 # Shapes, not words: what stands directly before the hit ("non-", "not considered for").
-def _turned_around(negations: str) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + negations + r")\s*(?:(?:considered|deemed|regarded)\s+)?"
+def _turned_around(negations: str,
+                   verdicts: str = "considered|deemed|regarded") -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + negations + r")\s*(?:(?:" + verdicts + r")\s+)?"
                       r"(?:(?:for|to\s+be|as)\s+)?$", re.I)
 
 
@@ -256,7 +257,9 @@ _TURNED_AROUND = _turned_around(r"non-?|not|never|no\s+longer|once|formerly|prev
                                 r"otherwise(?:\s+be)?|"
                                 r"(?:none(?:\s+of\s+(?:them|these|those|which|the\s+\w+))?|"
                                 r"neither(?:\s+of\s+(?:them|these|those))?(?:\s+\w+)?)"
-                                r"\s+(?:is|are|was|were)")
+                                r"\s+(?:is|are|was|were)",
+                                # ("not excluded as cosmetic when it repairs …")
+                                "considered|deemed|regarded|excluded")
 
 
 def _prefixed(ctx: HitContext, pattern: re.Pattern[str]) -> str | None:
