@@ -511,8 +511,9 @@ def _lead_in(page: PageText, ln: Line, words: RoleWords,
 def _sentence_begun(text: str, at: int, end: int) -> int:
     """Where the lead-in's sentence starts: one read from a line that goes on with the
     sentence above ("X is considered cosmetic," / "and therefore not covered, …
-    including:") scopes from there, so the sentence is never cut in two (one that ends a
-    sentence before its own starts is read from its line, as before)."""
+    including:") scopes from there, so the sentence is never cut in two (one whose line
+    ends another sentence first, "… from them. This exclusion does not apply to:", is read
+    from its line)."""
     if _INNER_END.search(text, at, end):
         return at
     before = text[max(0, at - 400):at]

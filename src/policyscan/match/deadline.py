@@ -561,8 +561,8 @@ def _column_header(text: str, at: int) -> str | None:
 
 
 def _acted_by_plan(line: str, words: WordLists) -> bool:
-    """Is one of the row's cells only the plan (or a reviewer) as the one who acts, and
-    none the member?"""
+    """Is one of the row's cells nothing but the plan, as the one who acts, and none the
+    member?"""
     cells = [re.sub(r"^(?:the|our)\s+", "", c.strip(), flags=re.I) for c in line.split("|")]
     short = [c for c in cells if c and len(c.split()) <= 3]
 
