@@ -779,6 +779,9 @@ SENTENCE_LIMITS = [
      "within 30 days.\n\u2022 A drug you have not had yet: within 7 days.", []),
     ("Appeal deadlines\n\u2022 Standard appeal: within 60 days of the denial notice.",
      [(60, "days")]),
+    # … but a member's limit listed after the plan's clock stays the member's
+    ("How we handle appeals\nWe will send you our decision within 30 days.\n\u2022 Standard "
+     "appeal: within 60 days after you get the denial letter.", [(60, "days")]),
     # the file handed on by the plan's team
     ("Appeals\nSend your request to the Appeals Team, who will pass your file to the clinical "
      "reviewers within five working days.", []),

@@ -719,7 +719,10 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
             and not _YOU_HAVE.search(before[-60:]) and not arrives \
             and not words.shaped(_MEMBER_WHO).search(before):
         return DeadlineReading(None, "the plan's or a reviewer's own decision time")
-    if _RESTATED.search(before) and _plan_clock_before(ctx.lead(), words):
+    # (not one that counts from the member's notice: "• First appeal: within 180 days of the
+    # denial notice" under the plan's "We will answer within 30 days")
+    if _RESTATED.search(before) and not _counts_from_member_event(words, anchor) \
+            and _plan_clock_before(ctx.lead(), words):
         return DeadlineReading(None, "the plan's own decision time, restated for another "
                                "case ('for a bill, it is 60 days')")
     if not (arrives or (member_column and _counts_from_member_event(words, anchor))
