@@ -320,6 +320,11 @@ _FILED_ABOUT_A_CLAIM = re.compile(
     # (whom it goes to between: "appeals to the Board of Trustees of a denied claim")
     r"(?:to\s+(?:the\s+)?[\w&' -]{1,40}?\s+)?(?:of|for|against))"
     r"\s+[^.;]{0,40}?\bclaims?\s+(forms?\s+)?must\s+be\s+(submitted|filed|received)", re.I)
+# Time to send what the plan asked for, named after the time: "you will have at least 45
+# days to provide it", "10 days to send us the missing records"
+_TO_SUPPLY = re.compile(r"^\W*(?:to|in\s+which\s+to)\s+(?:provide|send|submit|supply|give\s+us)"
+                        r"\s+(?:us\s+)?(?:it|them|this|that|the\s+(?:missing\s+|requested\s+|"
+                        r"additional\s+)?(?:information|documents?|records?|details))\b", re.I)
 _SUPPORTING_INFO = re.compile(r"\b(additional|supporting|further|more)\s+(information|"
                               r"documentation|documents|evidence|records)\b", re.I)
 # Supporting papers sent along with the request ("your request, together with any
@@ -690,6 +695,9 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     supporting = _SUPPORTING_INFO.search(before)
     # the request named first is the subject ("the request for review, with supporting
     # records attached, must be submitted within …"): the member's filing
+    if _TO_SUPPLY.match(after):
+        return DeadlineReading(None, "time to send what was asked for, not to ask for a "
+                               "review")
     if supporting and not (filing and filing.start() < supporting.start()) \
             and not _ALONG_WITH.search(before, 0, supporting.start()):
         return DeadlineReading(None, "a limit to send supporting information, not to ask "
