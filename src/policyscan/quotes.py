@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from .extract.normalize import NormalizedText
 from .match import RawHit
+from .match.deadline import COLUMN_ROW, line_at
 
 MAX_QUOTE = 320  # characters; longer sentences are cut to the clause around the hit
 # An exception or a list kept whole: longer than an ordinary quote, still a passage.
@@ -114,15 +115,9 @@ def _trimmed(text: str, s: int, e: int) -> tuple[int, int]:
     return s, max(e, s)
 
 
-# Two runs of words far apart on one line: a cell and the next, in a table laid out in
-# columns without bars.
-_COLUMNS = re.compile(r"\S {3,}\S")
-
-
 def _line(text: str, at: int) -> tuple[int, int]:
-    start = text.rfind("\n", 0, at) + 1
-    end = text.find("\n", at)
-    return start, end if end >= 0 else len(text)
+    start, line = line_at(text, at)
+    return start, start + len(line)
 
 
 def column_row(text: str, at: int) -> tuple[int, int] | None:
@@ -136,11 +131,11 @@ def column_row(text: str, at: int) -> tuple[int, int] | None:
             or text.find("\n", at, at + _ROW_CHARS) < 0 and len(text) - at > _ROW_CHARS:
         return None
     start, end = _line(text, at)
-    if "|" in text[start:end] or not _COLUMNS.search(text, start, end):
+    if "|" in text[start:end] or not COLUMN_ROW.search(text, start, end):
         return None
     above = _line(text, start - 1) if start > 0 else None
     below = _line(text, end + 1) if end < len(text) else None
-    if not any(n is not None and n != (start, end) and _COLUMNS.search(text, *n)
+    if not any(n is not None and n != (start, end) and COLUMN_ROW.search(text, *n)
                for n in (above, below)):
         return None
     # A cell that wraps goes on in lines whose first column is empty: the row runs from

@@ -534,7 +534,7 @@ _TOLD_NOW = (r"(?:^|[|:;•●▪-]|\bthen\b)\s*(?:please\s+)?(?:{deadline_imper
              r"[^.;|:•]{{0,50}}$")
 
 
-def _line_at(text: str, at: int) -> tuple[int, str]:
+def line_at(text: str, at: int) -> tuple[int, str]:
     """Where the line holding ``text[at]`` starts, and the line."""
     start = text.rfind("\n", 0, at) + 1
     end = text.find("\n", at)
@@ -545,7 +545,7 @@ def _column_header(text: str, at: int) -> str | None:
     """The header of the pipe-table column the text at ``at`` stands in: the same cell of
     the first line of the run of lines with as many cells, if it holds no digits (a
     table's header row; the rows under it may have none either)."""
-    line_start, line = _line_at(text, at)
+    line_start, line = line_at(text, at)
     cells = line.count("|")
     if not cells:
         return None
@@ -555,7 +555,7 @@ def _column_header(text: str, at: int) -> str | None:
     for _ in range(_HEADER_REACH):
         if end <= 0 or text[end - 1] == "\n":
             break  # the page's top, or a blank line: the table ends there
-        start, above = _line_at(text, end - 1)
+        start, above = line_at(text, end - 1)
         if above.count("|") != cells:
             break
         first = above
@@ -583,13 +583,13 @@ def _cell_continued(text: str, at: int) -> str:
     """The rest of the pipe-table cell at ``at`` on the lines below, where a long cell wraps
     ("60 days from the date you get the | … " over "| | Level 2 decision |"): the same
     column of the following lines with as many cells and an empty first cell."""
-    line_start, line = _line_at(text, at)
+    line_start, line = line_at(text, at)
     cells = line.count("|")
     column = text.count("|", line_start, at)
     more: list[str] = []
     end = line_start + len(line)
     while end < len(text):
-        _, below = _line_at(text, end + 1)
+        _, below = line_at(text, end + 1)
         parts = below.split("|")
         if below.count("|") != cells or parts[0].strip() or not parts[column].strip():
             break
@@ -601,20 +601,20 @@ def _cell_continued(text: str, at: int) -> str:
 def _row_rest(text: str, at: int) -> str:
     """What follows the duration at ``at`` on its line (after its unit), or "" when the
     unit is not on the line."""
-    line_start, line = _line_at(text, at)
+    line_start, line = line_at(text, at)
     m = _UNIT_END.search(line, at - line_start)
     return line[m.end():] if m else ""
 
 
 def _column_run_head(text: str, at: int) -> str:
     """The first line of the run of column-laid lines that holds ``at``: a table's header."""
-    start, line = _line_at(text, at)
+    start, line = line_at(text, at)
     head = line
     for _ in range(_HEADER_REACH):
         if start <= 0:
             break
-        above_start, above = _line_at(text, start - 1)
-        if not _COLUMN_ROW.search(above):
+        above_start, above = line_at(text, start - 1)
+        if not COLUMN_ROW.search(above):
             break
         head, start = above, above_start
     return head
@@ -625,7 +625,7 @@ _UNIT_END = re.compile(r"\b(?:calendar\s+|business\s+|working\s+)?(?:day|week|mo
 
 
 # Two runs of words far apart on one line: a row of a table laid out in columns.
-_COLUMN_ROW = re.compile(r"\S {3,}\S")
+COLUMN_ROW = re.compile(r"\S {3,}\S")
 # How many lines above a row its table's header may stand
 _HEADER_REACH = 12
 _DIGIT = re.compile(r"\d")
@@ -670,14 +670,18 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
                                "names no filing limit")
     # A row of a table laid out in columns is read alone: "Direct filing of claims  60 days"
     # above it says nothing of "Motion for Reconsideration  15 days".
-    line = _line_at(ctx.raw, ctx.raw_start)[1] if ctx.raw_start >= 0 else ""
+    line = line_at(ctx.raw, ctx.raw_start)[1] if ctx.raw_start >= 0 else ""
     if len(line) > 2 * _SENTENCE_REACH:
         line = ""  # (a table's row is never so long)
-    subject = line if _COLUMN_ROW.search(line) else sentence
-    rest = _row_rest(ctx.raw, ctx.raw_start) if (subject is line or "|" in line) else ""
-    if subject is line and "|" not in line:
-        # a row of a table laid out in columns ends with its line: "6 months from the date
-        # of treatment" is not followed by the next row's "Asking us to review …"
+    columned = bool(COLUMN_ROW.search(line))
+    # (a row of a table laid out in columns, without bars, and the header over its rows)
+    in_columns = columned and "|" not in line
+    head = _column_run_head(ctx.raw, ctx.raw_start) if in_columns else ""
+    subject = line if columned else sentence
+    rest = _row_rest(ctx.raw, ctx.raw_start) if (columned or "|" in line) else ""
+    if in_columns:
+        # the row ends with its line: "6 months from the date of treatment" is not
+        # followed by the next row's "Asking us to review …"
         after = rest or after
     # what the limit counts from, with the rest of its table cell where the cell wraps (and
     # no further than its row: the last cell's line is not run on into the next row)
@@ -781,9 +785,8 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     if not (words.search("deadline_act", sentence) or words.search("deadline_act", ctx.lead())
             or words is NO_WORDS):
         return DeadlineReading(None, "no request for a review in or before the sentence")
-    if subject is line and "|" not in line and words is not NO_WORDS \
-            and not words.search("deadline_act", line) \
-            and not words.search("deadline_act", _column_run_head(ctx.raw, ctx.raw_start)):
+    if in_columns and words is not NO_WORDS and not words.search("deadline_act", line) \
+            and not words.search("deadline_act", head):
         # a table of time limits laid out in columns says in each row what its time is for
         # ("Using a pre-authorisation number   90 days"), or in its header
         return DeadlineReading(None, "a row of a table of time limits that names no request "
@@ -801,11 +804,8 @@ def read_deadline(ctx: HitContext) -> DeadlineReading:
     # A table row is its own sentence: "First appeal | 90 days | 30 days" under the
     # header, whatever the rows below it name.
     # (a pipe table's row, or a row of a table laid out in columns)
-    head = ""
-    if "|" in line or _COLUMN_ROW.search(line):
-        clause = sentence = line
-        if "|" not in line:
-            head = _column_run_head(ctx.raw, ctx.raw_start)  # ("Time to appeal" over the rows)
+    if "|" in line or columned:
+        clause = sentence = line  # (with the header over a column-laid row, "Time to appeal")
     title = ctx.section.title or ""
     action = _action(clause, sentence, head, *reversed(_LEAD_SENTENCES.split(lead_in)), title)
     stage = _stage(action, sentence, anchor, words, ctx.lead(), title)
